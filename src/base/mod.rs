@@ -1,0 +1,9 @@
+//! Types every stage shares: source files and spans, the value model, diagnostics.
+
+pub mod diag;
+pub mod source;
+pub mod value;
+
+pub use diag::{Diagnostic, Severity};
+pub use source::{FileId, SourceFile, SourceMap, Span};
+pub use value::{Entry, Map, Reason, Ref, Symbol, Val, Value};

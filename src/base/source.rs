@@ -1,0 +1,269 @@
+//! Source files, file ids and byte spans. Every value the pipeline produces can be traced back to a
+//! `Span` in a `SourceFile` registered here.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file. `start..end`, both byte offsets into the decoded UTF-8 text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: std::ops::Range<usize>) -> Span {
+        Span {
+            file,
+            start: range.start as u32,
+            end: range.end as u32,
+        }
+    }
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    /// The smallest span covering both (same file assumed; otherwise `self`).
+    pub fn cover(self, other: Span) -> Span {
+        if self.file != other.file {
+            return self;
+        }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A loaded file: its path (as given on the command line or found by discovery) and its UTF-8 text.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and 1-based column (columns count Unicode scalar values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    fn new(id: FileId, path: PathBuf, text: Arc<str>) -> SourceFile {
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        SourceFile {
+            id,
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let column = self.text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of a 0-based line and 0-based *character* column (as some parsers report them).
+    pub fn offset_of(&self, line0: usize, char_col0: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line0) else {
+            return self.text.len();
+        };
+        let start = start as usize;
+        let rest = &self.text[start..];
+        rest.char_indices()
+            .nth(char_col0)
+            .map(|(i, _)| start + i)
+            .unwrap_or_else(|| {
+                // past the end of the line: clamp to the line end
+                start + rest.find('\n').unwrap_or(rest.len())
+            })
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// Append-only registry of the files read during one run. Shared between threads.
+#[derive(Default, Debug)]
+pub struct SourceMap {
+    inner: RwLock<Inner>,
+}
+
+#[derive(Default, Debug)]
+struct Inner {
+    files: Vec<Arc<SourceFile>>,
+    by_path: HashMap<PathBuf, FileId>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    /// Registers a file's text and returns its id. A path registered before keeps its first id and text.
+    pub fn add(&self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> FileId {
+        let path = path.into();
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = inner.by_path.get(&path) {
+            return id;
+        }
+        let id = FileId(inner.files.len() as u32);
+        inner
+            .files
+            .push(Arc::new(SourceFile::new(id, path.clone(), text.into())));
+        inner.by_path.insert(path, id);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> Arc<SourceFile> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.files[id.0 as usize].clone()
+    }
+
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.by_path.get(path).copied()
+    }
+
+    pub fn path(&self, id: FileId) -> PathBuf {
+        self.get(id).path.clone()
+    }
+
+    pub fn line_col(&self, span: Span) -> (LineCol, LineCol) {
+        let f = self.get(span.file);
+        (f.line_col(span.start as usize), f.line_col(span.end as usize))
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner.read().unwrap_or_else(|e| e.into_inner()).files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Decodes a file's bytes to UTF-8 text: strips a UTF-8 byte-order mark, and decodes UTF-16 (LE or
+/// BE) when the file starts with its byte-order mark, as PowerShell's `>` writes files.
+pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8(rest.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"));
+    }
+    let utf16 = |rest: &[u8], le: bool| -> Result<String, String> {
+        if rest.len() % 2 != 0 {
+            return Err("invalid UTF-16: odd number of bytes".into());
+        }
+        let units = rest.chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|e| format!("invalid UTF-16: {e}"))
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, false);
+    }
+    String::from_utf8(bytes.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_and_lines() {
+        let map = SourceMap::new();
+        let id = map.add("a.txt", "ab\né😀x\n");
+        let f = map.get(id);
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
+        // 'x' is after é (2 bytes) and 😀 (4 bytes)
+        assert_eq!(f.line_col(9), LineCol { line: 2, column: 3 });
+        assert_eq!(f.offset_of(1, 2), 9);
+    }
+
+    #[test]
+    fn same_path_same_id() {
+        let map = SourceMap::new();
+        let a = map.add("a", "1");
+        let b = map.add("a", "2");
+        assert_eq!(a, b);
+        assert_eq!(&*map.get(a).text, "1");
+    }
+
+    #[test]
+    fn decodes_boms() {
+        assert_eq!(decode_text(b"\xEF\xBB\xBF{}").unwrap(), "{}");
+        assert_eq!(decode_text(b"\xFF\xFE{\0}\0").unwrap(), "{}");
+        assert_eq!(decode_text(b"\xFE\xFF\0{\0}").unwrap(), "{}");
+        assert!(decode_text(b"\xFF\xFE{").is_err());
+        assert!(decode_text(b"\xC3").is_err());
+    }
+}
+
+/// Reads a file, checks its size against `max_bytes`, decodes it (see [`decode_text`]) and registers
+/// it. The error is a ready-to-print diagnostic (`io-error`, `too-large`, `encoding`).
+pub fn load(
+    map: &SourceMap,
+    path: &Path,
+    max_bytes: u64,
+) -> Result<FileId, crate::base::Diagnostic> {
+    use crate::base::Diagnostic;
+    if let Some(id) = map.find(path) {
+        return Ok(id);
+    }
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path)
+    })?;
+    if meta.len() > max_bytes {
+        return Err(Diagnostic::warning(
+            "too-large",
+            format!(
+                "skipped: too large ({} bytes, the limit is {max_bytes}; raise it with --max-file-size)",
+                meta.len()
+            ),
+        )
+        .in_file(path));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
+    let text = decode_text(&bytes)
+        .map_err(|e| Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(path))?;
+    Ok(map.add(path, text))
+}

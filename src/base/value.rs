@@ -1,0 +1,384 @@
+//! The value model shared by every frontend and the graph: a value is Known (a concrete literal or
+//! structure), symbolic (a reference to another resource's attribute, or a pseudo parameter such as
+//! the Region), partially known (a string template with unknown parts), or Unknown with a reason.
+//! An attribute that is not written at all is *Absent*: it is simply missing from its [`Map`].
+//!
+//! Every value carries the span it came from, through evaluation, so that findings can point at
+//! the exact attribute.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::source::Span;
+
+/// A value with the span of the expression it was evaluated from (`None` when synthesised, for
+/// example a default the user did not write).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub kind: Val,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    List(Vec<Value>),
+    Map(Map),
+    /// An attribute of another resource (or the resource itself): identity known, and its value
+    /// too when `resolved` is set (e.g. a `name` written in the configuration).
+    Ref(Box<Ref>),
+    /// A deployment-time constant: the Region, the account id, the partition...
+    Symbol(Symbol),
+    /// A string built from parts of which at least one is not a known string
+    /// (e.g. `"com.amazonaws.${var.region}.ecr.dkr"`). Parts are in order.
+    Template(Vec<Value>),
+    /// A string that is the JSON encoding of this value (`jsonencode(...)`, a rendered policy
+    /// document). Keeps the structure, spans and unknown parts of what was encoded.
+    Encoded(Box<Value>),
+    /// One of these values, depending on something not known statically (a CloudFormation
+    /// condition whose inputs are parameters without values, for instance).
+    Choice(Vec<Value>),
+    /// Not knowable statically; the reason says why.
+    Unknown(Reason),
+}
+
+/// Why a value is unknown, in words a user can act on ("variable `region` has no value").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason(pub Arc<str>);
+
+impl Reason {
+    pub fn new(s: impl Into<String>) -> Reason {
+        Reason(Arc::from(s.into()))
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A reference to an attribute of a resource in the same deployment unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ref {
+    /// The target's address: a Terraform instance address (`module.net.aws_subnet.private[0]`,
+    /// `data.aws_vpc.main`) or a CloudFormation logical id (nested stacks: `Stack/LogicalId`).
+    pub target: String,
+    /// The attribute (`arn`, `id`, `Arn`, `RepositoryUri`); `""` for the resource itself
+    /// (CloudFormation `Ref`, a Terraform reference to a whole resource).
+    pub attr: String,
+    /// The attribute's value when the configuration sets it (e.g. `aws_iam_role.x.name`).
+    pub resolved: Option<Value>,
+}
+
+/// Deployment-time constants that are the same for every resource of a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Symbol {
+    Region,
+    AccountId,
+    Partition,
+    UrlSuffix,
+    /// `cn.com.amazonaws` / `com.amazonaws` (Terraform `aws_partition.reverse_dns_prefix`).
+    ReverseDnsPrefix,
+    StackName,
+    StackId,
+    NotificationArns,
+}
+
+impl Symbol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Symbol::Region => "AWS::Region",
+            Symbol::AccountId => "AWS::AccountId",
+            Symbol::Partition => "AWS::Partition",
+            Symbol::UrlSuffix => "AWS::URLSuffix",
+            Symbol::ReverseDnsPrefix => "AWS::ReverseDnsPrefix",
+            Symbol::StackName => "AWS::StackName",
+            Symbol::StackId => "AWS::StackId",
+            Symbol::NotificationArns => "AWS::NotificationARNs",
+        }
+    }
+}
+
+/// An ordered map that keeps every key with its span, duplicates included (the first one wins on
+/// lookup; duplicates are reported by the parser).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Map {
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Option<Span>,
+    pub value: Value,
+}
+
+impl Map {
+    pub fn new() -> Map {
+        Map::default()
+    }
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries.iter().find(|e| e.key == key).map(|e| &e.value)
+    }
+    pub fn get_entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+    /// Case-insensitive lookup (ECS decodes container definitions case-insensitively).
+    pub fn get_ci(&self, key: &str) -> Option<&Value> {
+        self.entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
+            .map(|e| &e.value)
+    }
+    pub fn insert(&mut self, key: impl Into<String>, key_span: Option<Span>, value: Value) {
+        let key = key.into();
+        if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
+            e.value = value;
+            e.key_span = key_span;
+        } else {
+            self.entries.push(Entry {
+                key,
+                key_span,
+                value,
+            });
+        }
+    }
+    /// Appends without replacing (used by parsers to keep duplicate keys).
+    pub fn push(&mut self, key: impl Into<String>, key_span: Option<Span>, value: Value) {
+        self.entries.push(Entry {
+            key: key.into(),
+            key_span,
+            value,
+        });
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.entries.iter().map(|e| (e.key.as_str(), &e.value))
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Value {
+    pub fn new(kind: Val, span: Option<Span>) -> Value {
+        Value { kind, span }
+    }
+    pub fn str(s: impl Into<String>, span: Option<Span>) -> Value {
+        Value::new(Val::Str(s.into()), span)
+    }
+    pub fn unknown(reason: impl Into<String>, span: Option<Span>) -> Value {
+        Value::new(Val::Unknown(Reason::new(reason)), span)
+    }
+    pub fn null(span: Option<Span>) -> Value {
+        Value::new(Val::Null, span)
+    }
+
+    /// Follows resolved references: the value a `Ref` stands for when the configuration gives it.
+    pub fn deref(&self) -> &Value {
+        match &self.kind {
+            Val::Ref(r) => match &r.resolved {
+                Some(v) => v.deref(),
+                None => self,
+            },
+            _ => self,
+        }
+    }
+
+    /// The string when it is fully known.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.deref().kind {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A boolean, accepting the strings Terraform and CloudFormation accept for booleans.
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.deref().kind {
+            Val::Bool(b) => Some(*b),
+            Val::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Val::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.deref().kind {
+            Val::Number(n) => Some(*n),
+            Val::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match &self.deref().kind {
+            Val::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.deref().kind {
+            Val::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Looks a key up in a known map.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.deref().kind, Val::Unknown(_))
+    }
+
+    /// True when the value, and everything inside it, is a plain literal.
+    pub fn is_fully_known(&self) -> bool {
+        match &self.deref().kind {
+            Val::Null | Val::Bool(_) | Val::Number(_) | Val::Str(_) => true,
+            Val::List(l) => l.iter().all(Value::is_fully_known),
+            Val::Map(m) => m.entries.iter().all(|e| e.value.is_fully_known()),
+            Val::Encoded(v) => v.is_fully_known(),
+            _ => false,
+        }
+    }
+
+    /// Renders a string-like value with every part that is not a known string replaced by
+    /// [`UNKNOWN_PART`] (references and symbols by `${…}` markers), so that patterns such as
+    /// `com.amazonaws.⟨?⟩.ecr.dkr` stay recognisable. `None` for lists, maps and null.
+    pub fn render_pattern(&self) -> Option<String> {
+        let mut out = String::new();
+        if self.render_into(&mut out) {
+            Some(out)
+        } else {
+            None
+        }
+    }
+
+    fn render_into(&self, out: &mut String) -> bool {
+        match &self.deref().kind {
+            Val::Str(s) => out.push_str(s),
+            Val::Number(n) => out.push_str(&format_number(*n)),
+            Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Val::Template(parts) => {
+                for p in parts {
+                    if !p.render_into(out) {
+                        out.push_str(UNKNOWN_PART);
+                    }
+                }
+            }
+            Val::Ref(_) | Val::Symbol(_) | Val::Unknown(_) | Val::Choice(_) | Val::Encoded(_) => {
+                out.push_str(UNKNOWN_PART)
+            }
+            Val::Null | Val::List(_) | Val::Map(_) => return false,
+        }
+        true
+    }
+
+    /// Calls `f` on every reference inside this value (depth first).
+    pub fn visit_refs<'a>(&'a self, f: &mut dyn FnMut(&'a Ref, Option<Span>)) {
+        match &self.kind {
+            Val::Ref(r) => {
+                f(r, self.span);
+                if let Some(v) = &r.resolved {
+                    v.visit_refs(f);
+                }
+            }
+            Val::List(l) | Val::Template(l) | Val::Choice(l) => l.iter().for_each(|v| v.visit_refs(f)),
+            Val::Map(m) => m.entries.iter().for_each(|e| e.value.visit_refs(f)),
+            Val::Encoded(v) => v.visit_refs(f),
+            _ => {}
+        }
+    }
+
+    /// A debugging/JSON view: literals as JSON, symbolic values as `{"$ref": …}`, `{"$symbol": …}`,
+    /// `{"$template": […]}`, `{"$json": …}`, `{"$choice": […]}`, `{"$unknown": reason}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{json, Value as J};
+        match &self.kind {
+            Val::Null => J::Null,
+            Val::Bool(b) => J::Bool(*b),
+            Val::Number(n) => serde_json::Number::from_f64(*n).map(J::Number).unwrap_or(J::Null),
+            Val::Str(s) => J::String(s.clone()),
+            Val::List(l) => J::Array(l.iter().map(Value::to_json).collect()),
+            Val::Map(m) => J::Object(
+                m.entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
+            Val::Ref(r) => {
+                let name = if r.attr.is_empty() {
+                    r.target.clone()
+                } else {
+                    format!("{}.{}", r.target, r.attr)
+                };
+                match &r.resolved {
+                    Some(v) => json!({"$ref": name, "value": v.to_json()}),
+                    None => json!({ "$ref": name }),
+                }
+            }
+            Val::Symbol(s) => json!({"$symbol": s.name()}),
+            Val::Template(parts) => {
+                json!({"$template": parts.iter().map(Value::to_json).collect::<Vec<_>>()})
+            }
+            Val::Encoded(v) => json!({"$json": v.to_json()}),
+            Val::Choice(l) => json!({"$choice": l.iter().map(Value::to_json).collect::<Vec<_>>()}),
+            Val::Unknown(r) => json!({"$unknown": r.0.as_ref()}),
+        }
+    }
+}
+
+/// Stands for an unknown part in [`Value::render_pattern`].
+pub const UNKNOWN_PART: &str = "\u{27e8}?\u{27e9}";
+
+/// Formats a number the way Terraform and JSON print it (integers without a fraction).
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pattern_keeps_known_parts() {
+        let v = Value::new(
+            Val::Template(vec![
+                Value::str("com.amazonaws.", None),
+                Value::unknown("var.region has no value", None),
+                Value::str(".ecr.dkr", None),
+            ]),
+            None,
+        );
+        assert_eq!(v.render_pattern().unwrap(), "com.amazonaws.⟨?⟩.ecr.dkr");
+    }
+
+    #[test]
+    fn resolved_ref_reads_as_its_value() {
+        let r = Value::new(
+            Val::Ref(Box::new(Ref {
+                target: "aws_iam_role.exec".into(),
+                attr: "name".into(),
+                resolved: Some(Value::str("exec", None)),
+            })),
+            None,
+        );
+        assert_eq!(r.as_str(), Some("exec"));
+        let mut seen = vec![];
+        r.visit_refs(&mut |r, _| seen.push(r.target.clone()));
+        assert_eq!(seen, vec!["aws_iam_role.exec"]);
+    }
+}

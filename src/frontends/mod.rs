@@ -1,0 +1,85 @@
+//! Frontends: turn parsed files into evaluated resources, one [`Unit`] per deployment unit (a
+//! Terraform root module with its child modules, a plan, a CloudFormation template with its nested
+//! stacks). Attribute names stay as the input format writes them; the graph stage normalises them.
+//!
+//! Shared shape of `Resource::attrs`: a [`Map`] of the resource's attributes/properties as written,
+//! evaluated. Terraform nested blocks (`route {}`, `statement {}`, `ingress {}`) become a list of
+//! maps under the block name, the same shape `terraform show -json` gives them. CloudFormation
+//! resources keep `Properties` as the map.
+
+pub mod cloudformation;
+pub mod plan;
+pub mod terraform;
+
+use std::path::PathBuf;
+
+use crate::base::{Diagnostic, Map, Span, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Terraform,
+    Plan,
+    #[serde(rename = "cloudformation")]
+    CloudFormation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// One resource instance (after `count`/`for_each` expansion), or one data source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    /// Terraform instance address (`module.net.aws_vpc_endpoint.this["ecr.api"]`,
+    /// `data.aws_iam_policy_document.exec`) or CloudFormation logical id (nested: `Stack/Id`).
+    pub address: String,
+    /// The type as written: `aws_vpc_endpoint`, `AWS::EC2::VPCEndpoint`.
+    pub rtype: String,
+    pub mode: Mode,
+    /// Where the resource is declared (the block header or the logical id key).
+    pub span: Span,
+    /// The evaluated attributes (see the module docs for the shape).
+    pub attrs: Map,
+    /// Whether the resource is created: `None` when unconditionally; otherwise the evaluated
+    /// condition (CloudFormation `Condition`, or a Terraform `count`/`for_each` that is unknown).
+    pub exists: Option<Value>,
+}
+
+/// A deployment unit, the input of one graph.
+#[derive(Debug, Default)]
+pub struct Unit {
+    /// Display name: the module directory, the plan or the template path.
+    pub name: String,
+    pub format: Option<Format>,
+    /// The root file or directory.
+    pub root: PathBuf,
+    pub resources: Vec<Resource>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The deployment Region when the configuration fixes it (provider `region`), else a symbol.
+    pub region: Option<Value>,
+}
+
+/// Options from the command line that frontends use.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--var-file` (Terraform), in order.
+    pub var_files: Vec<PathBuf>,
+    /// `--var k=v` (Terraform), in order; later wins.
+    pub vars: Vec<(String, String)>,
+    /// `TF_VAR_*` from the environment (name without the prefix, value).
+    pub env_vars: Vec<(String, String)>,
+    /// `--param K=V` (CloudFormation).
+    pub params: Vec<(String, String)>,
+    /// `--params-file` (CloudFormation), either CLI form.
+    pub params_files: Vec<PathBuf>,
+    /// `--tf-root`: the `.tf` sources of a plan.
+    pub tf_root: Option<PathBuf>,
+    /// Files larger than this are skipped with a diagnostic.
+    pub max_file_size: u64,
+    /// The directories the user asked to scan: `file()` and `templatefile()` read only inside.
+    pub scan_roots: Vec<PathBuf>,
+}

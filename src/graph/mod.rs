@@ -1,0 +1,1 @@
+//! The resource graph. To be written.

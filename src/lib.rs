@@ -1,0 +1,10 @@
+//! pullpath: will this ECS/Fargate task be able to pull its container image?
+//!
+//! The pipeline, one module per stage, data flowing one way (see ARCHITECTURE.md):
+//! [`discover`] → [`syntax`] → [`frontends`] → [`graph`].
+
+pub mod base;
+pub mod discover;
+pub mod frontends;
+pub mod graph;
+pub mod syntax;

@@ -1,0 +1,1 @@
+//! YAML (CloudFormation templates) into a spanned [`crate::base::Value`] tree. To be written.
