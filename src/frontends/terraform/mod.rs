@@ -1,1 +1,3 @@
-//! To be written.
+//! Terraform HCL frontend. To be written.
+
+pub mod functions;
