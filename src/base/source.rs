@@ -160,11 +160,18 @@ impl SourceMap {
 
     pub fn line_col(&self, span: Span) -> (LineCol, LineCol) {
         let f = self.get(span.file);
-        (f.line_col(span.start as usize), f.line_col(span.end as usize))
+        (
+            f.line_col(span.start as usize),
+            f.line_col(span.end as usize),
+        )
     }
 
     pub fn len(&self) -> usize {
-        self.inner.read().unwrap_or_else(|e| e.into_inner()).files.len()
+        self.inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -248,9 +255,8 @@ pub fn load(
     if let Some(id) = map.find(path) {
         return Ok(id);
     }
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path)
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
     if meta.len() > max_bytes {
         return Err(Diagnostic::warning(
             "too-large",
