@@ -186,7 +186,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
         return String::from_utf8(rest.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"));
     }
     let utf16 = |rest: &[u8], le: bool| -> Result<String, String> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err("invalid UTF-16: odd number of bytes".into());
         }
         let units = rest.chunks_exact(2).map(|c| {

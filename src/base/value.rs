@@ -181,6 +181,7 @@ impl Value {
     }
 
     /// Follows resolved references: the value a `Ref` stands for when the configuration gives it.
+    #[allow(clippy::should_implement_trait)]
     pub fn deref(&self) -> &Value {
         match &self.kind {
             Val::Ref(r) => match &r.resolved {
