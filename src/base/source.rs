@@ -209,6 +209,36 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     String::from_utf8(bytes.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"))
 }
 
+/// Reads a file, checks its size against `max_bytes`, decodes it (see [`decode_text`]) and registers
+/// it. The error is a ready-to-print diagnostic (`io-error`, `too-large`, `encoding`).
+pub fn load(
+    map: &SourceMap,
+    path: &Path,
+    max_bytes: u64,
+) -> Result<FileId, crate::base::Diagnostic> {
+    use crate::base::Diagnostic;
+    if let Some(id) = map.find(path) {
+        return Ok(id);
+    }
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
+    if meta.len() > max_bytes {
+        return Err(Diagnostic::warning(
+            "too-large",
+            format!(
+                "skipped: too large ({} bytes, the limit is {max_bytes}; raise it with --max-file-size)",
+                meta.len()
+            ),
+        )
+        .in_file(path));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
+    let text = decode_text(&bytes)
+        .map_err(|e| Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(path))?;
+    Ok(map.add(path, text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,34 +272,4 @@ mod tests {
         assert!(decode_text(b"\xFF\xFE{").is_err());
         assert!(decode_text(b"\xC3").is_err());
     }
-}
-
-/// Reads a file, checks its size against `max_bytes`, decodes it (see [`decode_text`]) and registers
-/// it. The error is a ready-to-print diagnostic (`io-error`, `too-large`, `encoding`).
-pub fn load(
-    map: &SourceMap,
-    path: &Path,
-    max_bytes: u64,
-) -> Result<FileId, crate::base::Diagnostic> {
-    use crate::base::Diagnostic;
-    if let Some(id) = map.find(path) {
-        return Ok(id);
-    }
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
-    if meta.len() > max_bytes {
-        return Err(Diagnostic::warning(
-            "too-large",
-            format!(
-                "skipped: too large ({} bytes, the limit is {max_bytes}; raise it with --max-file-size)",
-                meta.len()
-            ),
-        )
-        .in_file(path));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
-    let text = decode_text(&bytes)
-        .map_err(|e| Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(path))?;
-    Ok(map.add(path, text))
 }
