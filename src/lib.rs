@@ -7,4 +7,6 @@ pub mod base;
 pub mod discover;
 pub mod frontends;
 pub mod graph;
+pub mod pipeline;
+pub mod report;
 pub mod syntax;

@@ -160,11 +160,18 @@ impl SourceMap {
 
     pub fn line_col(&self, span: Span) -> (LineCol, LineCol) {
         let f = self.get(span.file);
-        (f.line_col(span.start as usize), f.line_col(span.end as usize))
+        (
+            f.line_col(span.start as usize),
+            f.line_col(span.end as usize),
+        )
     }
 
     pub fn len(&self) -> usize {
-        self.inner.read().unwrap_or_else(|e| e.into_inner()).files.len()
+        self.inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -179,7 +186,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
         return String::from_utf8(rest.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"));
     }
     let utf16 = |rest: &[u8], le: bool| -> Result<String, String> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err("invalid UTF-16: odd number of bytes".into());
         }
         let units = rest.chunks_exact(2).map(|c| {
@@ -200,6 +207,36 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
         return utf16(rest, false);
     }
     String::from_utf8(bytes.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"))
+}
+
+/// Reads a file, checks its size against `max_bytes`, decodes it (see [`decode_text`]) and registers
+/// it. The error is a ready-to-print diagnostic (`io-error`, `too-large`, `encoding`).
+pub fn load(
+    map: &SourceMap,
+    path: &Path,
+    max_bytes: u64,
+) -> Result<FileId, crate::base::Diagnostic> {
+    use crate::base::Diagnostic;
+    if let Some(id) = map.find(path) {
+        return Ok(id);
+    }
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
+    if meta.len() > max_bytes {
+        return Err(Diagnostic::warning(
+            "too-large",
+            format!(
+                "skipped: too large ({} bytes, the limit is {max_bytes}; raise it with --max-file-size)",
+                meta.len()
+            ),
+        )
+        .in_file(path));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
+    let text = decode_text(&bytes)
+        .map_err(|e| Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(path))?;
+    Ok(map.add(path, text))
 }
 
 #[cfg(test)]
@@ -235,35 +272,4 @@ mod tests {
         assert!(decode_text(b"\xFF\xFE{").is_err());
         assert!(decode_text(b"\xC3").is_err());
     }
-}
-
-/// Reads a file, checks its size against `max_bytes`, decodes it (see [`decode_text`]) and registers
-/// it. The error is a ready-to-print diagnostic (`io-error`, `too-large`, `encoding`).
-pub fn load(
-    map: &SourceMap,
-    path: &Path,
-    max_bytes: u64,
-) -> Result<FileId, crate::base::Diagnostic> {
-    use crate::base::Diagnostic;
-    if let Some(id) = map.find(path) {
-        return Ok(id);
-    }
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path)
-    })?;
-    if meta.len() > max_bytes {
-        return Err(Diagnostic::warning(
-            "too-large",
-            format!(
-                "skipped: too large ({} bytes, the limit is {max_bytes}; raise it with --max-file-size)",
-                meta.len()
-            ),
-        )
-        .in_file(path));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
-    let text = decode_text(&bytes)
-        .map_err(|e| Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(path))?;
-    Ok(map.add(path, text))
 }

@@ -181,6 +181,7 @@ impl Value {
     }
 
     /// Follows resolved references: the value a `Ref` stands for when the configuration gives it.
+    #[allow(clippy::should_implement_trait)]
     pub fn deref(&self) -> &Value {
         match &self.kind {
             Val::Ref(r) => match &r.resolved {
@@ -292,7 +293,9 @@ impl Value {
                     v.visit_refs(f);
                 }
             }
-            Val::List(l) | Val::Template(l) | Val::Choice(l) => l.iter().for_each(|v| v.visit_refs(f)),
+            Val::List(l) | Val::Template(l) | Val::Choice(l) => {
+                l.iter().for_each(|v| v.visit_refs(f))
+            }
             Val::Map(m) => m.entries.iter().for_each(|e| e.value.visit_refs(f)),
             Val::Encoded(v) => v.visit_refs(f),
             _ => {}
@@ -306,7 +309,9 @@ impl Value {
         match &self.kind {
             Val::Null => J::Null,
             Val::Bool(b) => J::Bool(*b),
-            Val::Number(n) => serde_json::Number::from_f64(*n).map(J::Number).unwrap_or(J::Null),
+            Val::Number(n) => serde_json::Number::from_f64(*n)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             Val::Str(s) => J::String(s.clone()),
             Val::List(l) => J::Array(l.iter().map(Value::to_json).collect()),
             Val::Map(m) => J::Object(

@@ -41,7 +41,10 @@ pub fn parse(file: FileId, text: &str, base: usize) -> Result<Parsed, Diagnostic
                 e.column_display()
             ),
         )
-        .at(Span::new(file, base + r.start..base + r.end.max(r.start + 1)))
+        .at(Span::new(
+            file,
+            base + r.start..base + r.end.max(r.start + 1),
+        ))
     })?;
     let Some(root) = result.value else {
         return Err(

@@ -1,0 +1,166 @@
+//! Runs the stages in order: discover → syntax/frontends → graph. Frontends and graph building run
+//! in parallel, and each unit of work is isolated: a panic in one file or unit becomes an
+//! `internal-error` diagnostic and the run goes on.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::base::{Diagnostic, SourceMap};
+use crate::discover::discover;
+use crate::frontends::{self, Options, Unit};
+use crate::graph::{self, Graph};
+
+/// What to run on.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub paths: Vec<PathBuf>,
+    pub options: Options,
+}
+
+/// Default `--max-file-size`: 16 MiB. The largest real plan in our corpus is 2 MB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+pub struct Output {
+    pub sources: SourceMap,
+    pub units: Vec<Unit>,
+    pub graphs: Vec<Graph>,
+    /// Diagnostics about the input, sorted by file and position, duplicates removed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs `f`, turning a panic into an `internal-error` diagnostic about `what`.
+fn isolated<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Diagnostic::error(
+            "internal-error",
+            format!("internal error while reading {what}: {msg} (please report this)"),
+        )
+    })
+}
+
+/// Runs a frontend over a batch; if the batch panics, runs it again one item at a time so that
+/// only the item that panics is lost.
+fn batch<I: Clone + Sync, F>(items: &[I], name: impl Fn(&I) -> String + Sync, f: F) -> Vec<Unit>
+where
+    F: Fn(&[I]) -> Vec<Unit> + Sync,
+{
+    if items.is_empty() {
+        return Vec::new();
+    }
+    match isolated("a batch of inputs", || f(items)) {
+        Ok(units) => units,
+        Err(_) => items
+            .par_iter()
+            .flat_map(
+                |i| match isolated(&name(i), || f(std::slice::from_ref(i))) {
+                    Ok(units) => units,
+                    Err(d) => vec![Unit {
+                        name: name(i),
+                        diagnostics: vec![d.in_file(name(i))],
+                        ..Unit::default()
+                    }],
+                },
+            )
+            .collect(),
+    }
+}
+
+/// Stack size of the worker threads: evaluators recurse over nested expressions, and inputs are
+/// already bounded in depth (see `syntax::MAX_NESTING`); this leaves a wide margin.
+const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// Runs the pipeline on a dedicated thread pool (large stacks, all cores).
+pub fn run(config: &Config) -> Output {
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("pullpath-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(|| run_here(config)),
+        Err(_) => run_here(config),
+    }
+}
+
+fn run_here(config: &Config) -> Output {
+    let sources = SourceMap::new();
+    let opts = &config.options;
+    let found = discover(&config.paths, &sources, opts.max_file_size);
+
+    let (tf, (plans, templates)) = rayon::join(
+        || {
+            batch(
+                &found.terraform_dirs,
+                |d| d.display().to_string(),
+                |dirs| frontends::terraform::load(dirs, &sources, opts),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    batch(
+                        &found.plans,
+                        |f| sources.path(*f).display().to_string(),
+                        |files| {
+                            files
+                                .iter()
+                                .map(|f| frontends::plan::load(*f, &sources, opts))
+                                .collect()
+                        },
+                    )
+                },
+                || {
+                    batch(
+                        &found.templates,
+                        |f| sources.path(*f).display().to_string(),
+                        |files| frontends::cloudformation::load(files, &sources, opts),
+                    )
+                },
+            )
+        },
+    );
+    let units: Vec<Unit> = tf.into_iter().chain(plans).chain(templates).collect();
+
+    let built: Vec<Result<Graph, Diagnostic>> = units
+        .par_iter()
+        .map(|u| isolated(&u.name, || graph::build(u)).map_err(|d| d.in_file(u.root.clone())))
+        .collect();
+    let mut diagnostics = found.diagnostics;
+    let mut graphs = Vec::new();
+    for g in built {
+        match g {
+            Ok(g) => graphs.push(g),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    for u in &units {
+        diagnostics.extend(u.diagnostics.iter().cloned());
+    }
+    let key = |d: &Diagnostic| {
+        let path = d
+            .span
+            .map(|s| sources.path(s.file))
+            .or_else(|| d.file.clone())
+            .unwrap_or_default();
+        (
+            path,
+            d.span.map(|s| (s.start, s.end)),
+            d.code,
+            d.message.clone(),
+        )
+    };
+    diagnostics.sort_by_cached_key(key);
+    diagnostics.dedup_by(|a, b| key(a) == key(b));
+    Output {
+        sources,
+        units,
+        graphs,
+        diagnostics,
+    }
+}

@@ -1,0 +1,267 @@
+//! Reporters: what users see. Text (miette graphical diagnostics) and JSON.
+//!
+//! Everything printed goes through [`Item`], a format-independent report of one problem: a
+//! severity, a code, a message, a primary place and labelled related places, and a help text.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use crate::base::{Diagnostic, Severity, SourceMap, Span};
+
+/// One problem to report.
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    pub file: Option<PathBuf>,
+    pub primary: Option<(Span, String)>,
+    pub related: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl From<&Diagnostic> for Item {
+    fn from(d: &Diagnostic) -> Item {
+        Item {
+            severity: d.severity,
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            file: d.file.clone(),
+            primary: d.span.map(|s| (s, String::new())),
+            related: d.related.clone(),
+            help: None,
+        }
+    }
+}
+
+/// Text rendering options.
+#[derive(Clone, Copy, Debug)]
+pub struct TextStyle {
+    pub color: bool,
+    pub unicode: bool,
+    pub width: usize,
+}
+
+/// Path shown to the user: relative to `cwd` when inside it.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let p = path.strip_prefix(cwd).unwrap_or(path);
+    let p = p.strip_prefix("./").unwrap_or(p);
+    p.display().to_string()
+}
+
+struct MietteItem {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    source: Option<NamedSource<Arc<str>>>,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+    related: Vec<MietteItem>,
+}
+
+impl fmt::Debug for MietteItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl fmt::Display for MietteItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for MietteItem {}
+
+impl miette::Diagnostic for MietteItem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
+        }
+    }
+}
+
+fn severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn label(span: Span, text: &str, primary: bool) -> LabeledSpan {
+    let len = (span.end - span.start) as usize;
+    let text = (!text.is_empty()).then(|| text.to_string());
+    if primary {
+        LabeledSpan::new_primary_with_span(text, (span.start as usize, len))
+    } else {
+        LabeledSpan::new_with_span(text, (span.start as usize, len))
+    }
+}
+
+fn to_miette(item: &Item, sources: &SourceMap, cwd: &Path) -> MietteItem {
+    let primary_file = item.primary.as_ref().map(|(s, _)| s.file);
+    let named = |file| {
+        let f = sources.get(file);
+        NamedSource::new(display_path(&f.path, cwd), f.text.clone()).with_language("text")
+    };
+    let mut message = item.message.clone();
+    if primary_file.is_none() {
+        if let Some(f) = &item.file {
+            message = format!("{}: {message}", display_path(f, cwd));
+        }
+    }
+    let mut labels = Vec::new();
+    let mut related = Vec::new();
+    if let Some((span, text)) = &item.primary {
+        labels.push(label(*span, text, true));
+    }
+    for (span, text) in &item.related {
+        if Some(span.file) == primary_file {
+            labels.push(label(*span, text, false));
+        } else {
+            related.push(MietteItem {
+                message: text.clone(),
+                code: String::new(),
+                severity: miette::Severity::Advice,
+                source: Some(named(span.file)),
+                labels: vec![label(*span, "", true)],
+                help: None,
+                related: Vec::new(),
+            });
+        }
+    }
+    MietteItem {
+        message,
+        code: item.code.clone(),
+        severity: severity(item.severity),
+        source: primary_file.map(named),
+        labels,
+        help: item.help.clone(),
+        related,
+    }
+}
+
+/// Renders items as miette graphical reports.
+pub fn render_text(items: &[Item], sources: &SourceMap, cwd: &Path, style: TextStyle) -> String {
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, _) => GraphicalTheme::none(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for item in items {
+        let m = to_miette(item, sources, cwd);
+        if handler.render_report(&mut out, &m).is_err() {
+            out.push_str(&format!("{}\n", item.message));
+        }
+    }
+    out
+}
+
+/// One item as JSON: 1-based lines and columns, paths relative to `cwd`.
+pub fn item_json(item: &Item, sources: &SourceMap, cwd: &Path) -> serde_json::Value {
+    let mut obj = serde_json::Map::new();
+    obj.insert("code".into(), item.code.clone().into());
+    obj.insert(
+        "severity".into(),
+        serde_json::to_value(item.severity).unwrap_or_default(),
+    );
+    obj.insert("message".into(), item.message.clone().into());
+    let file = item
+        .primary
+        .as_ref()
+        .map(|(s, _)| sources.path(s.file))
+        .or_else(|| item.file.clone());
+    obj.insert(
+        "file".into(),
+        file.map(|f| display_path(&f, cwd).into())
+            .unwrap_or(serde_json::Value::Null),
+    );
+    if let Some((span, _)) = &item.primary {
+        let (a, b) = sources.line_col(*span);
+        obj.insert("line".into(), a.line.into());
+        obj.insert("column".into(), a.column.into());
+        obj.insert("end_line".into(), b.line.into());
+        obj.insert("end_column".into(), b.column.into());
+    }
+    let related: Vec<serde_json::Value> = item
+        .related
+        .iter()
+        .map(|(span, msg)| {
+            let (a, _) = sources.line_col(*span);
+            serde_json::json!({
+                "file": display_path(&sources.path(span.file), cwd),
+                "line": a.line,
+                "column": a.column,
+                "message": msg,
+            })
+        })
+        .collect();
+    obj.insert("related".into(), related.into());
+    if let Some(h) = &item.help {
+        obj.insert("help".into(), h.clone().into());
+    }
+    serde_json::Value::Object(obj)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_snippet_and_json_positions() {
+        let sources = SourceMap::new();
+        let id = sources.add("/w/a.yaml", "Resources:\n  X: !Bad 1\n");
+        let d = Diagnostic::error("parse-error", "unknown tag")
+            .in_file("/w/a.yaml")
+            .at(Span::new(id, 16..20));
+        let item = Item::from(&d);
+        let text = render_text(
+            std::slice::from_ref(&item),
+            &sources,
+            Path::new("/w"),
+            TextStyle {
+                color: false,
+                unicode: false,
+                width: 80,
+            },
+        );
+        assert!(text.contains("a.yaml:2:6"), "{text}");
+        assert!(text.contains("unknown tag"), "{text}");
+        let j = item_json(&item, &sources, Path::new("/w"));
+        assert_eq!(j["file"], "a.yaml");
+        assert_eq!(j["line"], 2);
+        assert_eq!(j["column"], 6);
+        assert_eq!(j["end_column"], 10);
+    }
+}
