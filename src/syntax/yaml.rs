@@ -51,6 +51,130 @@ const FN_TAGS: &[&str] = &[
 
 /// Parses `text`, the whole content of `file`.
 pub fn parse(file: FileId, text: &str) -> Result<Parsed, Diagnostic> {
+    // saphyr rejects flow collections whose lines are indented less than their parent block
+    // (`Command: [` … `]` with `]` under `Command`); PyYAML and CloudFormation accept them. Such
+    // lines are padded with spaces and parsed again; spans are mapped back to the original text.
+    let mut pads = Pads::default();
+    let mut first_error = None;
+    for _ in 0..=MAX_PADS {
+        let padded = pads.apply(text);
+        match parse_inner(file, &padded) {
+            Ok(mut parsed) => {
+                if !pads.is_empty() {
+                    pads.remap_value(&mut parsed.value);
+                    for d in &mut parsed.diagnostics {
+                        pads.remap_diag(d);
+                    }
+                }
+                return Ok(parsed);
+            }
+            Err(e) => {
+                let orig = pads.to_orig(e.at);
+                if first_error.is_none() {
+                    first_error = Some((orig, e.info.clone()));
+                }
+                if !e.in_flow || pads.len() >= MAX_PADS {
+                    break;
+                }
+                let line_start = text[..orig.min(text.len())]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                pads.add(line_start);
+            }
+        }
+    }
+    let (at, info) = first_error.unwrap_or((0, "unknown error".into()));
+    Err(error_at(file, text, at, &info))
+}
+
+const MAX_PADS: usize = 64;
+
+/// Spaces inserted at line starts: `(original byte offset, count)`, sorted.
+#[derive(Default)]
+struct Pads(Vec<(usize, usize)>);
+
+impl Pads {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn len(&self) -> usize {
+        self.0.iter().map(|p| p.1).sum()
+    }
+    fn add(&mut self, at: usize) {
+        match self.0.binary_search_by_key(&at, |p| p.0) {
+            Ok(i) => self.0[i].1 += 1,
+            Err(i) => self.0.insert(i, (at, 1)),
+        }
+    }
+    fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.0.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len() + self.len());
+        let mut last = 0;
+        for &(at, n) in &self.0 {
+            out.push_str(&text[last..at]);
+            out.extend(std::iter::repeat_n(' ', n));
+            last = at;
+        }
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    }
+    /// A byte offset in the padded text → the original text.
+    fn to_orig(&self, m: usize) -> usize {
+        let mut shift = 0;
+        for &(at, n) in &self.0 {
+            let start = at + shift;
+            if m < start {
+                break;
+            }
+            if m < start + n {
+                return at;
+            }
+            shift += n;
+        }
+        m - shift
+    }
+    fn remap_span(&self, sp: &mut Span) {
+        sp.start = self.to_orig(sp.start as usize) as u32;
+        sp.end = self.to_orig(sp.end as usize) as u32;
+    }
+    fn remap_diag(&self, d: &mut Diagnostic) {
+        if let Some(sp) = &mut d.span {
+            self.remap_span(sp);
+        }
+        for (sp, _) in &mut d.related {
+            self.remap_span(sp);
+        }
+    }
+    fn remap_value(&self, v: &mut Value) {
+        if let Some(sp) = &mut v.span {
+            self.remap_span(sp);
+        }
+        match &mut v.kind {
+            Val::List(items) => items.iter_mut().for_each(|i| self.remap_value(i)),
+            Val::Map(m) => {
+                for e in &mut m.entries {
+                    if let Some(sp) = &mut e.key_span {
+                        self.remap_span(sp);
+                    }
+                    self.remap_value(&mut e.value);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A failed parse: where (byte offset in the parsed text), why, and whether it happened inside a
+/// flow collection.
+struct Failure {
+    at: usize,
+    info: String,
+    in_flow: bool,
+}
+
+fn parse_inner(file: FileId, text: &str) -> Result<Parsed, Failure> {
     let offsets = Offsets::new(text);
     let mut b = Builder {
         file,
@@ -59,11 +183,12 @@ pub fn parse(file: FileId, text: &str) -> Result<Parsed, Diagnostic> {
         stack: Vec::new(),
         root: None,
         diagnostics: Vec::new(),
+        scalars: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0usize;
     while let Some(ev) = parser.next_event() {
-        let (ev, span) = ev.map_err(|e| scan_error(file, text, &offsets, &e))?;
+        let (ev, span) = ev.map_err(|e| b.failure(&e))?;
         let range = offsets.byte(span.start.index())..offsets.byte(span.end.index());
         let is_map = matches!(ev, Event::MappingStart(..));
         match ev {
@@ -89,15 +214,16 @@ pub fn parse(file: FileId, text: &str) -> Result<Parsed, Diagnostic> {
                     "a YAML alias, which CloudFormation does not support",
                     Some(sp),
                 );
-                b.complete(v, None, sp)?;
+                b.complete(v, None, sp);
             }
             Event::Scalar(raw, style, anchor, tag) => {
                 let sp = Span::new(file, range);
                 if anchor != 0 {
                     b.diagnostics.push(alias_error(sp, "anchor"));
                 }
+                b.scalars.push(sp.range());
                 let (value, raw_key) = b.scalar(raw, style, tag.as_deref(), sp);
-                b.complete(value, raw_key, sp)?;
+                b.complete(value, raw_key, sp);
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 let sp = Span::new(file, range.clone());
@@ -105,22 +231,24 @@ pub fn parse(file: FileId, text: &str) -> Result<Parsed, Diagnostic> {
                     b.diagnostics.push(alias_error(sp, "anchor"));
                 }
                 if b.stack.len() >= MAX_NESTING {
-                    let lc = line_col(text, range.start);
-                    return Err(Diagnostic::error(
-                        "parse-error",
-                        format!(
-                            "invalid YAML: nesting deeper than {MAX_NESTING} levels (line {}, column {})",
-                            lc.0, lc.1
-                        ),
-                    )
-                    .at(Span::new(file, range.start..range.start + 1)));
+                    return Err(Failure {
+                        at: range.start,
+                        info: format!("nesting deeper than {MAX_NESTING} levels"),
+                        in_flow: false,
+                    });
                 }
+                let flow = {
+                    let t = &text[range.clone()];
+                    let t = skip_props(t);
+                    t.starts_with(['[', '{'])
+                };
                 let kind = if is_map {
                     Kind::Map(Map::new(), None)
                 } else {
                     Kind::Seq(Vec::new())
                 };
                 b.stack.push(Frame {
+                    flow,
                     kind,
                     start: range.start,
                     end: range.end,
@@ -151,9 +279,19 @@ pub fn parse(file: FileId, text: &str) -> Result<Parsed, Diagnostic> {
                     }
                 };
                 let value = b.apply_tag(value, tag.as_ref(), sp);
-                b.complete(value, None, sp)?;
+                b.complete(value, None, sp);
             }
         }
+    }
+    if let Some(tab) = stray_tab(text, &b.scalars) {
+        let (line, column) = line_col(text, tab);
+        b.diagnostics.push(
+            Diagnostic::error(
+                "parse-error",
+                format!("invalid YAML for CloudFormation: a tab character outside a string (line {line}, column {column}); YAML 1.1 parsers such as CloudFormation's reject it, use spaces"),
+            )
+            .at(Span::new(file, tab..tab + 1)),
+        );
     }
     let value = b
         .root
@@ -164,6 +302,39 @@ pub fn parse(file: FileId, text: &str) -> Result<Parsed, Diagnostic> {
     })
 }
 
+/// The first tab that is neither inside a scalar nor inside a comment: YAML 1.2 allows tabs as
+/// separators, but YAML 1.1 parsers (PyYAML, SnakeYAML, which CloudFormation tooling uses) do not.
+fn stray_tab(text: &str, scalars: &[std::ops::Range<usize>]) -> Option<usize> {
+    if !text.contains('\t') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut next_scalar = 0;
+    let mut i = 0;
+    let mut in_comment = false;
+    while i < bytes.len() {
+        while next_scalar < scalars.len() && scalars[next_scalar].end <= i {
+            next_scalar += 1;
+        }
+        if let Some(r) = scalars.get(next_scalar) {
+            if r.start <= i && i < r.end && !in_comment {
+                i = r.end;
+                continue;
+            }
+        }
+        match bytes[i] {
+            b'\n' => in_comment = false,
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                in_comment = true
+            }
+            b'\t' if !in_comment => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 fn alias_error(sp: Span, what: &str) -> Diagnostic {
     Diagnostic::error(
         "yaml-alias",
@@ -172,8 +343,23 @@ fn alias_error(sp: Span, what: &str) -> Diagnostic {
     .at(sp)
 }
 
-fn scan_error(file: FileId, text: &str, offsets: &Offsets, e: &ScanError) -> Diagnostic {
-    let start = offsets.byte(e.marker().index()).min(text.len());
+/// Skips a node's tag and anchor (`!Tag &a [`) to its content.
+fn skip_props(mut t: &str) -> &str {
+    loop {
+        t = t.trim_start();
+        if t.starts_with(['!', '&']) {
+            t = t.find(char::is_whitespace).map_or("", |i| &t[i..]);
+        } else {
+            return t;
+        }
+    }
+}
+
+fn error_at(file: FileId, text: &str, at: usize, info: &str) -> Diagnostic {
+    let mut start = at.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
     let end = text[start..]
         .chars()
         .next()
@@ -181,7 +367,7 @@ fn scan_error(file: FileId, text: &str, offsets: &Offsets, e: &ScanError) -> Dia
     let (line, column) = line_col(text, start);
     Diagnostic::error(
         "parse-error",
-        format!("invalid YAML: {} (line {line}, column {column})", e.info()),
+        format!("invalid YAML: {info} (line {line}, column {column})"),
     )
     .at(Span::new(file, start..end))
 }
@@ -230,6 +416,8 @@ enum Kind {
 }
 
 struct Frame {
+    /// A `[…]` / `{…}` collection.
+    flow: bool,
     kind: Kind,
     start: usize,
     /// End of the last child so far.
@@ -244,9 +432,19 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     root: Option<Value>,
     diagnostics: Vec<Diagnostic>,
+    /// Byte ranges of every scalar, in order (to find stray tabs).
+    scalars: Vec<std::ops::Range<usize>>,
 }
 
 impl Builder<'_> {
+    fn failure(&self, e: &ScanError) -> Failure {
+        Failure {
+            at: self.offsets.byte(e.marker().index()),
+            info: e.info().to_string(),
+            in_flow: self.stack.iter().any(|f| f.flow),
+        }
+    }
+
     /// Turns a scalar event into a value; also returns the raw text, used when it is a key.
     fn scalar(
         &mut self,
@@ -255,7 +453,6 @@ impl Builder<'_> {
         tag: Option<&Tag>,
         sp: Span,
     ) -> (Value, Option<String>) {
-        let _ = self.offsets;
         let raw = raw.into_owned();
         let Some(tag) = tag else {
             let kind = if style == ScalarStyle::Plain {
@@ -364,17 +561,12 @@ impl Builder<'_> {
     }
 
     /// Hands a finished node to its parent (or makes it the root).
-    fn complete(
-        &mut self,
-        value: Value,
-        raw_key: Option<String>,
-        sp: Span,
-    ) -> Result<(), Diagnostic> {
+    fn complete(&mut self, value: Value, raw_key: Option<String>, sp: Span) {
         let Some(frame) = self.stack.last_mut() else {
             if self.root.is_none() {
                 self.root = Some(value);
             }
-            return Ok(());
+            return;
         };
         frame.end = frame.end.max(sp.end as usize);
         match &mut frame.kind {
@@ -435,7 +627,6 @@ impl Builder<'_> {
                 }
             },
         }
-        Ok(())
     }
 }
 
@@ -700,6 +891,59 @@ mod tests {
             block.push_str("k:\n");
         }
         assert!(parse(FileId(0), &block).is_err());
+    }
+
+    #[test]
+    fn tabs_outside_strings_are_errors() {
+        let text = "a: True\t# comment\nb: |\n  x\ty\nc: \"q\tq\" # t\tt\n";
+        let parsed = p(text);
+        let errs: Vec<_> = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "parse-error")
+            .collect();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].span.unwrap().range(), 7..8);
+        assert!(
+            errs[0].message.contains("line 1, column 8"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(parsed.value.get("a").unwrap().kind, Val::Bool(true));
+        let ok = p("b: |\n  x\ty\nc: \"q\tq\" # t\tt\n");
+        assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    }
+
+    #[test]
+    fn under_indented_flow_collections_parse() {
+        let text = "A:\n  B:\n    Command: [\n      \"a\",\n    \"é\"\n    ]\n    C: 1\n";
+        let parsed = p(text);
+        let cmd = parsed
+            .value
+            .get("A")
+            .unwrap()
+            .get("B")
+            .unwrap()
+            .get("Command")
+            .unwrap();
+        assert_eq!(cmd.as_list().unwrap().len(), 2);
+        assert_eq!(slice(text, &cmd.as_list().unwrap()[1]), "\"é\"");
+        assert_eq!(
+            slice(
+                text,
+                parsed
+                    .value
+                    .get("A")
+                    .unwrap()
+                    .get("B")
+                    .unwrap()
+                    .get("C")
+                    .unwrap()
+            ),
+            "1"
+        );
+        // block indentation errors are still errors
+        assert!(parse(FileId(0), "a:\n  - b\n - c\n").is_err());
     }
 
     #[test]
