@@ -26,11 +26,15 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// CloudFormation intrinsic function short forms (`!Name`), besides `!Ref` and `!Condition`.
+/// CloudFormation intrinsic function short forms (`!Name`), besides `!Ref` and `!Condition`
+/// (including the functions only valid in `Rules`).
 const FN_TAGS: &[&str] = &[
     "And",
     "Base64",
     "Cidr",
+    "Contains",
+    "EachMemberEquals",
+    "EachMemberIn",
     "Equals",
     "FindInMap",
     "ForEach",
@@ -42,11 +46,14 @@ const FN_TAGS: &[&str] = &[
     "Length",
     "Not",
     "Or",
+    "RefAll",
     "Select",
     "Split",
     "Sub",
     "ToJsonString",
     "Transform",
+    "ValueOf",
+    "ValueOfAll",
 ];
 
 /// Parses `text`, the whole content of `file`.
@@ -454,6 +461,10 @@ impl Builder<'_> {
         sp: Span,
     ) -> (Value, Option<String>) {
         let raw = raw.into_owned();
+        if tag.is_some_and(is_non_specific) {
+            // `! x`: the non-specific tag, a plain string
+            return (Value::new(Val::Str(raw.clone()), Some(sp)), Some(raw));
+        }
         let Some(tag) = tag else {
             let kind = if style == ScalarStyle::Plain {
                 resolve_plain(&raw)
@@ -515,7 +526,7 @@ impl Builder<'_> {
 
     /// Wraps a value in the long form of its CloudFormation tag (or reports an unknown tag).
     fn apply_tag(&mut self, value: Value, tag: Option<&Tag>, sp: Span) -> Value {
-        let Some(tag) = tag else {
+        let Some(tag) = tag.filter(|t| !is_non_specific(t)) else {
             return value;
         };
         if tag.is_yaml_core_schema() {
@@ -628,6 +639,11 @@ impl Builder<'_> {
             },
         }
     }
+}
+
+/// The non-specific tag `!`.
+fn is_non_specific(t: &Tag) -> bool {
+    (t.handle == "!" || t.handle.is_empty()) && (t.suffix.is_empty() || t.suffix == "!")
 }
 
 /// Resolves a plain (unquoted, untagged) scalar.
@@ -944,6 +960,16 @@ mod tests {
         );
         // block indentation errors are still errors
         assert!(parse(FileId(0), "a:\n  - b\n - c\n").is_err());
+    }
+
+    #[test]
+    fn non_specific_tag_is_a_string() {
+        let text = "a: [x, ! \"Ref\": y]\nb: ! 12\n";
+        let parsed = p(text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let a = parsed.value.get("a").unwrap().as_list().unwrap();
+        assert_eq!(a[1].get("Ref").unwrap().as_str(), Some("y"));
+        assert_eq!(parsed.value.get("b").unwrap().as_str(), Some("12"));
     }
 
     #[test]

@@ -305,20 +305,25 @@ impl Tpl {
                     Some(Value {
                         kind: Val::Map(m), ..
                     }) => m,
-                    Some(other) => {
-                        let mut m = Map::new();
-                        if !matches!(other.kind, Val::Null) {
-                            cx.diag(
-                                Diagnostic::warning(
-                                    "cfn-unsupported",
-                                    format!("the Properties of `{}` are not a map once evaluated ({}); they are not checked", e.key, why_unknown(&other)),
-                                )
-                                .at(p.span.unwrap_or(key_span)),
-                            );
+                    Some(other) => match choice_of_maps(&other) {
+                        Some(m) => m,
+                        None => {
+                            if !matches!(other.kind, Val::Null) {
+                                let what = match &other.kind {
+                                    Val::Unknown(_) | Val::Choice(_) => why_unknown(&other),
+                                    _ => "a map is expected".to_string(),
+                                };
+                                cx.diag(
+                                    Diagnostic::warning(
+                                        "cfn-unsupported",
+                                        format!("the Properties of `{}` are not a map once evaluated ({what}); they are not checked", e.key),
+                                    )
+                                    .at(p.span.unwrap_or(key_span)),
+                                );
+                            }
+                            Map::new()
                         }
-                        m.entries.clear();
-                        m
-                    }
+                    },
                     None => Map::new(),
                 },
             };
@@ -612,7 +617,7 @@ impl Tpl {
                         let (x, y) = (self.eval(cx, a), self.eval(cx, b));
                         match (x, y) {
                             (None, None) => None,
-                            (Some(x), Some(y)) if x == y => Some(x),
+                            (Some(x), Some(y)) if x.to_json() == y.to_json() => Some(x),
                             (x, y) => Some(Value::new(
                                 Val::Choice(vec![
                                     x.unwrap_or_else(|| Value::null(a.span)),
@@ -1001,9 +1006,9 @@ impl Tpl {
             ("TemplateURL", props.and_then(|p| p.get("TemplateURL")))
         };
         let here = entry.key_span;
-        let note = |cx: &mut Ctx, msg: String| {
+        let note = |cx: &mut Ctx, at: Option<Span>, msg: String| {
             let mut d = Diagnostic::info("nested-stack", msg);
-            if let Some(h) = here {
+            if let Some(h) = at {
                 d = d.at(h);
             }
             cx.diag(d);
@@ -1011,22 +1016,23 @@ impl Tpl {
         let Some(url) = url else {
             note(
                 cx,
+                here,
                 format!("nested stack `{id}` has no {url_key}; its resources are not checked"),
             );
             return None;
         };
         let url_v = self.eval_or_null(cx, url);
+        let at = url.span.or(here);
         let Some(path) = super::resolve_template_location(&self.dir, &url_v) else {
             let shown = url_v.render_pattern().unwrap_or_else(|| "a map".into());
-            note(
-                cx,
-                format!("nested stack `{id}`: {url_key} `{shown}` is not a local file; its resources are not checked"),
+            note(cx, at, format!("nested stack `{id}`: {url_key} `{shown}` is not a local file; its resources are not checked"),
             );
             return None;
         };
         if let Some(r) = &path.1 {
             note(
                 cx,
+                at,
                 format!(
                     "nested stack `{id}`: {url_key} `{r}` is read from the local file `{}`",
                     path.0.display()
@@ -1037,6 +1043,7 @@ impl Tpl {
         if !cx.in_scan_roots(&path) {
             note(
                 cx,
+                at,
                 format!(
                     "nested stack `{id}`: `{}` is outside the scanned directories; not loaded",
                     path.display()
@@ -1045,7 +1052,7 @@ impl Tpl {
             return None;
         }
         if self.ancestors.len() >= MAX_STACK_DEPTH {
-            note(cx, format!("nested stack `{id}`: stacks nested more than {MAX_STACK_DEPTH} deep are not loaded"));
+            note(cx, at, format!("nested stack `{id}`: stacks nested more than {MAX_STACK_DEPTH} deep are not loaded"));
             return None;
         }
         let (file, child_doc) = cx.load_template(&path, here)?;
@@ -1096,6 +1103,55 @@ fn e_exists(t: &mut Tpl, cx: &mut Ctx, res: &Value) -> Option<Value> {
         Some(name) => t.condition(cx, name, c.span),
         None => unknown("the resource's Condition is not a condition name", c.span),
     })
+}
+
+/// `Properties: !If [C, {…}, {…}]`: one map whose entries are choices between the alternatives
+/// (an alternative without the key, or `AWS::NoValue`, contributes `Null`).
+fn choice_of_maps(v: &Value) -> Option<Map> {
+    let Val::Choice(alts) = &v.kind else {
+        return None;
+    };
+    let mut maps = Vec::new();
+    for a in alts {
+        match &a.kind {
+            Val::Map(m) => maps.push((m, a.span)),
+            Val::Null => {}
+            _ => return None,
+        }
+    }
+    let empty = Map::new();
+    let all: Vec<(&Map, Option<Span>)> = alts
+        .iter()
+        .map(|a| match &a.kind {
+            Val::Map(m) => (m, a.span),
+            _ => (&empty, a.span),
+        })
+        .collect();
+    let mut out = Map::new();
+    for (m, _) in &maps {
+        for e in &m.entries {
+            if out.get_entry(&e.key).is_some() {
+                continue;
+            }
+            let mut options: Vec<Value> = Vec::new();
+            for (alt, span) in &all {
+                let o = alt
+                    .get(&e.key)
+                    .cloned()
+                    .unwrap_or_else(|| Value::null(*span));
+                if !options.iter().any(|x| x.to_json() == o.to_json()) {
+                    options.push(o);
+                }
+            }
+            let value = if options.len() == 1 {
+                options.pop().unwrap_or_else(|| Value::null(e.value.span))
+            } else {
+                Value::new(Val::Choice(options), v.span)
+            };
+            out.push(e.key.clone(), e.key_span, value);
+        }
+    }
+    Some(out)
 }
 
 fn is_stack_type(t: &str) -> bool {

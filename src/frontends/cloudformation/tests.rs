@@ -135,6 +135,9 @@ Resources:
   Conditional:
     Type: AWS::Test::Thing
     Condition: IsDev
+  PropsIf:
+    Type: AWS::Test::Thing
+    Properties: !If [Unknowable, {A: 1, B: 2}, {A: 1, C: 3}]
   MaybeConditional:
     Type: AWS::Test::Thing
     Condition: Unknowable
@@ -247,6 +250,21 @@ fn select_split_if_conditions() {
         reason(maybe)
     );
     assert!(reason(maybe).contains("NoDefault"));
+}
+
+#[test]
+fn properties_under_an_unknown_condition() {
+    let u = one(INTRINSICS);
+    assert!(u.diagnostics.is_empty(), "{:?}", u.diagnostics);
+    assert_eq!(prop(&u, "PropsIf", "A").as_f64(), Some(1.0));
+    assert_eq!(
+        json(prop(&u, "PropsIf", "B")),
+        serde_json::json!({"$choice": [2.0, null]})
+    );
+    assert_eq!(
+        json(prop(&u, "PropsIf", "C")),
+        serde_json::json!({"$choice": [null, 3.0]})
+    );
 }
 
 #[test]
