@@ -170,7 +170,59 @@ fn split_list(v: &Value) -> Value {
             v.span,
         ),
         Val::Number(_) => split_list(&Value::str(scalar_string(v).unwrap_or_default(), v.span)),
+        Val::Template(parts) => {
+            let items = split_template(parts, ",", v.span)
+                .into_iter()
+                .map(|i| trim_item(i, v.span))
+                .collect();
+            Value::new(Val::List(items), v.span)
+        }
         _ => v.clone(),
+    }
+}
+
+/// Splits a string template on a delimiter found in its known parts: `"${A},${B}"` split on `,`
+/// gives `[A, B]`; pieces mixing text and unknown parts stay templates.
+fn split_template(parts: &[Value], delim: &str, span: Option<Span>) -> Vec<Value> {
+    let mut items: Vec<Vec<Value>> = vec![Vec::new()];
+    for p in parts {
+        match &p.kind {
+            Val::Str(s) => {
+                for (i, piece) in s.split(delim).enumerate() {
+                    if i > 0 {
+                        items.push(Vec::new());
+                    }
+                    if !piece.is_empty() {
+                        if let Some(cur) = items.last_mut() {
+                            push_part(cur, Value::str(piece, p.span));
+                        }
+                    }
+                }
+            }
+            _ => {
+                if let Some(cur) = items.last_mut() {
+                    push_part(cur, p.clone());
+                }
+            }
+        }
+    }
+    items
+        .into_iter()
+        .map(|parts| match parts.len() {
+            1 => parts
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Value::str("", span)),
+            _ => from_parts(parts, span),
+        })
+        .collect()
+}
+
+/// Trims the spaces around a list item (`"a, b"`).
+fn trim_item(v: Value, span: Option<Span>) -> Value {
+    match v.kind {
+        Val::Str(s) => Value::str(s.trim(), v.span.or(span)),
+        _ => v,
     }
 }
 
@@ -590,6 +642,16 @@ impl Tpl {
                 match (d, s) {
                     (Ok(d), Ok(s)) if !d.is_empty() => Some(Value::new(
                         Val::List(s.split(d.as_str()).map(|p| Value::str(p, span)).collect()),
+                        span,
+                    )),
+                    (
+                        Ok(d),
+                        Err(Value {
+                            kind: Val::Template(parts),
+                            ..
+                        }),
+                    ) if !d.is_empty() => Some(Value::new(
+                        Val::List(split_template(&parts, &d, span)),
                         span,
                     )),
                     (_, Err(v)) | (Err(v), _) => Some(unknown(

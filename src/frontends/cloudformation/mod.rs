@@ -60,13 +60,21 @@ pub fn load(files: &[FileId], sources: &SourceMap, opts: &Options) -> Vec<Unit> 
     }
     // Drop the units of templates that another unit loaded as a nested stack (unless that unit is
     // itself loaded by this one: a cycle keeps both).
-    let loaded_by: Vec<(FileId, &Vec<FileId>)> = built.iter().map(|(f, _, c)| (*f, c)).collect();
+    let mut parents: HashMap<FileId, Vec<FileId>> = HashMap::new();
+    for (f, _, children) in &built {
+        for c in children {
+            if c != f {
+                parents.entry(*c).or_default().push(*f);
+            }
+        }
+    }
+    let loads = |p: &FileId, c: &FileId| parents.get(c).is_some_and(|ps| ps.contains(p));
     let keep: Vec<bool> = built
         .iter()
-        .map(|(f, _, children)| {
-            !loaded_by
-                .iter()
-                .any(|(p, kids)| p != f && kids.contains(f) && !children.contains(p))
+        .map(|(f, _, _)| {
+            !parents
+                .get(f)
+                .is_some_and(|ps| ps.iter().any(|p| !loads(f, p)))
         })
         .collect();
     built

@@ -112,6 +112,7 @@ Resources:
       Select: !Select [1, !Ref Subnets]
       SelectAz: !Select [0, !GetAZs '']
       Split: !Split [',', 'a,b,c']
+      SplitTpl: !Split [',', !Join [',', [!Ref Vpc, 'x', !Sub 'p-${Role}']]]
       IfKnown: !If [IsProd, yes-prod, no]
       IfDev: !If [IsDev, dev, !Ref AWS::NoValue]
       IfUnknown: !If [Unknowable, a, !Ref AWS::NoValue]
@@ -439,8 +440,11 @@ fn nested_stacks_load_into_the_parent() {
         .unwrap()
         .get("Subnets")
         .unwrap();
-    // a list parameter fed by a Fn::Join of references cannot be split statically
-    assert!(!subnets.is_fully_known());
+    // a list parameter fed by a Fn::Join of references is split back into the references
+    assert_eq!(
+        json(subnets),
+        serde_json::json!([{"$ref": "Network/SubnetA"}, {"$ref": "Network/SubnetB"}])
+    );
     assert_eq!(
         json(
             prop(u, "Service/Svc", "NetworkConfiguration")
