@@ -18,7 +18,7 @@ use crate::frontends::{Mode, Resource};
 use super::Ctx;
 
 /// Deepest evaluation recursion (the YAML parser already caps nesting; JSON may go deeper).
-const MAX_DEPTH: usize = 160;
+const MAX_DEPTH: usize = 128;
 /// Deepest chain of nested stacks.
 const MAX_STACK_DEPTH: usize = 8;
 
@@ -431,9 +431,17 @@ impl Tpl {
                 site,
             );
         };
+        if self.depth >= MAX_DEPTH {
+            return unknown(
+                format!("condition {name} is nested too deeply to evaluate"),
+                site,
+            );
+        }
         self.conditions
             .insert(name.to_string(), CondState::InProgress);
+        self.depth += 1;
         let v = self.cond_expr(cx, def);
+        self.depth -= 1;
         let v = match v.kind {
             Val::Bool(_) => v,
             Val::Unknown(r) => unknown(format!("condition {name} is not known: {r}"), v.span),
@@ -906,7 +914,11 @@ impl Tpl {
         } else {
             return unknown("Fn::Sub needs a string or [string, {variables}]", span);
         };
-        let text_span = arg.as_list().and_then(|l| l[0].span).or(arg.span);
+        let text_span = arg
+            .as_list()
+            .and_then(|l| l.first())
+            .and_then(|v| v.span)
+            .or(arg.span);
         let mut parts = Vec::new();
         let mut rest = text.as_str();
         while let Some(i) = rest.find("${") {

@@ -294,6 +294,19 @@ fn mappings_and_other_functions() {
 }
 
 #[test]
+fn long_condition_chains_do_not_overflow() {
+    let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\nConditions:\n");
+    for i in 0..5000 {
+        text.push_str(&format!("  C{i}: !Not [!Condition C{}]\n", i + 1));
+    }
+    text.push_str("  C5000: !Equals [a, a]\n  Loop: !Not [!Condition Loop]\n");
+    text.push_str("Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Condition: C0\n  U:\n    Type: AWS::SNS::Topic\n    Condition: Loop\n");
+    let u = one(&text);
+    assert!(res(&u, "T").exists.as_ref().unwrap().is_unknown());
+    assert!(reason(res(&u, "U").exists.as_ref().unwrap()).contains("refers to itself"));
+}
+
+#[test]
 fn spans_point_at_the_source() {
     let sources = SourceMap::new();
     let text = "Resources:\n  Ré:\n    Type: AWS::Test::X\n    Properties:\n      A: !Ref AWS::Region\n      B: !Sub 'x-${AWS::Region}'\n      C: plain\n";
