@@ -33,6 +33,8 @@ pub(crate) struct Tpl {
     /// Logical id → resource type.
     resources: HashMap<String, String>,
     conditions: HashMap<String, CondState>,
+    /// Logical id → its evaluated name property (see [`ref_name_property`]).
+    ref_names: HashMap<String, Option<Value>>,
     outputs: HashMap<String, Option<Value>>,
     children: HashMap<String, Child>,
     /// Files of this template and its ancestors (cycle guard).
@@ -263,6 +265,7 @@ impl Tpl {
             params: HashMap::new(),
             resources: HashMap::new(),
             conditions: HashMap::new(),
+            ref_names: HashMap::new(),
             outputs: HashMap::new(),
             children: HashMap::new(),
             ancestors,
@@ -545,7 +548,7 @@ impl Tpl {
                     Ok(s) => s,
                     Err(_) => return bad("needs the name of a parameter or resource"),
                 };
-                self.reference(&target, span)
+                self.reference(cx, &target, span)
             }
             "Fn::GetAtt" => {
                 let (target, attr) = if let Some(s) = arg.as_str() {
@@ -836,7 +839,7 @@ impl Tpl {
         }
     }
 
-    fn reference(&mut self, target: &str, span: Option<Span>) -> Option<Value> {
+    fn reference(&mut self, cx: &mut Ctx, target: &str, span: Option<Span>) -> Option<Value> {
         if target == "AWS::NoValue" {
             return None;
         }
@@ -846,12 +849,13 @@ impl Tpl {
         if let Some(p) = self.params.get(target) {
             return Some(respan(p.clone(), span));
         }
-        if self.resources.contains_key(target) {
+        if let Some(rtype) = self.resources.get(target) {
+            let resolved = ref_name_property(rtype).and_then(|p| self.ref_name(cx, target, p));
             return Some(Value::new(
                 Val::Ref(Box::new(Ref {
                     target: format!("{}{}", self.prefix, target),
                     attr: String::new(),
-                    resolved: None,
+                    resolved,
                 })),
                 span,
             ));
@@ -862,6 +866,24 @@ impl Tpl {
             ),
             span,
         ))
+    }
+
+    /// The evaluated name property of a resource (what `Ref` returns for it), memoised.
+    fn ref_name(&mut self, cx: &mut Ctx, target: &str, prop: &str) -> Option<Value> {
+        if let Some(v) = self.ref_names.get(target) {
+            return v.clone();
+        }
+        self.ref_names.insert(target.to_string(), None);
+        let doc = self.doc.clone();
+        let v = doc
+            .get("Resources")
+            .and_then(|r| r.get(target))
+            .and_then(|r| r.get("Properties"))
+            .and_then(|p| p.get(prop))
+            .and_then(|v| self.eval(cx, v))
+            .filter(|v| !matches!(v.kind, Val::Unknown(_) | Val::Null));
+        self.ref_names.insert(target.to_string(), v.clone());
+        v
     }
 
     fn get_att(&mut self, cx: &mut Ctx, target: &str, attr: &str, span: Option<Span>) -> Value {
@@ -939,7 +961,7 @@ impl Tpl {
             let value = if let Some(v) = vars.and_then(|m| m.get(var)) {
                 self.eval_or_null(cx, v)
             } else if pseudo(var).is_some() || var == "AWS::NoValue" || !var.contains('.') {
-                self.reference(var, span)
+                self.reference(cx, var, span)
                     .unwrap_or_else(|| Value::str("", span))
             } else {
                 let (t, a) = var.split_once('.').unwrap_or((var, ""));
@@ -1226,6 +1248,26 @@ fn choice_of_maps(v: &Value) -> Option<Map> {
         }
     }
     Some(out)
+}
+
+/// The property holding the name that `Ref` returns for resources of this type, for the types
+/// whose `Ref` is a name the template may set (`Ref LogGroup` → its `LogGroupName`).
+fn ref_name_property(rtype: &str) -> Option<&'static str> {
+    Some(match rtype {
+        "AWS::Logs::LogGroup" => "LogGroupName",
+        "AWS::IAM::Role" => "RoleName",
+        "AWS::IAM::User" => "UserName",
+        "AWS::IAM::Group" => "GroupName",
+        "AWS::IAM::InstanceProfile" => "InstanceProfileName",
+        "AWS::ECS::Cluster" => "ClusterName",
+        "AWS::ECR::Repository" => "RepositoryName",
+        "AWS::SSM::Parameter" => "Name",
+        "AWS::S3::Bucket" => "BucketName",
+        "AWS::KMS::Alias" => "AliasName",
+        "AWS::Lambda::Function" => "FunctionName",
+        "AWS::DynamoDB::Table" => "TableName",
+        _ => return None,
+    })
 }
 
 fn is_stack_type(t: &str) -> bool {

@@ -307,6 +307,26 @@ fn long_condition_chains_do_not_overflow() {
 }
 
 #[test]
+fn deep_json_properties_do_not_overflow() {
+    let depth = 500;
+    let text = format!(
+        "{{\"Resources\": {{\"T\": {{\"Type\": \"AWS::SNS::Topic\", \"Properties\": {{\"A\": {}1{}}}}}}}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let units = load_text_with("deep.json", &text, &opts());
+    assert_eq!(units.len(), 1);
+    let mut v = prop(&units[0], "T", "A");
+    let mut levels = 0;
+    while let Some(l) = v.as_list() {
+        v = &l[0];
+        levels += 1;
+    }
+    assert!(levels < depth, "evaluation stops before the bottom");
+    assert!(reason(v).contains("nested too deeply"));
+}
+
+#[test]
 fn spans_point_at_the_source() {
     let sources = SourceMap::new();
     let text = "Resources:\n  Ré:\n    Type: AWS::Test::X\n    Properties:\n      A: !Ref AWS::Region\n      B: !Sub 'x-${AWS::Region}'\n      C: plain\n";
@@ -546,6 +566,22 @@ fn equivalence_yaml_and_json_agree() {
     assert_eq!(
         json(prop(y, "TaskDefinition", "ExecutionRoleArn")),
         serde_json::json!({"$ref": "ExecutionRole.Arn"})
+    );
+    // Ref to a log group resolves to its name
+    let c = &prop(y, "TaskDefinition", "ContainerDefinitions")
+        .as_list()
+        .unwrap()[0];
+    let group = c
+        .get("LogConfiguration")
+        .unwrap()
+        .get("Options")
+        .unwrap()
+        .get("awslogs-group")
+        .unwrap();
+    assert_eq!(group.as_str(), Some("/ecs/app"));
+    assert_eq!(
+        json(group),
+        serde_json::json!({"$ref": "LogGroup", "value": "/ecs/app"})
     );
     assert_eq!(
         json(prop(y, "S3Endpoint", "RouteTableIds")),
