@@ -14,6 +14,7 @@
 //! * saphyr reports character indices; spans here are byte offsets.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
@@ -80,12 +81,15 @@ pub fn parse(file: FileId, text: &str) -> Result<Parsed, Diagnostic> {
                 if first_error.is_none() {
                     first_error = Some((orig, e.info.clone()));
                 }
-                if !e.in_flow || pads.len() >= MAX_PADS {
+                if !e.in_flow || pads.len() >= MAX_PADS || text.len() > MAX_PADDED_SIZE {
                     break;
                 }
                 let line_start = text[..orig.min(text.len())]
                     .rfind('\n')
                     .map_or(0, |i| i + 1);
+                if pads.at(line_start) >= MAX_PADS_PER_LINE {
+                    break;
+                }
                 pads.add(line_start);
             }
         }
@@ -95,6 +99,9 @@ pub fn parse(file: FileId, text: &str) -> Result<Parsed, Diagnostic> {
 }
 
 const MAX_PADS: usize = 64;
+const MAX_PADS_PER_LINE: usize = 8;
+/// Files above this size are not parsed again (each attempt parses the whole file).
+const MAX_PADDED_SIZE: usize = 1 << 20;
 
 /// Spaces inserted at line starts: `(original byte offset, count)`, sorted.
 #[derive(Default)]
@@ -106,6 +113,9 @@ impl Pads {
     }
     fn len(&self) -> usize {
         self.0.iter().map(|p| p.1).sum()
+    }
+    fn at(&self, at: usize) -> usize {
+        self.0.iter().find(|p| p.0 == at).map_or(0, |p| p.1)
     }
     fn add(&mut self, at: usize) {
         match self.0.binary_search_by_key(&at, |p| p.0) {
@@ -250,7 +260,7 @@ fn parse_inner(file: FileId, text: &str) -> Result<Parsed, Failure> {
                     t.starts_with(['[', '{'])
                 };
                 let kind = if is_map {
-                    Kind::Map(Map::new(), None)
+                    Kind::Map(Map::new(), None, HashMap::new())
                 } else {
                     Kind::Seq(Vec::new())
                 };
@@ -276,7 +286,7 @@ fn parse_inner(file: FileId, text: &str) -> Result<Parsed, Failure> {
                 let sp = Span::new(file, start..end.max(start));
                 let value = match kind {
                     Kind::Seq(items) => Value::new(Val::List(items), Some(sp)),
-                    Kind::Map(map, pending) => {
+                    Kind::Map(map, pending, _) => {
                         let mut map = map;
                         if let Some((k, ks)) = pending {
                             // a key without a value cannot happen with saphyr, but stay total
@@ -418,8 +428,8 @@ impl Offsets {
 
 enum Kind {
     Seq(Vec<Value>),
-    /// The map and the key waiting for its value.
-    Map(Map, Option<(String, Option<Span>)>),
+    /// The map, the key waiting for its value, and the first place of every key.
+    Map(Map, Option<(String, Option<Span>)>, HashMap<String, Span>),
 }
 
 struct Frame {
@@ -582,7 +592,7 @@ impl Builder<'_> {
         frame.end = frame.end.max(sp.end as usize);
         match &mut frame.kind {
             Kind::Seq(items) => items.push(value),
-            Kind::Map(map, pending) => match pending.take() {
+            Kind::Map(map, pending, seen) => match pending.take() {
                 None => {
                     let key = match raw_key {
                         Some(k)
@@ -604,18 +614,17 @@ impl Builder<'_> {
                             self.text[sp.range()].to_string()
                         }
                     };
-                    if let Some(first) = map.get_entry(&key) {
-                        if let Some(there) = first.key_span {
-                            self.diagnostics.push(
-                                Diagnostic::warning(
-                                    "duplicate-key",
-                                    format!("duplicate key `{key}`; the first one is used"),
-                                )
-                                .at(sp)
-                                .with_related(there, "first defined here"),
-                            );
-                        }
+                    if let Some(&there) = seen.get(&key) {
+                        self.diagnostics.push(
+                            Diagnostic::warning(
+                                "duplicate-key",
+                                format!("duplicate key `{key}`; the first one is used"),
+                            )
+                            .at(sp)
+                            .with_related(there, "first defined here"),
+                        );
                     }
+                    seen.entry(key.clone()).or_insert(sp);
                     *pending = Some((key, Some(sp)));
                 }
                 Some((key, key_span)) => {
@@ -866,6 +875,20 @@ mod tests {
     }
 
     #[test]
+    fn many_keys_are_linear() {
+        let mut text = String::new();
+        for i in 0..50_000 {
+            text.push_str(&format!("k{i}: {i}\n"));
+        }
+        text.push_str("k7: dup\n");
+        let started = std::time::Instant::now();
+        let parsed = p(&text);
+        assert_eq!(parsed.value.as_map().unwrap().len(), 50_001);
+        assert_eq!(parsed.diagnostics.len(), 1);
+        assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
     fn several_documents_warn() {
         let parsed = p("a: 1\n---\nb: 2\n");
         assert_eq!(parsed.value.get("a").unwrap().as_f64(), Some(1.0));
@@ -960,6 +983,10 @@ mod tests {
         );
         // block indentation errors are still errors
         assert!(parse(FileId(0), "a:\n  - b\n - c\n").is_err());
+        // a flow error that padding cannot fix is reported where it is, after a few attempts
+        let text = "a:\n  b: [x,\n  y: z\n";
+        let e = parse(FileId(0), text).err().unwrap();
+        assert!(e.message.contains("line "), "{}", e.message);
     }
 
     #[test]
