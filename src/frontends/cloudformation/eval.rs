@@ -160,6 +160,41 @@ fn from_parts(mut parts: Vec<Value>, span: Option<Span>) -> Value {
     }
 }
 
+/// A string with dynamic references (`{{resolve:ssm:/app/image}}`), which CloudFormation
+/// replaces at deploy time: a template whose reference parts are unknown.
+fn dynamic_refs(text: &str, span: Option<Span>) -> Value {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{resolve:") {
+        let Some(len) = rest[i..].find("}}") else {
+            break;
+        };
+        push_part(&mut parts, Value::str(&rest[..i], span));
+        let inner = &rest[i + 2..i + len];
+        let mut fields = inner.splitn(3, ':');
+        let _ = fields.next();
+        let service = fields.next().unwrap_or("");
+        let name = fields.next().unwrap_or("");
+        let from = match service {
+            "ssm" => "the SSM parameter",
+            "ssm-secure" => "the SecureString SSM parameter",
+            "secretsmanager" => "the Secrets Manager secret",
+            _ => "the dynamic reference",
+        };
+        parts.push(unknown(
+            format!("resolved at deploy time from {from} `{name}` ({{{{{inner}}}}})"),
+            span,
+        ));
+        rest = &rest[i + len + 2..];
+    }
+    push_part(&mut parts, Value::str(rest, span));
+    parts.retain(|p| !matches!(&p.kind, Val::Str(s) if s.is_empty()));
+    if parts.len() == 1 && matches!(parts[0].kind, Val::Unknown(_)) {
+        return parts.pop().unwrap_or_else(|| Value::str("", span));
+    }
+    from_parts(parts, span)
+}
+
 /// Splits a `CommaDelimitedList` / `List<…>` parameter value.
 fn split_list(v: &Value) -> Value {
     match &v.kind {
@@ -516,6 +551,7 @@ impl Tpl {
                 }
                 Some(Value::new(Val::Map(out), v.span))
             }
+            Val::Str(text) if text.contains("{{resolve:") => Some(dynamic_refs(text, v.span)),
             _ => Some(v.clone()),
         }
     }

@@ -130,6 +130,8 @@ Resources:
       Length: !Length [a, b, !Ref AWS::NoValue]
       Json: !ToJsonString {a: !Ref Env}
       List: [a, !Ref AWS::NoValue, b]
+      Dynamic: '{{resolve:ssm:/app/image:3}}'
+      DynamicPart: 'x-{{resolve:secretsmanager:db:SecretString:password}}-y'
       Nested:
         Gone: !If [IsDev, x, !Ref AWS::NoValue]
         Kept: 1
@@ -287,6 +289,11 @@ fn mappings_and_other_functions() {
     );
     assert!(reason(prop(&u, "Thing", "Import")).contains("export `prod-VpcId`"));
     assert_eq!(prop(&u, "Thing", "Length").as_f64(), Some(2.0));
+    assert!(reason(prop(&u, "Thing", "Dynamic")).contains("SSM parameter `/app/image:3`"));
+    assert_eq!(
+        prop(&u, "Thing", "DynamicPart").render_pattern().unwrap(),
+        "x-⟨?⟩-y"
+    );
     assert_eq!(
         json(prop(&u, "Thing", "Json")),
         serde_json::json!({"$json": {"a": "prod"}})
