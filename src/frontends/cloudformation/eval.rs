@@ -977,31 +977,52 @@ impl Tpl {
             .and_then(|l| l.first())
             .and_then(|v| v.span)
             .or(arg.span);
+        // Where the string's characters are in the file, when it is written without escapes.
+        let base = text_span.and_then(|sp| {
+            let src = cx.sources.get(sp.file);
+            let raw = src.slice(sp);
+            let inner = if raw.len() >= 2
+                && ((raw.starts_with('\'') && raw.ends_with('\''))
+                    || (raw.starts_with('"') && raw.ends_with('"')))
+            {
+                &raw[1..raw.len() - 1]
+            } else {
+                raw
+            };
+            (inner == text).then(|| (sp.file, sp.start as usize + (raw.len() - inner.len()) / 2))
+        });
+        let at = |lo: usize, hi: usize| match base {
+            Some((file, b)) => Some(Span::new(file, b + lo..b + hi)),
+            None => text_span,
+        };
         let mut parts = Vec::new();
         let mut rest = text.as_str();
+        let pos = |rest: &str| text.len() - rest.len();
         while let Some(i) = rest.find("${") {
-            push_part(&mut parts, Value::str(&rest[..i], text_span));
+            let p0 = pos(rest);
+            push_part(&mut parts, Value::str(&rest[..i], at(p0, p0 + i)));
             let after = &rest[i + 2..];
             let Some(close) = after.find('}') else {
-                push_part(&mut parts, Value::str(&rest[i..], text_span));
+                push_part(&mut parts, Value::str(&rest[i..], at(p0 + i, text.len())));
                 rest = "";
                 break;
             };
             let var = &after[..close];
+            let var_span = at(p0 + i, p0 + i + 2 + close + 1);
             rest = &after[close + 1..];
             if let Some(lit) = var.strip_prefix('!') {
-                push_part(&mut parts, Value::str(format!("${{{lit}}}"), text_span));
+                push_part(&mut parts, Value::str(format!("${{{lit}}}"), var_span));
                 continue;
             }
             let var = var.trim();
             let value = if let Some(v) = vars.and_then(|m| m.get(var)) {
                 self.eval_or_null(cx, v)
             } else if pseudo(var).is_some() || var == "AWS::NoValue" || !var.contains('.') {
-                self.reference(cx, var, span)
-                    .unwrap_or_else(|| Value::str("", span))
+                self.reference(cx, var, var_span)
+                    .unwrap_or_else(|| Value::str("", var_span))
             } else {
                 let (t, a) = var.split_once('.').unwrap_or((var, ""));
-                self.get_att(cx, t, a, span)
+                self.get_att(cx, t, a, var_span)
             };
             let value = match value.kind {
                 Val::List(_) | Val::Map(_) | Val::Null => unknown(
@@ -1015,7 +1036,8 @@ impl Tpl {
             };
             push_part(&mut parts, value);
         }
-        push_part(&mut parts, Value::str(rest, text_span));
+        let p0 = pos(rest);
+        push_part(&mut parts, Value::str(rest, at(p0, text.len())));
         parts.retain(|p| !matches!(&p.kind, Val::Str(s) if s.is_empty()));
         from_parts(parts, span)
     }

@@ -353,6 +353,12 @@ fn spans_point_at_the_source() {
         &text[r.attrs.get("C").unwrap().span.unwrap().range()],
         "plain"
     );
+    // the parts of a Fn::Sub point at their own characters
+    let Val::Template(parts) = &r.attrs.get("B").unwrap().kind else {
+        panic!("not a template")
+    };
+    assert_eq!(&text[parts[0].span.unwrap().range()], "x-");
+    assert_eq!(&text[parts[1].span.unwrap().range()], "${AWS::Region}");
     assert_eq!(r.mode, Mode::Managed);
     assert_eq!(u.format, Some(Format::CloudFormation));
     assert_eq!(u.region.as_ref().unwrap().kind, Val::Symbol(Symbol::Region));
