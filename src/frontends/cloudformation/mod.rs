@@ -2,7 +2,28 @@
 //!
 //! A file is a template when its top level is a map with `AWSTemplateFormatVersion`, or with a
 //! `Resources` map holding at least one entry whose `Type` starts with `AWS::` or `Custom::`.
-//! Anything else gives no [`Unit`] and no diagnostic. See [`eval`] for the evaluation rules.
+//! Anything else gives no [`Unit`] and no diagnostic (a file that does not parse gives its
+//! `parse-error` only when it names `AWSTemplateFormatVersion` or `Resources` and `AWS::`).
+//!
+//! Each entry of `Resources` becomes one [`super::Resource`]: `address` is the logical id,
+//! `attrs` the evaluated `Properties`, `exists` the evaluated `Condition`. Evaluation rules are in
+//! `eval.rs`; in short:
+//! * parameters take `--params-file` / `--param` values, then their `Default`; without either
+//!   they are `Unknown`; `CommaDelimitedList` / `List<…>` values are split (also string
+//!   templates, so `!Join [",", [!Ref A, !Ref B]]` passed to a list parameter gives `[A, B]`);
+//!   `AWS::SSM::Parameter::Value<…>` parameters are `Unknown` (read at deploy time);
+//! * `Ref` to a resource is `Val::Ref{target, attr: ""}`, with `resolved` set to the name the
+//!   template gives it for types whose `Ref` is that name (log group, role, cluster, repository…);
+//! * `Fn::If` on a condition that is not known gives `Val::Choice` of both branches (a
+//!   `AWS::NoValue` branch is `Null` there); `Properties: !If […]` becomes per-key choices;
+//! * dynamic references (`{{resolve:ssm:…}}`) are unknown parts.
+//!
+//! Nested stacks (`AWS::CloudFormation::Stack.TemplateURL`, `AWS::Serverless::Application.Location`)
+//! that resolve to a local file are loaded into the parent's unit: a path relative to the parent's
+//! directory, or for an http(s)/s3 URL the longest suffix of its path that exists there (reported
+//! with an `info` diagnostic). Child addresses are `Parent/Child`, the stack's `Parameters` are
+//! passed in, `!GetAtt Stack.Outputs.Name` is the child's evaluated output, and a template loaded
+//! as a child of another given template is not a unit of its own. Cycles are cut.
 
 mod eval;
 #[cfg(test)]
