@@ -749,3 +749,96 @@ fn corpus_refarch_maps_s3_urls() {
     assert!(u.resources.iter().any(|r| r.address.starts_with("VPC/")));
     assert!(u.resources.iter().any(|r| r.rtype == "AWS::ECS::Service"));
 }
+
+/// Mutated templates (bytes deleted, duplicated, replaced by YAML punctuation) never panic.
+#[test]
+fn mutated_templates_do_not_panic() {
+    let seeds = [
+        INTRINSICS.to_string(),
+        std::fs::read_to_string(testdata("equivalence/template.yaml")).unwrap(),
+        std::fs::read_to_string(testdata("equivalence/template.json")).unwrap(),
+        std::fs::read_to_string(testdata("cfn/nested/parent.yaml")).unwrap(),
+    ];
+    let iterations: u64 = std::env::var("CFN_FUZZ")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let punct = [
+        "!", "&a ", "*a", "[", "]", "{", "}", ":", "- ", "\t", "\n", "'", "\"", "${", "!Ref ",
+        "!If [", "é", "---\n", "<<: ",
+    ];
+    for (k, seed) in seeds.iter().enumerate() {
+        let name = if k == 2 { "m.json" } else { "m.yaml" };
+        for _ in 0..iterations {
+            let mut text = seed.clone();
+            for _ in 0..(1 + next() % 4) {
+                let mut at = (next() as usize) % (text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match next() % 3 {
+                    0 => {
+                        let mut end = (at + (next() as usize) % 20).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        text.replace_range(at..end, "");
+                    }
+                    1 => text.insert_str(at, punct[(next() as usize) % punct.len()]),
+                    _ => {
+                        let mut end = (at + (next() as usize) % 40).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        let piece = text[at..end].to_string();
+                        text.insert_str(at, &piece);
+                    }
+                }
+            }
+            let units = load_text_with(name, &text, &opts());
+            for u in &units {
+                for r in &u.resources {
+                    assert!(text.get(r.span.range()).is_some(), "{r:?}");
+                    check_spans(&Value::new(Val::Map(r.attrs.clone()), None), &text);
+                }
+                for d in &u.diagnostics {
+                    if let Some(sp) = d.span {
+                        assert!(sp.end as usize <= text.len() && sp.start <= sp.end, "{d:?}");
+                        assert!(text.is_char_boundary(sp.start as usize), "{d:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_spans(v: &Value, text: &str) {
+    if let Some(sp) = v.span {
+        assert!(text.get(sp.range()).is_some(), "bad span {sp:?}");
+    }
+    match &v.kind {
+        Val::List(l) | Val::Template(l) | Val::Choice(l) => {
+            l.iter().for_each(|i| check_spans(i, text))
+        }
+        Val::Map(m) => m.entries.iter().for_each(|e| {
+            if let Some(sp) = e.key_span {
+                assert!(text.get(sp.range()).is_some(), "bad key span {sp:?}");
+            }
+            check_spans(&e.value, text)
+        }),
+        Val::Encoded(i) => check_spans(i, text),
+        Val::Ref(r) => {
+            if let Some(i) = &r.resolved {
+                check_spans(i, text)
+            }
+        }
+        _ => {}
+    }
+}
