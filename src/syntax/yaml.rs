@@ -239,6 +239,7 @@ fn parse_inner(file: FileId, text: &str) -> Result<Parsed, Failure> {
                     b.diagnostics.push(alias_error(sp, "anchor"));
                 }
                 b.scalars.push(sp.range());
+                let raw = clip_at_eof(text, sp.range(), style, raw);
                 let (value, raw_key) = b.scalar(raw, style, tag.as_deref(), sp);
                 b.complete(value, raw_key, sp);
             }
@@ -358,6 +359,31 @@ fn alias_error(sp: Span, what: &str) -> Diagnostic {
         format!("CloudFormation does not support YAML aliases (found an {what})"),
     )
     .at(sp)
+}
+
+/// saphyr gives a clipped block scalar (`|`, `>`) that ends the file without a final line break
+/// a trailing `\n` anyway; YAML (and PyYAML) keep a final line break only when there is one.
+fn clip_at_eof<'i>(
+    text: &str,
+    range: std::ops::Range<usize>,
+    style: ScalarStyle,
+    raw: Cow<'i, str>,
+) -> Cow<'i, str> {
+    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+        || text.ends_with('\n')
+        || !raw.ends_with('\n')
+        || !text[range.end.min(text.len())..].trim().is_empty()
+    {
+        return raw;
+    }
+    let header = skip_props(&text[range.start.min(text.len())..]);
+    let header = header.split(['\n', ' ', '#']).next().unwrap_or("");
+    if header.contains('+') {
+        return raw;
+    }
+    let mut s = raw.into_owned();
+    s.pop();
+    Cow::Owned(s)
 }
 
 /// Skips a node's tag and anchor (`!Tag &a [`) to its content.
@@ -997,6 +1023,18 @@ mod tests {
         let a = parsed.value.get("a").unwrap().as_list().unwrap();
         assert_eq!(a[1].get("Ref").unwrap().as_str(), Some("y"));
         assert_eq!(parsed.value.get("b").unwrap().as_str(), Some("12"));
+    }
+
+    #[test]
+    fn block_scalar_at_end_of_file_without_newline() {
+        let v = p("a: >\n  x\n  y").value;
+        assert_eq!(v.get("a").unwrap().as_str(), Some("x y"));
+        let v = p("a: |\n  x\n  y").value;
+        assert_eq!(v.get("a").unwrap().as_str(), Some("x\ny"));
+        let v = p("a: |\n  x\n  y\n").value;
+        assert_eq!(v.get("a").unwrap().as_str(), Some("x\ny\n"));
+        let v = p("a: |\n  x\nb: 1").value;
+        assert_eq!(v.get("a").unwrap().as_str(), Some("x\n"));
     }
 
     #[test]

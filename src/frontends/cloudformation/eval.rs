@@ -152,7 +152,8 @@ fn push_part(parts: &mut Vec<Value>, v: Value) {
 fn from_parts(mut parts: Vec<Value>, span: Option<Span>) -> Value {
     match parts.len() {
         0 => Value::str("", span),
-        1 if matches!(parts[0].kind, Val::Str(_)) => match parts.pop() {
+        // a single part is that value (`!Sub '${Vpc}'` is the reference itself)
+        1 => match parts.pop() {
             Some(p) => respan(p, span),
             None => Value::str("", span),
         },
@@ -193,6 +194,24 @@ fn dynamic_refs(text: &str, span: Option<Span>) -> Value {
         return parts.pop().unwrap_or_else(|| Value::str("", span));
     }
     from_parts(parts, span)
+}
+
+/// Applies [`dynamic_refs`] to the known parts of a built string.
+fn with_dynamic_refs(parts: Vec<Value>) -> Vec<Value> {
+    if !parts
+        .iter()
+        .any(|p| matches!(&p.kind, Val::Str(s) if s.contains("{{resolve:")))
+    {
+        return parts;
+    }
+    let mut out = Vec::new();
+    for p in parts {
+        match &p.kind {
+            Val::Str(s) if s.contains("{{resolve:") => push_part(&mut out, dynamic_refs(s, p.span)),
+            _ => push_part(&mut out, p),
+        }
+    }
+    out
 }
 
 /// Splits a `CommaDelimitedList` / `List<…>` parameter value.
@@ -650,7 +669,7 @@ impl Tpl {
                     }
                     push_part(&mut parts, item);
                 }
-                Some(from_parts(parts, span))
+                Some(from_parts(with_dynamic_refs(parts), span))
             }
             "Fn::Select" => {
                 let Some([i, list]) = self.args(arg, 2..=2) else {
@@ -1039,7 +1058,7 @@ impl Tpl {
         let p0 = pos(rest);
         push_part(&mut parts, Value::str(rest, at(p0, text.len())));
         parts.retain(|p| !matches!(&p.kind, Val::Str(s) if s.is_empty()));
-        from_parts(parts, span)
+        from_parts(with_dynamic_refs(parts), span)
     }
 
     fn find_in_map(&mut self, cx: &mut Ctx, arg: &Value, span: Option<Span>) -> Value {

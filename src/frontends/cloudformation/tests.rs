@@ -132,6 +132,8 @@ Resources:
       List: [a, !Ref AWS::NoValue, b]
       Dynamic: '{{resolve:ssm:/app/image:3}}'
       DynamicPart: 'x-{{resolve:secretsmanager:db:SecretString:password}}-y'
+      DynamicSub: !Sub '{{resolve:ssm:/${Env}/image}}'
+      DynamicOpen: !Sub 'a{{resolve:ssm:${NoDefault}'
       Nested:
         Gone: !If [IsDev, x, !Ref AWS::NoValue]
         Kept: 1
@@ -293,6 +295,11 @@ fn mappings_and_other_functions() {
     assert_eq!(
         prop(&u, "Thing", "DynamicPart").render_pattern().unwrap(),
         "x-⟨?⟩-y"
+    );
+    assert!(reason(prop(&u, "Thing", "DynamicSub")).contains("`/prod/image`"));
+    assert_eq!(
+        prop(&u, "Thing", "DynamicOpen").render_pattern().unwrap(),
+        "a{{resolve:ssm:⟨?⟩"
     );
     assert_eq!(
         json(prop(&u, "Thing", "Json")),
