@@ -204,6 +204,8 @@ fn parse_inner(file: FileId, text: &str) -> Result<Parsed, Failure> {
     };
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0usize;
+    // End of the part of the text that was read (the first document).
+    let mut read_until = text.len();
     while let Some(ev) = parser.next_event() {
         let (ev, span) = ev.map_err(|e| b.failure(&e))?;
         let range = offsets.byte(span.start.index())..offsets.byte(span.end.index());
@@ -214,6 +216,7 @@ fn parse_inner(file: FileId, text: &str) -> Result<Parsed, Failure> {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
+                    read_until = range.start;
                     b.diagnostics.push(
                         Diagnostic::warning(
                             "multiple-documents",
@@ -301,7 +304,7 @@ fn parse_inner(file: FileId, text: &str) -> Result<Parsed, Failure> {
             }
         }
     }
-    if let Some(tab) = stray_tab(text, &b.scalars) {
+    if let Some(tab) = stray_tab(&text[..read_until], &b.scalars) {
         let (line, column) = line_col(text, tab);
         b.diagnostics.push(
             Diagnostic::error(
@@ -916,9 +919,10 @@ mod tests {
 
     #[test]
     fn several_documents_warn() {
-        let parsed = p("a: 1\n---\nb: 2\n");
+        let parsed = p("a: 1\n---\nb: \"x\ty\"\n");
         assert_eq!(parsed.value.get("a").unwrap().as_f64(), Some(1.0));
         assert!(parsed.value.get("b").is_none());
+        assert_eq!(parsed.diagnostics.len(), 1, "{:?}", parsed.diagnostics);
         assert_eq!(parsed.diagnostics[0].code, "multiple-documents");
     }
 
