@@ -403,10 +403,7 @@ impl Tpl {
                 );
                 continue;
             };
-            let own_exists = e.value.get("Condition").map(|c| match c.as_str() {
-                Some(name) => self.condition(cx, name, c.span),
-                None => unknown("the resource's Condition is not a condition name", c.span),
-            });
+            let own_exists = resource_condition(self, cx, &e.value);
             let exists = combine_exists(self.exists.clone(), own_exists);
             let attrs = match e.value.get("Properties") {
                 None => Map::new(),
@@ -1252,7 +1249,7 @@ impl Tpl {
                 }
             }
         }
-        let exists = e_exists(self, cx, res);
+        let exists = resource_condition(self, cx, res);
         let mut ancestors = self.ancestors.clone();
         ancestors.push(file);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -1271,7 +1268,8 @@ impl Tpl {
     }
 }
 
-fn e_exists(t: &mut Tpl, cx: &mut Ctx, res: &Value) -> Option<Value> {
+/// The evaluated `Condition` of a resource, if it has one.
+fn resource_condition(t: &mut Tpl, cx: &mut Ctx, res: &Value) -> Option<Value> {
     res.get("Condition").map(|c| match c.as_str() {
         Some(name) => t.condition(cx, name, c.span),
         None => unknown("the resource's Condition is not a condition name", c.span),
