@@ -29,7 +29,36 @@ fn load(path: &Path) -> Output {
 }
 
 /// Files of the corpus that are invalid, each checked by hand (see INDEX.md and the reason given).
-const KNOWN_INVALID: &[(&str, &str)] = &[];
+const KNOWN_INVALID: &[(&str, &str)] = &[
+    (
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/core/config_invalid_json.json",
+        "missing comma (cfn-lint's invalid-JSON fixture)",
+    ),
+    (
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/core/config_invalid_yaml.yaml",
+        "broken block mapping (cfn-lint's invalid-YAML fixture)",
+    ),
+    (
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/json_parse.json",
+        "missing colon (cfn-lint's JSON parse fixture)",
+    ),
+    (
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/template.yaml",
+        "broken block mapping (cfn-lint's bad template)",
+    ),
+    (
+        "bridgecrewio__checkov/tests/cloudformation/checks/resource/aws/unused/ec2_instance_with_ebs_volume.yaml",
+        "tab character outside a string, rejected by YAML 1.1 parsers",
+    ),
+    (
+        "bridgecrewio__checkov/tests/cloudformation/parser/success_triple_quotes_string.json",
+        "Python triple-quoted string, not JSON",
+    ),
+    (
+        "bridgecrewio__checkov/tests/cloudformation/runner/resources/invalid.json",
+        "unterminated object",
+    ),
+];
 
 #[test]
 fn whole_corpus_loads_and_only_invalid_files_have_errors() {
