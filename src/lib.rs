@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage, data flowing one way (see ARCHITECTURE.md):
 //! [`discover`] → [`syntax`] → [`frontends`] → [`graph`].
 
+pub mod analysis;
 pub mod base;
 pub mod discover;
 pub mod frontends;

@@ -1,0 +1,595 @@
+//! Strings with unknown parts, and three-valued IAM wildcard matching over them.
+//!
+//! A policy string (an `Action`, a `Resource`, a principal) and the string it is matched against
+//! may both contain parts that are not known statically: a Terraform reference, a pseudo parameter
+//! such as the Region, an unknown variable. Each becomes a *hole*. A hole that stands for a
+//! reference or a pseudo parameter has an identity: two holes with the same identity stand for the
+//! same string (within one deployment unit), so `arn:aws:ecr:${Region}:${AccountId}:repository/*`
+//! provably matches `arn:aws:ecr:${Region}:${AccountId}:repository/app`.
+//!
+//! [`matches`] answers [`Tri::Yes`] only when every value of the holes matches, [`Tri::No`] only
+//! when none does, and [`Tri::Maybe`] otherwise.
+
+use crate::base::value::{Symbol, Val, Value};
+
+/// A three-valued truth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tri {
+    Yes,
+    No,
+    Maybe,
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+    fn not(self) -> Tri {
+        match self {
+            Tri::Yes => Tri::No,
+            Tri::No => Tri::Yes,
+            Tri::Maybe => Tri::Maybe,
+        }
+    }
+}
+
+impl Tri {
+    pub fn and(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::No, _) | (_, Tri::No) => Tri::No,
+            (Tri::Yes, Tri::Yes) => Tri::Yes,
+            _ => Tri::Maybe,
+        }
+    }
+    pub fn or(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+            (Tri::No, Tri::No) => Tri::No,
+            _ => Tri::Maybe,
+        }
+    }
+    /// Any of the values (false for none).
+    pub fn any(it: impl IntoIterator<Item = Tri>) -> Tri {
+        it.into_iter().fold(Tri::No, Tri::or)
+    }
+}
+
+/// What an unknown part may stand for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum HoleId {
+    /// Nothing known: two such holes are unrelated.
+    Anonymous,
+    /// A deployment-time constant (Region, account id, partition…): the same in every place of
+    /// one deployment unit, and never contains `:` or `/`.
+    Symbol(Symbol),
+    /// An unresolved reference to a resource attribute (`target.attr`).
+    Ref(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    Ch(char),
+    /// `*` in a pattern.
+    Star,
+    /// `?` in a pattern.
+    One,
+    Hole(HoleId),
+}
+
+/// A string with unknown parts, ready for matching: a pattern (where `*` and `?` are wildcards)
+/// or a plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymStr {
+    toks: Vec<Tok>,
+}
+
+/// How to read a policy string.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reading {
+    /// `*` and `?` are wildcards (a pattern), not literal characters.
+    pub wildcards: bool,
+    /// `${aws:username}`-style policy variables are request-time values (policy version
+    /// 2012-10-17 in `Resource` and `Condition`); `${*}`, `${?}` and `${$}` are escapes.
+    pub policy_variables: bool,
+    /// Compare case-insensitively (actions): literal characters are lowercased.
+    pub fold_case: bool,
+}
+
+impl SymStr {
+    /// Builds from a string-like value; `None` for null, lists and maps.
+    pub fn from_value(v: &Value, how: Reading) -> Option<SymStr> {
+        let mut toks = Vec::new();
+        if push_value(v, how, &mut toks) {
+            Some(SymStr { toks })
+        } else {
+            None
+        }
+    }
+
+    /// A fully known string.
+    pub fn literal(s: &str, how: Reading) -> SymStr {
+        let mut toks = Vec::new();
+        push_str(s, how, &mut toks);
+        SymStr { toks }
+    }
+
+    /// True when the string has no unknown part.
+    pub fn is_known(&self) -> bool {
+        !self.toks.iter().any(|t| matches!(t, Tok::Hole(_)))
+    }
+
+    /// The string with unknown parts shown as `⟨?⟩` (for messages).
+    pub fn display(&self) -> String {
+        let mut s = String::new();
+        for t in &self.toks {
+            match t {
+                Tok::Ch(c) => s.push(*c),
+                Tok::Star => s.push('*'),
+                Tok::One => s.push('?'),
+                Tok::Hole(HoleId::Symbol(sym)) => {
+                    s.push_str("${");
+                    s.push_str(sym.name());
+                    s.push('}');
+                }
+                Tok::Hole(_) => s.push_str(crate::base::value::UNKNOWN_PART),
+            }
+        }
+        s
+    }
+
+    fn concat(mut self, other: &SymStr) -> SymStr {
+        self.toks.extend(other.toks.iter().cloned());
+        self
+    }
+}
+
+/// Builds `a ++ b ++ …` (e.g. `arn:` + partition + `:iam::` + account + `:root`).
+pub fn concat(parts: &[&SymStr]) -> SymStr {
+    parts
+        .iter()
+        .fold(SymStr { toks: Vec::new() }, |acc, p| acc.concat(p))
+}
+
+fn push_value(v: &Value, how: Reading, out: &mut Vec<Tok>) -> bool {
+    let v = v.deref();
+    match &v.kind {
+        Val::Str(s) => push_str(s, how, out),
+        Val::Number(_) | Val::Bool(_) => {
+            // Rendered as Terraform and JSON print them; never wildcards.
+            let s = v.render_pattern().unwrap_or_default();
+            let plain = Reading {
+                wildcards: false,
+                policy_variables: false,
+                fold_case: how.fold_case,
+            };
+            push_str(&s, plain, out);
+        }
+        Val::Template(parts) => {
+            for p in parts {
+                if !push_value(p, how, out) {
+                    out.push(Tok::Hole(HoleId::Anonymous));
+                }
+            }
+        }
+        Val::Ref(r) => {
+            let name = if r.attr.is_empty() {
+                r.target.clone()
+            } else {
+                format!("{}.{}", r.target, r.attr)
+            };
+            out.push(Tok::Hole(HoleId::Ref(name)));
+        }
+        Val::Symbol(s) => out.push(Tok::Hole(HoleId::Symbol(*s))),
+        Val::Unknown(_) | Val::Choice(_) | Val::Encoded(_) => {
+            out.push(Tok::Hole(HoleId::Anonymous))
+        }
+        Val::Null | Val::List(_) | Val::Map(_) => return false,
+    }
+    true
+}
+
+fn push_str(s: &str, how: Reading, out: &mut Vec<Tok>) {
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if how.policy_variables && rest.starts_with("${") {
+            if let Some(end) = rest.find('}') {
+                match &rest[2..end] {
+                    "*" => out.push(Tok::Ch('*')),
+                    "?" => out.push(Tok::Ch('?')),
+                    "$" => out.push(Tok::Ch('$')),
+                    _ => out.push(Tok::Hole(HoleId::Anonymous)),
+                }
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        let tok = match c {
+            '*' if how.wildcards => Tok::Star,
+            '?' if how.wildcards => Tok::One,
+            c if how.fold_case => Tok::Ch(fold(c)),
+            c => Tok::Ch(c),
+        };
+        out.push(tok);
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// Does `pattern` match `text`? `text` is read with no wildcards (it is a request's action,
+/// resource or principal: `*` in it is a plain character).
+pub fn matches(pattern: &SymStr, text: &SymStr) -> Tri {
+    if pattern.is_known() && text.is_known() {
+        return if concrete_match(pattern, text) {
+            Tri::Yes
+        } else {
+            Tri::No
+        };
+    }
+    if must_match(pattern, text) {
+        Tri::Yes
+    } else if could_match(pattern, text) {
+        Tri::Maybe
+    } else {
+        Tri::No
+    }
+}
+
+/// Both sides known: `wildmatch` when the pattern has no escaped wildcard character, our own
+/// matcher otherwise (a `${*}` escape is a literal `*`).
+fn concrete_match(pattern: &SymStr, text: &SymStr) -> bool {
+    let escaped = pattern
+        .toks
+        .iter()
+        .any(|t| matches!(t, Tok::Ch('*') | Tok::Ch('?')));
+    if escaped {
+        return must_match(pattern, text);
+    }
+    let p: String = pattern
+        .toks
+        .iter()
+        .map(|t| match t {
+            Tok::Ch(c) => *c,
+            Tok::Star => '*',
+            _ => '?',
+        })
+        .collect();
+    let t: String = text
+        .toks
+        .iter()
+        .map(|t| match t {
+            Tok::Ch(c) => *c,
+            _ => '?',
+        })
+        .collect();
+    wildmatch::WildMatch::new(&p).matches(&t)
+}
+
+/// Matches for every value of the holes: holes are opaque atoms; a pattern atom matches only the
+/// same atom, `*` absorbs anything, `?` only a known character.
+fn must_match(pattern: &SymStr, text: &SymStr) -> bool {
+    let (p, t) = (&pattern.toks, &text.toks);
+    let (n, m) = (p.len(), t.len());
+    // ok[i][j]: p[i..] matches t[j..].
+    let mut ok = vec![false; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    ok[at(n, m)] = true;
+    for i in (0..n).rev() {
+        for j in (0..=m).rev() {
+            let v = match &p[i] {
+                Tok::Star => ok[at(i + 1, j)] || (j < m && ok[at(i, j + 1)]),
+                Tok::Ch(c) => j < m && t[j] == Tok::Ch(*c) && ok[at(i + 1, j + 1)],
+                Tok::One => j < m && matches!(t[j], Tok::Ch(_)) && ok[at(i + 1, j + 1)],
+                Tok::Hole(HoleId::Anonymous) => false,
+                Tok::Hole(id) => j < m && t[j] == Tok::Hole(id.clone()) && ok[at(i + 1, j + 1)],
+            };
+            ok[at(i, j)] = v;
+        }
+    }
+    ok[at(0, 0)]
+}
+
+/// What one position of an automaton accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Any string (a loop).
+    AnyLoop,
+    /// Any string without `:` or `/` (a loop): the value of a pseudo parameter.
+    SegLoop,
+    /// Exactly one character, any.
+    AnyOne,
+    /// Exactly this character.
+    Char(char),
+}
+
+fn pattern_class(t: &Tok) -> Class {
+    match t {
+        Tok::Ch(c) => Class::Char(*c),
+        Tok::Star => Class::AnyLoop,
+        Tok::One => Class::AnyOne,
+        // A pseudo parameter's value has no wildcard and no separator; any other unknown part of
+        // a pattern may itself be `*`.
+        Tok::Hole(HoleId::Symbol(_)) => Class::SegLoop,
+        Tok::Hole(_) => Class::AnyLoop,
+    }
+}
+
+fn text_class(t: &Tok) -> Class {
+    match t {
+        Tok::Ch(c) => Class::Char(*c),
+        Tok::Hole(HoleId::Symbol(_)) => Class::SegLoop,
+        _ => Class::AnyLoop,
+    }
+}
+
+fn is_loop(c: Class) -> bool {
+    matches!(c, Class::AnyLoop | Class::SegLoop)
+}
+
+/// Can both classes accept one same character?
+fn meet(a: Class, b: Class) -> bool {
+    let sep_ok = |c: char| c != ':' && c != '/';
+    match (a, b) {
+        (Class::Char(x), Class::Char(y)) => x == y,
+        (Class::Char(x), Class::SegLoop) | (Class::SegLoop, Class::Char(x)) => sep_ok(x),
+        _ => true,
+    }
+}
+
+/// Matches for some value of the holes: reachability in the product of the two automata.
+fn could_match(pattern: &SymStr, text: &SymStr) -> bool {
+    let p: Vec<Class> = pattern.toks.iter().map(pattern_class).collect();
+    let t: Vec<Class> = text.toks.iter().map(text_class).collect();
+    let (n, m) = (p.len(), t.len());
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    let mut seen = vec![false; (n + 1) * (m + 1)];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        if seen[at(i, j)] {
+            continue;
+        }
+        seen[at(i, j)] = true;
+        if i == n && j == m {
+            return true;
+        }
+        // Empty moves: a loop may match nothing.
+        if i < n && is_loop(p[i]) {
+            stack.push((i + 1, j));
+        }
+        if j < m && is_loop(t[j]) {
+            stack.push((i, j + 1));
+        }
+        // One character consumed on both sides.
+        if i < n && j < m && meet(p[i], t[j]) {
+            let ni = if is_loop(p[i]) { i } else { i + 1 };
+            let nj = if is_loop(t[j]) { j } else { j + 1 };
+            if (ni, nj) != (i, j) {
+                stack.push((ni, nj));
+            }
+            // A loop on both sides consuming the same character changes nothing: the empty
+            // moves above already cover leaving either loop.
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::value::Ref;
+
+    fn pat(s: &str) -> SymStr {
+        SymStr::literal(
+            s,
+            Reading {
+                wildcards: true,
+                ..Reading::default()
+            },
+        )
+    }
+    fn txt(s: &str) -> SymStr {
+        SymStr::literal(s, Reading::default())
+    }
+    fn tpl(parts: Vec<Value>) -> Value {
+        Value::new(Val::Template(parts), None)
+    }
+    fn s(x: &str) -> Value {
+        Value::str(x, None)
+    }
+    fn sym(x: Symbol) -> Value {
+        Value::new(Val::Symbol(x), None)
+    }
+    fn unk() -> Value {
+        Value::unknown("var.x has no value", None)
+    }
+    fn rf(target: &str, attr: &str) -> Value {
+        Value::new(
+            Val::Ref(Box::new(Ref {
+                target: target.into(),
+                attr: attr.into(),
+                resolved: None,
+            })),
+            None,
+        )
+    }
+    fn p(v: &Value) -> SymStr {
+        SymStr::from_value(
+            v,
+            Reading {
+                wildcards: true,
+                ..Reading::default()
+            },
+        )
+        .unwrap()
+    }
+    fn t(v: &Value) -> SymStr {
+        SymStr::from_value(v, Reading::default()).unwrap()
+    }
+
+    #[test]
+    fn concrete_wildcards() {
+        assert_eq!(matches(&pat("*"), &txt("anything")), Tri::Yes);
+        assert_eq!(matches(&pat("*"), &txt("")), Tri::Yes);
+        assert_eq!(matches(&pat("a?c"), &txt("abc")), Tri::Yes);
+        assert_eq!(matches(&pat("a?c"), &txt("ac")), Tri::No);
+        assert_eq!(
+            matches(&pat("arn:aws:s3:::b/*"), &txt("arn:aws:s3:::b/x/y")),
+            Tri::Yes
+        );
+        // Resources are case-sensitive.
+        assert_eq!(
+            matches(&pat("arn:aws:s3:::B/*"), &txt("arn:aws:s3:::b/x")),
+            Tri::No
+        );
+        // A `*` in the text is a plain character: only `*` and `?`-free equal patterns match it.
+        assert_eq!(matches(&pat("*"), &txt("*")), Tri::Yes);
+        assert_eq!(matches(&pat("arn:*"), &txt("*")), Tri::No);
+    }
+
+    #[test]
+    fn escaped_policy_variables() {
+        let how = Reading {
+            wildcards: true,
+            policy_variables: true,
+            fold_case: false,
+        };
+        let p = SymStr::literal("a${*}b", how);
+        assert_eq!(matches(&p, &txt("a*b")), Tri::Yes);
+        assert_eq!(matches(&p, &txt("axb")), Tri::No);
+        // A request-time variable may be anything.
+        let p = SymStr::literal("arn:aws:s3:::b/${aws:username}/*", how);
+        assert_eq!(matches(&p, &txt("arn:aws:s3:::b/alice/k")), Tri::Maybe);
+        assert_eq!(matches(&p, &txt("arn:aws:s3:::c/alice/k")), Tri::No);
+    }
+
+    #[test]
+    fn same_symbols_and_refs_match() {
+        let pattern = tpl(vec![
+            s("arn:aws:ecr:"),
+            sym(Symbol::Region),
+            s(":"),
+            sym(Symbol::AccountId),
+            s(":repository/*"),
+        ]);
+        let text = tpl(vec![
+            s("arn:aws:ecr:"),
+            sym(Symbol::Region),
+            s(":"),
+            sym(Symbol::AccountId),
+            s(":repository/app"),
+        ]);
+        assert_eq!(matches(&p(&pattern), &t(&text)), Tri::Yes);
+        let r = rf("aws_ecr_repository.app", "arn");
+        assert_eq!(matches(&p(&r), &t(&r)), Tri::Yes);
+        // A different reference may or may not be the same string.
+        assert_eq!(
+            matches(&p(&rf("aws_ecr_repository.other", "arn")), &t(&r)),
+            Tri::Maybe
+        );
+    }
+
+    #[test]
+    fn unknown_parts_decide_only_when_known_parts_prove_it() {
+        let pattern = tpl(vec![
+            s("arn:aws:secretsmanager:"),
+            unk(),
+            s(":"),
+            unk(),
+            s(":secret:db-*"),
+        ]);
+        assert_eq!(
+            matches(
+                &p(&pattern),
+                &txt("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf")
+            ),
+            Tri::Maybe
+        );
+        assert_eq!(
+            matches(
+                &p(&pattern),
+                &txt("arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf")
+            ),
+            Tri::No
+        );
+        // Partly unknown on both sides.
+        let text = tpl(vec![
+            s("arn:aws:secretsmanager:"),
+            sym(Symbol::Region),
+            s(":"),
+            sym(Symbol::AccountId),
+            s(":secret:app-AbCdEf"),
+        ]);
+        assert_eq!(matches(&p(&pattern), &t(&text)), Tri::No);
+        // An unknown tail could itself contain `:secret:db-`.
+        let text = tpl(vec![
+            s("arn:aws:secretsmanager:"),
+            sym(Symbol::Region),
+            s(":"),
+            sym(Symbol::AccountId),
+            s(":secret:app-"),
+            unk(),
+        ]);
+        assert_eq!(matches(&p(&pattern), &t(&text)), Tri::Maybe);
+        let text = tpl(vec![
+            s("arn:aws:secretsmanager:"),
+            sym(Symbol::Region),
+            s(":"),
+            sym(Symbol::AccountId),
+            s(":secret:db-"),
+            unk(),
+        ]);
+        assert_eq!(matches(&p(&pattern), &t(&text)), Tri::Maybe);
+        // An unknown secret ARN (a reference) might be anything.
+        assert_eq!(
+            matches(&p(&pattern), &t(&rf("aws_secretsmanager_secret.db", "arn"))),
+            Tri::Maybe
+        );
+    }
+
+    #[test]
+    fn pseudo_parameters_never_span_separators() {
+        // `${AWS::Region}` cannot be `us-east-1:123456789012`.
+        let pattern = tpl(vec![
+            s("arn:aws:logs:"),
+            sym(Symbol::Region),
+            s(":log-group:x"),
+        ]);
+        assert_eq!(
+            matches(&p(&pattern), &txt("arn:aws:logs:us-east-1:123:log-group:x")),
+            Tri::No
+        );
+        assert_eq!(
+            matches(&p(&pattern), &txt("arn:aws:logs:us-east-1:log-group:x")),
+            Tri::Maybe
+        );
+        // An unknown pattern part may be `*` itself.
+        assert_eq!(matches(&p(&unk()), &txt("arn:aws:s3:::b")), Tri::Maybe);
+    }
+
+    #[test]
+    fn case_folding_for_actions() {
+        let how = Reading {
+            wildcards: true,
+            policy_variables: false,
+            fold_case: true,
+        };
+        let text = SymStr::literal("ecr:GetAuthorizationToken", how);
+        assert_eq!(
+            matches(&SymStr::literal("ECR:getauthorizationtoken", how), &text),
+            Tri::Yes
+        );
+        assert_eq!(matches(&SymStr::literal("ecr:Get*", how), &text), Tri::Yes);
+        assert_eq!(matches(&SymStr::literal("ecr:Put*", how), &text), Tri::No);
+    }
+
+    #[test]
+    fn tri_logic() {
+        assert_eq!(!Tri::Maybe, Tri::Maybe);
+        assert_eq!(!Tri::Yes, Tri::No);
+        assert_eq!(Tri::Yes.and(Tri::Maybe), Tri::Maybe);
+        assert_eq!(Tri::No.and(Tri::Maybe), Tri::No);
+        assert_eq!(Tri::any([Tri::No, Tri::Maybe]), Tri::Maybe);
+        assert_eq!(Tri::any([Tri::No, Tri::Maybe, Tri::Yes]), Tri::Yes);
+        assert_eq!(Tri::any([]), Tri::No);
+    }
+}

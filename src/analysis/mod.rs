@@ -1,0 +1,3 @@
+//! Pull-path analysis: facts derived from the resource graph (today: the IAM policy evaluator).
+
+pub mod iam;
