@@ -501,8 +501,17 @@ fn policy_variables_depend_on_the_version() {
     let v2012 = doc(json!({"Version": "2012-10-17", "Statement": stmts}));
     assert_unknown(eval(&v2012, "s3:GetObject", "arn:aws:s3:::b/alice/k"));
     // Without a version, `${aws:username}` is literal text.
-    let v2008 = doc(json!({"Statement": stmts}));
+    let none = doc(json!({"Statement": stmts}));
+    assert_not_allowed(eval(&none, "s3:GetObject", "arn:aws:s3:::b/alice/k"));
+    let v2008 = doc(json!({"Version": "2008-10-17", "Statement": stmts}));
     assert_not_allowed(eval(&v2008, "s3:GetObject", "arn:aws:s3:::b/alice/k"));
+    assert_allowed_by(
+        eval(&v2008, "s3:GetObject", "arn:aws:s3:::b/${aws:username}/k"),
+        &[0],
+    );
+    // An unknown version: read cautiously, as if variables were unknown parts.
+    let unknown = doc(json!({"Version": "⟨?⟩", "Statement": stmts}));
+    assert_unknown(eval(&unknown, "s3:GetObject", "arn:aws:s3:::b/alice/k"));
 }
 
 #[test]
@@ -838,6 +847,14 @@ fn trust_wrong_service_is_not_trusted() {
         ecs_tasks_can_assume(&policy(&d)),
         TrustDecision::NotTrusted { .. }
     ));
+    // A service name under another principal type is not the service.
+    for ty in ["AWS", "Federated"] {
+        let d = trust(json!({ty: ["ecs-tasks.amazonaws.com"]}));
+        assert!(matches!(
+            ecs_tasks_can_assume(&policy(&d)),
+            TrustDecision::NotTrusted { .. }
+        ));
+    }
     // An account principal is not a service.
     let d = trust(json!({"AWS": ["arn:aws:iam::111122223333:root"]}));
     assert!(matches!(
