@@ -162,9 +162,34 @@ fn statements(policies: &[Policy<'_>], req: &Request<'_>) -> Vec<Eval> {
         };
         for (k, stmt) in list.into_iter().enumerate() {
             let c = cite(Some(k), Some(stmt));
-            match stmt.as_map() {
-                Some(m) => out.push(statement(m, c, req, policy_variables)),
-                None => out.push(Eval::unknown(c, "the statement is not known".to_string())),
+            match &stmt.deref().kind {
+                Val::Map(m) => out.push(statement(m, c, req, policy_variables)),
+                // A statement under a condition that is not known (CloudFormation `Fn::If`):
+                // each alternative might be the one; `Null` is no statement at all.
+                Val::Choice(alts) => {
+                    for alt in alts {
+                        let mut c = cite(Some(k), Some(alt));
+                        c.span = c.span.or(stmt.span);
+                        match &alt.deref().kind {
+                            Val::Null => {}
+                            Val::Map(m) => {
+                                let mut e = statement(m, c, req, policy_variables);
+                                if e.rest != Tri::No {
+                                    e.rest = e.rest.and(Tri::Maybe);
+                                    e.why.push(
+                                        "the statement exists only under a condition that is not known"
+                                            .to_string(),
+                                    );
+                                }
+                                out.push(e);
+                            }
+                            _ => {
+                                out.push(Eval::unknown(c, "the statement is not known".to_string()))
+                            }
+                        }
+                    }
+                }
+                _ => out.push(Eval::unknown(c, "the statement is not known".to_string())),
             }
         }
     }
@@ -268,10 +293,7 @@ fn any_of(v: &Value, key: &str, text: &SymStr, how: Reading, why: &mut Vec<Strin
     let mut open = Vec::new();
     let mut result = Tri::No;
     for item in items {
-        let t = match SymStr::from_value(item, how) {
-            Some(p) => pattern::matches(&p, text),
-            None => Tri::Maybe,
-        };
+        let t = match_item(item, text, how);
         if t == Tri::Maybe {
             open.push(describe(item));
         }
@@ -287,6 +309,34 @@ fn any_of(v: &Value, key: &str, text: &SymStr, how: Reading, why: &mut Vec<Strin
     result
 }
 
+/// One pattern against the text; a `Choice` decides when all its alternatives agree (`Null`: the
+/// item is absent, so it matches nothing).
+fn match_item(item: &Value, text: &SymStr, how: Reading) -> Tri {
+    match &item.deref().kind {
+        Val::Choice(alts) => agree(alts.iter().map(|a| match &a.deref().kind {
+            Val::Null => Tri::No,
+            _ => match_item(a, text, how),
+        })),
+        _ => match SymStr::from_value(item, how) {
+            Some(p) => pattern::matches(&p, text),
+            None => Tri::Maybe,
+        },
+    }
+}
+
+/// The common answer of all alternatives, else Maybe.
+fn agree(it: impl IntoIterator<Item = Tri>) -> Tri {
+    let mut it = it.into_iter();
+    let Some(first) = it.next() else {
+        return Tri::Maybe;
+    };
+    if it.all(|t| t == first) {
+        first
+    } else {
+        Tri::Maybe
+    }
+}
+
 fn principal(v: &Value, q: &PrincipalQuery<'_>, why: &mut Vec<String>) -> Tri {
     let v = v.deref();
     let result = match &v.kind {
@@ -296,7 +346,13 @@ fn principal(v: &Value, q: &PrincipalQuery<'_>, why: &mut Vec<String>) -> Tri {
                 Val::List(l) => l.iter().collect(),
                 _ => vec![list],
             };
-            Tri::any(items.into_iter().map(|item| principal_item(ty, item, q)))
+            Tri::any(items.into_iter().map(|item| match &item.deref().kind {
+                Val::Choice(alts) => agree(alts.iter().map(|a| match &a.deref().kind {
+                    Val::Null => Tri::No,
+                    _ => principal_item(ty, a, q),
+                })),
+                _ => principal_item(ty, item, q),
+            }))
         })),
         _ => Tri::Maybe,
     };

@@ -1144,3 +1144,59 @@ fn account_ids_written_as_numbers() {
         .overall()
         .is_allowed());
 }
+
+// ---------------------------------------------------------------------------------------------
+// CloudFormation `Fn::If` on a condition that is not known
+
+fn choice(alts: Vec<Value>) -> Value {
+    Value::new(Val::Choice(alts), Some(Span::new(FILE, 9000..9010)))
+}
+
+#[test]
+fn choice_of_statement_or_nothing() {
+    let stmt = conv(&allow(json!(["ecr:*"]), json!(["*"])));
+    let deny = conv(&json!({"Effect": "Deny", "Action": ["ecr:*"], "Resource": ["*"]}));
+    let mk = |items: Vec<Value>| {
+        let mut m = Map::new();
+        m.push("Version", None, Value::str("2012-10-17", None));
+        m.push("Statement", None, Value::new(Val::List(items), None));
+        Value::new(Val::Map(m), None)
+    };
+    // An allow that may be absent: unknown, pointing at the `Fn::If`.
+    let d = mk(vec![choice(vec![stmt.clone(), Value::null(None)])]);
+    let u = assert_unknown(eval(&d, "ecr:BatchGetImage", REPO));
+    assert_eq!(u.doubts[0].cite.span, Some(Span::new(FILE, 9000..9010)));
+    assert!(u.to_string().contains("only under a condition"), "{u}");
+    // ... and no doubt for an action it cannot grant.
+    assert_not_allowed(eval(&d, "logs:PutLogEvents", "*"));
+    // A deny that may be absent next to a known allow: unknown, not denied.
+    let d = mk(vec![stmt.clone(), choice(vec![deny, Value::null(None)])]);
+    let u = assert_unknown(eval(&d, "ecr:BatchGetImage", REPO));
+    assert_eq!(u.doubts[0].leaning, Leaning::MightDeny);
+}
+
+#[test]
+fn choice_inside_action_lists_decides_when_alternatives_agree() {
+    let mk = |action: Value| {
+        let mut s = Map::new();
+        s.push("Effect", None, Value::str("Allow", None));
+        s.push("Action", None, Value::new(Val::List(vec![action]), None));
+        s.push("Resource", None, conv(&json!(["*"])));
+        let mut m = Map::new();
+        m.push(
+            "Statement",
+            None,
+            Value::new(
+                Val::List(vec![Value::new(Val::Map(s), Some(span(0)))]),
+                None,
+            ),
+        );
+        Value::new(Val::Map(m), None)
+    };
+    let d = mk(choice(vec![sv("ecr:*"), sv("ecr:BatchGetImage")]));
+    assert_allowed_by(eval(&d, "ecr:BatchGetImage", REPO), &[0]);
+    assert_unknown(eval(&d, "ecr:GetDownloadUrlForLayer", REPO));
+    assert_not_allowed(eval(&d, "logs:PutLogEvents", "*"));
+    let d = mk(choice(vec![sv("ecr:*"), Value::null(None)]));
+    assert_unknown(eval(&d, "ecr:BatchGetImage", REPO));
+}
