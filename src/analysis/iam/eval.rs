@@ -425,7 +425,12 @@ fn principal_item(ty: &str, item: &Value, q: &PrincipalQuery<'_>) -> Tri {
     };
     match (q, ty) {
         (PrincipalQuery::Service(s), "Service") => {
-            pattern::matches(&item, &SymStr::literal(s, plain))
+            match pattern::matches(&item, &SymStr::literal(s, plain)) {
+                // Not decided here: whether IAM compares service principals case-insensitively,
+                // and the China form `<service>.amazonaws.com.cn`.
+                Tri::No if item.is_known() && service_variant(&item.display(), s) => Tri::Maybe,
+                t => t,
+            }
         }
         (
             PrincipalQuery::Account {
@@ -443,6 +448,13 @@ fn principal_item(ty: &str, item: &Value, q: &PrincipalQuery<'_>) -> Tri {
         ) => account_match(partition, account).or(eq(arn)),
         _ => Tri::No,
     }
+}
+
+/// `a` is `b` up to case, or `b` with the China suffix `.cn`.
+fn service_variant(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+        || a.strip_suffix(".cn")
+            .is_some_and(|a| a.eq_ignore_ascii_case(b))
 }
 
 /// Conditions are ANDed across operators and keys; the values of one key are ORed.

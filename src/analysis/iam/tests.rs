@@ -847,6 +847,14 @@ fn trust_wrong_service_is_not_trusted() {
         ecs_tasks_can_assume(&policy(&d)),
         TrustDecision::NotTrusted { .. }
     ));
+    // Variants whose effect is not settled here are left open, not refused.
+    for variant in ["ECS-Tasks.amazonaws.com", "ecs-tasks.amazonaws.com.cn"] {
+        let d = trust(json!({"Service": [variant]}));
+        assert!(matches!(
+            ecs_tasks_can_assume(&policy(&d)),
+            TrustDecision::Unknown(_)
+        ));
+    }
     // A service name under another principal type is not the service.
     for ty in ["AWS", "Federated"] {
         let d = trust(json!({ty: ["ecs-tasks.amazonaws.com"]}));
