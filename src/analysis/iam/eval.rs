@@ -210,8 +210,8 @@ fn statement(m: &Map, cite: Cite, req: &Request<'_>, policy_variables: bool) -> 
 
     let action_reading = Reading {
         wildcards: true,
-        policy_variables: false,
         fold_case: true,
+        ..Reading::default()
     };
     let action_text = SymStr::literal(req.action, action_reading);
     let action = element(
@@ -229,6 +229,7 @@ fn statement(m: &Map, cite: Cite, req: &Request<'_>, policy_variables: bool) -> 
             wildcards: true,
             policy_variables,
             fold_case: false,
+            arn_segments: true,
         };
         rest = rest.and(element(
             m,

@@ -10,8 +10,9 @@
 //! Semantics (identity policies, [`evaluate`]):
 //! - an explicit `Deny` that applies wins over every `Allow`;
 //! - `Action`/`NotAction` are matched case-insensitively, `Resource`/`NotResource` case-sensitively,
-//!   with IAM's wildcards `*` and `?` (policy variables such as `${aws:username}` are request-time
-//!   values in version 2012-10-17 documents);
+//!   with IAM's wildcards `*` and `?` (in a resource ARN, a `*` matches no `:` unless it is the
+//!   last character of its colon-separated segment; policy variables such as `${aws:username}`
+//!   are request-time values in version 2012-10-17 documents);
 //! - a statement with a `Condition` is never a proven allow nor a proven deny: it makes the answer
 //!   unknown, with the condition keys listed — except `aws:SecureTransport` under `Bool`, which is
 //!   decided, since every call on the pull path is made over HTTPS;

@@ -64,11 +64,24 @@ enum HoleId {
     Ref(String),
 }
 
+/// How far a `*` of a resource ARN pattern reaches. IAM: wildcards work within the
+/// colon-separated segments of an ARN, and a `*` that is the last character of a segment may
+/// extend across colons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StarKind {
+    /// Matches any string (an action's `*`, or the last character of an ARN segment).
+    Free,
+    /// Inside an ARN segment: matches no `:`.
+    InSegment,
+    /// Followed by an unknown part: either of the above.
+    Unsure,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Tok {
     Ch(char),
     /// `*` in a pattern.
-    Star,
+    Star(StarKind),
     /// `?` in a pattern.
     One,
     Hole(HoleId),
@@ -91,6 +104,9 @@ pub struct Reading {
     pub policy_variables: bool,
     /// Compare case-insensitively (actions): literal characters are lowercased.
     pub fold_case: bool,
+    /// The pattern is a resource ARN: a `*` that is not the last character of a segment does
+    /// not match `:`.
+    pub arn_segments: bool,
 }
 
 impl SymStr {
@@ -98,7 +114,7 @@ impl SymStr {
     pub fn from_value(v: &Value, how: Reading) -> Option<SymStr> {
         let mut toks = Vec::new();
         if push_value(v, how, &mut toks) {
-            Some(SymStr { toks })
+            Some(SymStr::finish(toks, how))
         } else {
             None
         }
@@ -108,6 +124,22 @@ impl SymStr {
     pub fn literal(s: &str, how: Reading) -> SymStr {
         let mut toks = Vec::new();
         push_str(s, how, &mut toks);
+        SymStr::finish(toks, how)
+    }
+
+    fn finish(mut toks: Vec<Tok>, how: Reading) -> SymStr {
+        if how.arn_segments {
+            for i in 0..toks.len() {
+                if let Tok::Star(_) = toks[i] {
+                    let next = toks[i + 1..].iter().find(|t| !matches!(t, Tok::Star(_)));
+                    toks[i] = Tok::Star(match next {
+                        None | Some(Tok::Ch(':')) => StarKind::Free,
+                        Some(Tok::Hole(_)) => StarKind::Unsure,
+                        Some(_) => StarKind::InSegment,
+                    });
+                }
+            }
+        }
         SymStr { toks }
     }
 
@@ -122,7 +154,7 @@ impl SymStr {
         for t in &self.toks {
             match t {
                 Tok::Ch(c) => s.push(*c),
-                Tok::Star => s.push('*'),
+                Tok::Star(_) => s.push('*'),
                 Tok::One => s.push('?'),
                 Tok::Hole(HoleId::Symbol(sym)) => {
                     s.push_str("${");
@@ -156,9 +188,8 @@ fn push_value(v: &Value, how: Reading, out: &mut Vec<Tok>) -> bool {
             // Rendered as Terraform and JSON print them; never wildcards.
             let s = v.render_pattern().unwrap_or_default();
             let plain = Reading {
-                wildcards: false,
-                policy_variables: false,
                 fold_case: how.fold_case,
+                ..Reading::default()
             };
             push_str(&s, plain, out);
         }
@@ -202,7 +233,7 @@ fn push_str(s: &str, how: Reading, out: &mut Vec<Tok>) {
             }
         }
         let tok = match c {
-            '*' if how.wildcards => Tok::Star,
+            '*' if how.wildcards => Tok::Star(StarKind::Free),
             '?' if how.wildcards => Tok::One,
             c if how.fold_case => Tok::Ch(fold(c)),
             c => Tok::Ch(c),
@@ -238,10 +269,12 @@ pub fn matches(pattern: &SymStr, text: &SymStr) -> Tri {
 /// Both sides known: `wildmatch` when the pattern has no escaped wildcard character, our own
 /// matcher otherwise (a `${*}` escape is a literal `*`).
 fn concrete_match(pattern: &SymStr, text: &SymStr) -> bool {
-    let escaped = pattern
-        .toks
-        .iter()
-        .any(|t| matches!(t, Tok::Ch('*') | Tok::Ch('?')));
+    let escaped = pattern.toks.iter().any(|t| {
+        matches!(
+            t,
+            Tok::Ch('*') | Tok::Ch('?') | Tok::Star(StarKind::InSegment | StarKind::Unsure)
+        )
+    });
     if escaped {
         return must_match(pattern, text);
     }
@@ -250,7 +283,7 @@ fn concrete_match(pattern: &SymStr, text: &SymStr) -> bool {
         .iter()
         .map(|t| match t {
             Tok::Ch(c) => *c,
-            Tok::Star => '*',
+            Tok::Star(_) => '*',
             _ => '?',
         })
         .collect();
@@ -277,7 +310,11 @@ fn must_match(pattern: &SymStr, text: &SymStr) -> bool {
     for i in (0..n).rev() {
         for j in (0..=m).rev() {
             let v = match &p[i] {
-                Tok::Star => ok[at(i + 1, j)] || (j < m && ok[at(i, j + 1)]),
+                Tok::Star(StarKind::Free) => ok[at(i + 1, j)] || (j < m && ok[at(i, j + 1)]),
+                // Absorbs only what is known to hold no `:`.
+                Tok::Star(_) => {
+                    ok[at(i + 1, j)] || (j < m && colon_free(&t[j]) && ok[at(i, j + 1)])
+                }
                 Tok::Ch(c) => j < m && t[j] == Tok::Ch(*c) && ok[at(i + 1, j + 1)],
                 Tok::One => j < m && matches!(t[j], Tok::Ch(_)) && ok[at(i + 1, j + 1)],
                 Tok::Hole(HoleId::Anonymous) => false,
@@ -289,6 +326,15 @@ fn must_match(pattern: &SymStr, text: &SymStr) -> bool {
     ok[at(0, 0)]
 }
 
+/// A text token known to contain no `:`.
+fn colon_free(t: &Tok) -> bool {
+    match t {
+        Tok::Ch(c) => *c != ':',
+        Tok::Hole(HoleId::Symbol(_)) => true,
+        _ => false,
+    }
+}
+
 /// What one position of an automaton accepts.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -296,6 +342,8 @@ enum Class {
     AnyLoop,
     /// Any string without `:` or `/` (a loop): the value of a pseudo parameter.
     SegLoop,
+    /// Any string without `:` (a loop): a `*` inside an ARN segment.
+    NoColonLoop,
     /// Exactly one character, any.
     AnyOne,
     /// Exactly this character.
@@ -305,7 +353,8 @@ enum Class {
 fn pattern_class(t: &Tok) -> Class {
     match t {
         Tok::Ch(c) => Class::Char(*c),
-        Tok::Star => Class::AnyLoop,
+        Tok::Star(StarKind::InSegment) => Class::NoColonLoop,
+        Tok::Star(_) => Class::AnyLoop,
         Tok::One => Class::AnyOne,
         // A pseudo parameter's value has no wildcard and no separator; any other unknown part of
         // a pattern may itself be `*`.
@@ -323,7 +372,7 @@ fn text_class(t: &Tok) -> Class {
 }
 
 fn is_loop(c: Class) -> bool {
-    matches!(c, Class::AnyLoop | Class::SegLoop)
+    matches!(c, Class::AnyLoop | Class::SegLoop | Class::NoColonLoop)
 }
 
 /// Can both classes accept one same character?
@@ -332,6 +381,7 @@ fn meet(a: Class, b: Class) -> bool {
     match (a, b) {
         (Class::Char(x), Class::Char(y)) => x == y,
         (Class::Char(x), Class::SegLoop) | (Class::SegLoop, Class::Char(x)) => sep_ok(x),
+        (Class::Char(x), Class::NoColonLoop) | (Class::NoColonLoop, Class::Char(x)) => x != ':',
         _ => true,
     }
 }
@@ -383,6 +433,16 @@ mod tests {
             s,
             Reading {
                 wildcards: true,
+                ..Reading::default()
+            },
+        )
+    }
+    fn arn(s: &str) -> SymStr {
+        SymStr::literal(
+            s,
+            Reading {
+                wildcards: true,
+                arn_segments: true,
                 ..Reading::default()
             },
         )
@@ -447,11 +507,65 @@ mod tests {
     }
 
     #[test]
+    fn arn_wildcards_stay_in_their_segment_unless_last() {
+        let stream = txt("arn:aws:logs:eu-west-1:1:log-group:/ecs/x:log-stream:y-app");
+        // `*` last in its segment crosses colons.
+        assert_eq!(matches(&arn("arn:aws:logs:*:*:*"), &stream), Tri::Yes);
+        assert_eq!(
+            matches(&arn("arn:aws:logs:*:1:log-group:/ecs/*"), &stream),
+            Tri::Yes
+        );
+        // A `*` inside a segment does not.
+        assert_eq!(
+            matches(&arn("arn:aws:logs:*:1:log-group:/ecs/*-app"), &stream),
+            Tri::No
+        );
+        assert_eq!(
+            matches(
+                &arn("arn:aws:logs:*:1:log-group:/ecs/*-app"),
+                &txt("arn:aws:logs:r:1:log-group:/ecs/x/y-app")
+            ),
+            Tri::Yes
+        );
+        // Without the ARN reading (e.g. actions), `*` matches anything.
+        assert_eq!(
+            matches(&pat("arn:aws:logs:*:1:log-group:/ecs/*-app"), &stream),
+            Tri::Yes
+        );
+        // Followed by an unknown part: undecided when only a colon-crossing match exists.
+        let how = Reading {
+            wildcards: true,
+            arn_segments: true,
+            ..Reading::default()
+        };
+        let p =
+            SymStr::from_value(&tpl(vec![s("arn:aws:logs:r:1:log-group:*"), unk()]), how).unwrap();
+        assert_eq!(
+            matches(&p, &txt("arn:aws:logs:r:1:log-group:g:log-stream:s")),
+            Tri::Maybe
+        );
+        assert_eq!(matches(&p, &txt("arn:aws:s3:::b")), Tri::No);
+        // Pseudo parameters hold no colon: a segment `*` may absorb them.
+        let t = tpl(vec![
+            s("arn:aws:logs:r:1:log-group:/ecs/"),
+            sym(Symbol::Region),
+            s("-app"),
+        ]);
+        assert_eq!(
+            matches(
+                &arn("arn:aws:logs:r:1:log-group:/ecs/*-app"),
+                &SymStr::from_value(&t, Reading::default()).unwrap()
+            ),
+            Tri::Yes
+        );
+    }
+
+    #[test]
     fn escaped_policy_variables() {
         let how = Reading {
             wildcards: true,
             policy_variables: true,
-            fold_case: false,
+            ..Reading::default()
         };
         let p = SymStr::literal("a${*}b", how);
         assert_eq!(matches(&p, &txt("a*b")), Tri::Yes);
@@ -570,8 +684,8 @@ mod tests {
     fn case_folding_for_actions() {
         let how = Reading {
             wildcards: true,
-            policy_variables: false,
             fold_case: true,
+            ..Reading::default()
         };
         let text = SymStr::literal("ecr:GetAuthorizationToken", how);
         assert_eq!(

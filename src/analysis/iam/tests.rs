@@ -349,6 +349,40 @@ fn log_group_arn_with_and_without_stream_suffix() {
 }
 
 #[test]
+fn resource_wildcards_inside_a_segment_do_not_cross_colons() {
+    let d = one(vec![allow(
+        json!(["logs:PutLogEvents"]),
+        json!(["arn:aws:logs:*:111122223333:log-group:/ecs/*-app"]),
+    )]);
+    assert_not_allowed(eval(
+        &d,
+        "logs:PutLogEvents",
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/x:log-stream:y-app",
+    ));
+    assert_allowed_by(
+        eval(
+            &d,
+            "logs:PutLogEvents",
+            "arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/web-app",
+        ),
+        &[0],
+    );
+    // A segment's last `*` extends across colons.
+    let d = one(vec![allow(
+        json!(["logs:PutLogEvents"]),
+        json!(["arn:aws:logs:*:111122223333:log-group:/ecs/*"]),
+    )]);
+    assert_allowed_by(
+        eval(
+            &d,
+            "logs:PutLogEvents",
+            "arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/x:log-stream:y",
+        ),
+        &[0],
+    );
+}
+
+#[test]
 fn secret_arn_without_random_suffix_never_matches() {
     let d = one(vec![allow(
         json!(["secretsmanager:GetSecretValue"]),
