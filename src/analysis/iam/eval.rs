@@ -11,9 +11,7 @@ use crate::base::value::{Map, Val, Value};
 /// resource ARN (`Value::str("*", None)` for actions without resource-level permissions such as
 /// `ecr:GetAuthorizationToken`); it may have unknown parts.
 pub fn evaluate(policies: &[Policy<'_>], action: &str, resource: &Value) -> Decision {
-    let text = SymStr::from_value(resource, Reading::default()).unwrap_or_else(|| {
-        SymStr::from_value(&Value::unknown("", None), Reading::default()).unwrap()
-    });
+    let text = SymStr::from_value(resource, Reading::default()).unwrap_or_else(SymStr::unknown);
     let req = Request {
         action,
         resource: Some(text),

@@ -93,7 +93,8 @@ pub fn managed_policy_info(arn: &str) -> Option<&'static ManagedPolicy> {
         .map(|&i| &c.policies[i])
 }
 
-/// The document of the AWS managed policy with this ARN, if it is one we know.
+/// The document of the AWS managed policy with this ARN, if it is one we record. `None` does not
+/// mean the ARN is wrong: only a few policies are recorded (see [`check_managed_arn`]).
 pub fn managed_policy(arn: &str) -> Option<&'static Value> {
     managed_policy_info(arn).map(|p| &p.document)
 }
@@ -128,6 +129,66 @@ pub fn suggest_managed_arn(arn: &str) -> Option<String> {
             .arn
             .replacen("arn:aws:", &format!("arn:{right_partition}:"), 1),
     )
+}
+
+/// What an attached policy ARN is, for FGP005.
+#[derive(Debug)]
+pub enum ManagedArn {
+    /// An AWS managed policy we record (its document is known).
+    Known(&'static ManagedPolicy),
+    /// An AWS managed-policy ARN whose name we record under another path or case: it does not
+    /// exist as written; `suggestion` is the right ARN (partition kept as written).
+    Misspelt { suggestion: String },
+    /// An AWS managed-policy ARN of a name we do not record: it may well exist.
+    Unrecorded,
+    /// Not an AWS managed-policy ARN (a customer policy, or not known well enough to tell).
+    NotManaged,
+}
+
+/// Classifies a policy ARN as written, partition included or not known
+/// (`arn:${AWS::Partition}:iam::aws:policy/…`, `arn:${data.aws_partition.current.partition}:…`):
+/// managed policy documents are taken to be the same in the commercial, China and GovCloud
+/// partitions, and a partition that is not known to be one of the three ends the lookup.
+pub fn check_managed_arn(arn: &Value) -> ManagedArn {
+    use super::pattern::{Reading, SymStr};
+    let Some(rendered) = arn.render_pattern() else {
+        return ManagedArn::NotManaged;
+    };
+    let unknown = crate::base::value::UNKNOWN_PART;
+    let Some(rest) = rendered.strip_prefix("arn:") else {
+        return ManagedArn::NotManaged;
+    };
+    let Some((partition, path_name)) = rest.split_once(":iam::aws:policy/") else {
+        return ManagedArn::NotManaged;
+    };
+    if path_name.contains(unknown) || (partition != unknown && partition.contains(unknown)) {
+        return ManagedArn::NotManaged;
+    }
+    if partition != unknown && !PARTITIONS.contains(&partition) {
+        return ManagedArn::NotManaged;
+    }
+    let canonical = format!("arn:aws:iam::aws:policy/{path_name}");
+    if let Some(p) = managed_policy_info(&canonical) {
+        return ManagedArn::Known(p);
+    }
+    match suggest_managed_arn(&canonical) {
+        Some(right) => {
+            // Keep the partition as it is written (`${AWS::Partition}` for the pseudo parameter).
+            let written = SymStr::from_value(arn, Reading::default())
+                .map(|s| s.display())
+                .unwrap_or(rendered.clone());
+            let written_partition = written
+                .strip_prefix("arn:")
+                .and_then(|r| r.split_once(":iam::aws:policy/"))
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_else(|| partition.to_string());
+            let tail = right.trim_start_matches("arn:aws:");
+            ManagedArn::Misspelt {
+                suggestion: format!("arn:{written_partition}:{tail}"),
+            }
+        }
+        None => ManagedArn::Unrecorded,
+    }
 }
 
 pub(crate) fn from_json(j: &serde_json::Value) -> Value {

@@ -120,6 +120,13 @@ impl SymStr {
         }
     }
 
+    /// A string of which nothing is known.
+    pub fn unknown() -> SymStr {
+        SymStr {
+            toks: vec![Tok::Hole(HoleId::Anonymous)],
+        }
+    }
+
     /// A fully known string.
     pub fn literal(s: &str, how: Reading) -> SymStr {
         let mut toks = Vec::new();

@@ -834,6 +834,50 @@ fn managed_policy_did_you_mean() {
     );
 }
 
+#[test]
+fn managed_arn_check_with_unknown_partition() {
+    // CloudFormation `!Sub arn:${AWS::Partition}:iam::aws:policy/service-role/…`.
+    let v = sv("arn:⟨Partition⟩:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy");
+    match check_managed_arn(&v) {
+        ManagedArn::Known(p) => {
+            assert_eq!(p.arn, EXEC);
+            assert_eq!(p.version, "v1");
+        }
+        other => panic!("{other:?}"),
+    }
+    let v = sv("arn:⟨Partition⟩:iam::aws:policy/AmazonECSTaskExecutionRolePolicy");
+    match check_managed_arn(&v) {
+        ManagedArn::Misspelt { suggestion } => assert_eq!(
+            suggestion,
+            "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let v = sv("arn:aws-us-gov:iam::aws:policy/AmazonECSTaskExecutionRolePolicy");
+    match check_managed_arn(&v) {
+        ManagedArn::Misspelt { suggestion } => assert_eq!(
+            suggestion,
+            "arn:aws-us-gov:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        check_managed_arn(&sv("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")),
+        ManagedArn::Unrecorded
+    ));
+    for not_managed in [
+        "arn:aws:iam::123456789012:policy/AmazonECSTaskExecutionRolePolicy",
+        "arn:aws:iam::aws:policy/⟨?⟩",
+        "⟨ref:aws_iam_policy.x.arn⟩",
+        "arn:aws-xx:iam::aws:policy/AdministratorAccess",
+    ] {
+        assert!(
+            matches!(check_managed_arn(&sv(not_managed)), ManagedArn::NotManaged),
+            "{not_managed}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Trust policies
 
