@@ -552,6 +552,19 @@ mod tests {
             Tri::Maybe
         );
         assert_eq!(matches(&p, &txt("arn:aws:s3:::b")), Tri::No);
+        // Other unknown parts may hold a colon: a segment `*` does not prove it absorbs them.
+        let t = tpl(vec![
+            s("arn:aws:logs:r:1:log-group:/ecs/"),
+            unk(),
+            s("-app"),
+        ]);
+        assert_eq!(
+            matches(
+                &arn("arn:aws:logs:r:1:log-group:/ecs/*-app"),
+                &SymStr::from_value(&t, Reading::default()).unwrap()
+            ),
+            Tri::Maybe
+        );
         // Pseudo parameters hold no colon: a segment `*` may absorb them.
         let t = tpl(vec![
             s("arn:aws:logs:r:1:log-group:/ecs/"),

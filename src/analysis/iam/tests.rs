@@ -1011,6 +1011,23 @@ fn trust_not_principal_and_deny() {
 }
 
 #[test]
+fn trust_allow_with_not_principal_is_not_modelled() {
+    let d = one(vec![json!({"Effect": "Allow",
+        "NotPrincipal": {"Service": ["ec2.amazonaws.com"]}, "Action": ["sts:AssumeRole"]})]);
+    match ecs_tasks_can_assume(&policy(&d)) {
+        TrustDecision::Unknown(u) => assert!(u.to_string().contains("NotPrincipal"), "{u}"),
+        other => panic!("{other:?}"),
+    }
+    // Excluding the service itself is decided.
+    let d = one(vec![json!({"Effect": "Allow",
+        "NotPrincipal": {"Service": ["ecs-tasks.amazonaws.com"]}, "Action": ["sts:AssumeRole"]})]);
+    assert!(matches!(
+        ecs_tasks_can_assume(&policy(&d)),
+        TrustDecision::NotTrusted { .. }
+    ));
+}
+
+#[test]
 fn trust_unknown_principal() {
     let d = trust(json!({"Service": ["⟨?⟩"]}));
     assert!(matches!(
