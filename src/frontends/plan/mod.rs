@@ -778,7 +778,13 @@ impl<'a> Plan<'a> {
     }
 
     /// Unknown value from its configuration references.
-    fn unknown_from_refs(&self, heads: &[&str], scope: &Scope, list: bool, span: Option<Span>) -> Value {
+    fn unknown_from_refs(
+        &self,
+        heads: &[&str],
+        scope: &Scope,
+        list: bool,
+        span: Option<Span>,
+    ) -> Value {
         match self.resolve_all(heads, scope) {
             Some(t) if list => Value::new(
                 Val::List(
