@@ -66,6 +66,28 @@ pub(super) fn relocate(
     diagnostics.append(&mut loc.diagnostics);
 }
 
+/// Removes `.` and resolves `..` lexically (module sources are relative paths).
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !matches!(out.components().next_back(), Some(Component::Normal(_))) || !out.pop()
+                {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 impl Locator<'_, '_> {
     fn find(&mut self, r: &Resource) -> Option<Span> {
         let addr = split_address(&r.address)?;
@@ -83,7 +105,7 @@ impl Locator<'_, '_> {
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             if source.starts_with("./") || source.starts_with("../") {
-                dir = dir.join(source);
+                dir = normalize(&dir.join(source));
             } else {
                 dir = self.installed()?.get(&calls[..=i].join("."))?.clone();
             }
@@ -170,5 +192,19 @@ impl Locator<'_, '_> {
             }
         }
         Some(headers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_module_paths() {
+        let n = |s: &str| normalize(Path::new(s)).to_string_lossy().into_owned();
+        assert_eq!(n("root/./network/../vpc"), "root/vpc");
+        assert_eq!(n("../x/./y"), "../x/y");
+        assert_eq!(n("a/../../b"), "../b");
+        assert_eq!(n("./"), ".");
     }
 }

@@ -457,15 +457,19 @@ impl<'a> Plan<'a> {
                 if let Ex::Leaf(m) = x {
                     let heads = leaf_refs(m);
                     let targets = self.resolve_all(&heads, scope);
-                    let holes: Vec<usize> = (0..n)
-                        .filter(|&i| matches!(us.get(i).map(|u| &u.kind), Some(Val::Bool(true))))
-                        .collect();
+                    let is_hole =
+                        |u: Option<&Value>| matches!(u.map(|u| &u.kind), Some(Val::Bool(true)));
+                    let holes = us.iter().filter(|u| is_hole(Some(u))).count();
+                    let mut k = 0;
                     for i in 0..n {
                         let ui = us.get(i);
-                        let hole = holes.iter().position(|&h| h == i);
+                        let hole = is_hole(ui).then(|| {
+                            k += 1;
+                            k - 1
+                        });
                         let span_i = vs.get(i).and_then(|v| v.span).or(span);
                         let item = match (hole, &targets) {
-                            (Some(k), Some(t)) if t.len() == holes.len() => {
+                            (Some(k), Some(t)) if t.len() == holes => {
                                 ref_value(&t[k].0, &t[k].1, None, span_i)
                             }
                             (Some(_), Some(t)) if t.len() == 1 => {
