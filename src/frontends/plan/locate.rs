@@ -1,69 +1,64 @@
 //! Points plan resources at their declaration in the `.tf` sources, when those are at hand: the
 //! directory of the plan, or `--tf-root`. Child modules are found through the module call's
 //! `source` (local paths) or `.terraform/modules/modules.json` (registry and remote modules).
+//!
+//! The sources also tell the shape of each attribute's expression ([`Shape`]), which the plan's
+//! flat reference lists cannot: whether `x = aws_a.b.id` is a plain copy of one attribute, a list
+//! of copies, or something computed from it (`"${aws_a.b.id}:latest"`, a function call).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::Body;
+use hcl_edit::template::Element;
 use hcl_edit::Span as _;
 
 use crate::base::source::load;
-use crate::base::{Diagnostic, SourceMap, Span, Value};
-use crate::frontends::{Mode, Options, Resource};
+use crate::base::{Diagnostic, SourceMap, Span};
+use crate::frontends::{Mode, Options};
 use crate::syntax::hcl;
 
-use super::refs::{cfg_key, split_address};
-use super::Plan;
+use super::refs::{cfg_key, Addr};
 
-/// Block headers of one directory: (mode, type, name) → span.
-type Headers = HashMap<(Mode, String, String), Span>;
+/// What an attribute's expression is, as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// One reference, copied (`aws_a.b.id`, `"${aws_a.b.id}"`, `aws_a.b[count.index].id`).
+    Copy,
+    /// A splat (`aws_a.b[*].id`): a list of copies.
+    Splat,
+    /// A list of plain references (`[aws_a.b.id, aws_c.d.id]`).
+    List,
+    /// Anything else: a template with text, a function call, a conditional, a literal...
+    Computed,
+}
 
-struct Locator<'p, 'a> {
-    plan: &'p Plan<'a>,
+/// Attribute name → shape, over the resource block and its nested blocks (a name written with
+/// different shapes in different places is `Computed`).
+pub(super) type Shapes = HashMap<String, Shape>;
+
+/// Where a resource is declared, and its expression shapes.
+#[derive(Clone, Debug)]
+pub(super) struct Decl {
+    pub span: Span,
+    pub shapes: Arc<Shapes>,
+}
+
+/// Declarations of one directory: (mode, type, name) → declaration.
+type Headers = HashMap<(Mode, String, String), Decl>;
+
+pub(super) struct Locator<'p> {
+    /// Module configuration path → module `source`.
+    module_sources: HashMap<String, String>,
     sources: &'p SourceMap,
     max: u64,
     root: PathBuf,
     dirs: HashMap<PathBuf, Option<Headers>>,
     /// `modules.json`: module key (`a.b`) → directory.
     installed: Option<HashMap<String, PathBuf>>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-pub(super) fn relocate(
-    resources: &mut [Resource],
-    plan: &Plan<'_>,
-    plan_path: &Path,
-    sources: &SourceMap,
-    opts: &Options,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let root = match &opts.tf_root {
-        Some(r) => r.clone(),
-        None => match plan_path.parent() {
-            Some(p) if p.as_os_str().is_empty() => PathBuf::from("."),
-            Some(p) => p.to_path_buf(),
-            None => return,
-        },
-    };
-    let mut loc = Locator {
-        plan,
-        sources,
-        max: if opts.max_file_size == 0 {
-            u64::MAX
-        } else {
-            opts.max_file_size
-        },
-        root,
-        dirs: HashMap::new(),
-        installed: None,
-        diagnostics: Vec::new(),
-    };
-    for r in resources.iter_mut() {
-        if let Some(span) = loc.find(r) {
-            r.span = span;
-        }
-    }
-    diagnostics.append(&mut loc.diagnostics);
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Removes `.` and resolves `..` lexically (module sources are relative paths).
@@ -88,22 +83,47 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-impl Locator<'_, '_> {
-    fn find(&mut self, r: &Resource) -> Option<Span> {
-        let addr = split_address(&r.address)?;
+impl<'p> Locator<'p> {
+    pub fn new(
+        module_sources: HashMap<String, String>,
+        plan_path: &Path,
+        sources: &'p SourceMap,
+        opts: &Options,
+    ) -> Locator<'p> {
+        let root = match &opts.tf_root {
+            Some(r) => r.clone(),
+            None => match plan_path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+        };
+        Locator {
+            module_sources,
+            sources,
+            max: if opts.max_file_size == 0 {
+                u64::MAX
+            } else {
+                opts.max_file_size
+            },
+            root,
+            dirs: HashMap::new(),
+            installed: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn find(&mut self, addr: &Addr, mode: Mode) -> Option<Decl> {
         let dir = self.module_dir(&addr.module_calls)?;
         let headers = self.headers(&dir)?;
-        headers.get(&(r.mode, addr.rtype, addr.name)).copied()
+        headers
+            .get(&(mode, addr.rtype.clone(), addr.name.clone()))
+            .cloned()
     }
 
     fn module_dir(&mut self, calls: &[String]) -> Option<PathBuf> {
         let mut dir = self.root.clone();
         for i in 0..calls.len() {
-            let call = self.plan.calls.get(&cfg_key(&calls[..=i]))?;
-            let source = call
-                .get("source")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+            let source = self.module_sources.get(&cfg_key(&calls[..=i]))?;
             if source.starts_with("./") || source.starts_with("../") {
                 dir = normalize(&dir.join(source));
             } else {
@@ -186,18 +206,110 @@ impl Locator<'_, '_> {
                 let (Some(start), Some(end)) = (block.ident.span(), n.span()) else {
                     continue;
                 };
+                let mut shapes = Shapes::new();
+                collect_shapes(&block.body, &mut shapes, 0);
                 headers
                     .entry((mode, t.as_str().to_string(), n.as_str().to_string()))
-                    .or_insert(Span::new(id, start.start..end.end));
+                    .or_insert(Decl {
+                        span: Span::new(id, start.start..end.end),
+                        shapes: Arc::new(shapes),
+                    });
             }
         }
         Some(headers)
     }
 }
 
+fn collect_shapes(body: &Body, out: &mut Shapes, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    for a in body.attributes() {
+        let s = shape(&a.value, 0);
+        out.entry(a.key.as_str().to_string())
+            .and_modify(|old| {
+                if *old != s {
+                    *old = Shape::Computed
+                }
+            })
+            .or_insert(s);
+    }
+    for b in body.blocks() {
+        match b.ident.as_str() {
+            "lifecycle" | "provisioner" | "connection" | "dynamic" => {}
+            _ => collect_shapes(&b.body, out, depth + 1),
+        }
+    }
+}
+
+fn shape(e: &Expression, depth: usize) -> Shape {
+    if depth > 32 {
+        return Shape::Computed;
+    }
+    match e {
+        Expression::Parenthesis(p) => shape(p.inner(), depth + 1),
+        Expression::Variable(_) => Shape::Copy,
+        Expression::Traversal(t) => {
+            if !matches!(t.expr, Expression::Variable(_)) {
+                return Shape::Computed;
+            }
+            let splat = t.operators.iter().any(|op| {
+                matches!(
+                    op.value(),
+                    TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)
+                )
+            });
+            if splat {
+                Shape::Splat
+            } else {
+                Shape::Copy
+            }
+        }
+        Expression::StringTemplate(t) => match t.iter().collect::<Vec<_>>().as_slice() {
+            [Element::Interpolation(i)] if shape(&i.expr, depth + 1) == Shape::Copy => Shape::Copy,
+            _ => Shape::Computed,
+        },
+        Expression::Array(a) => {
+            if !a.is_empty() && a.iter().all(|x| shape(x, depth + 1) == Shape::Copy) {
+                Shape::List
+            } else {
+                Shape::Computed
+            }
+        }
+        _ => Shape::Computed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expression_shapes() {
+        let text = r#"
+            a = aws_x.y.id
+            b = "${aws_x.y.id}"
+            c = "${aws_x.y.id}:latest"
+            d = [aws_x.y.id, aws_z.w[0].arn]
+            e = aws_x.y[*].id
+            f = element(aws_x.y.*.id, 0)
+            g = (aws_x.y[count.index].id)
+            net { h = [aws_s.p.id] }
+            other { a = "x" }
+        "#;
+        let body = hcl::parse(crate::base::FileId(0), text).unwrap();
+        let mut s = Shapes::new();
+        collect_shapes(&body, &mut s, 0);
+        let get = |k: &str| s.get(k).copied();
+        assert_eq!(get("a"), Some(Shape::Computed)); // written twice, differently
+        assert_eq!(get("b"), Some(Shape::Copy));
+        assert_eq!(get("c"), Some(Shape::Computed));
+        assert_eq!(get("d"), Some(Shape::List));
+        assert_eq!(get("e"), Some(Shape::Splat));
+        assert_eq!(get("f"), Some(Shape::Computed));
+        assert_eq!(get("g"), Some(Shape::Copy));
+        assert_eq!(get("h"), Some(Shape::List));
+    }
 
     #[test]
     fn normalizes_module_paths() {

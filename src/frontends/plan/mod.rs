@@ -20,11 +20,13 @@ mod refs;
 mod tests;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::base::{Diagnostic, FileId, Map, Ref, SourceMap, Span, Symbol, Val, Value};
 use crate::frontends::{Format, Mode, Options, Resource, Unit};
 use crate::syntax::json;
 
+use locate::{Locator, Shape, Shapes};
 use refs::{classify, group_heads, join_attr, split_address, Subject};
 
 /// The reason given to values Terraform computes during apply.
@@ -86,19 +88,16 @@ pub fn load(file: FileId, sources: &SourceMap, opts: &Options) -> Unit {
     }
 
     let mut plan = Plan::new(top, file, &src.text);
-    plan.collect_resources(top);
+    let module_sources = plan
+        .calls
+        .iter()
+        .filter_map(|(k, c)| Some((k.clone(), c.get("source")?.as_str()?.to_string())))
+        .collect();
+    let mut locator = Locator::new(module_sources, &path, sources, opts);
+    plan.collect_resources(top, &mut locator);
     unit.region = Some(plan.region(top));
-
-    let mut resources = std::mem::take(&mut plan.resources);
-    locate::relocate(
-        &mut resources,
-        &plan,
-        &path,
-        sources,
-        opts,
-        &mut unit.diagnostics,
-    );
-    unit.resources = resources;
+    unit.resources = std::mem::take(&mut plan.resources);
+    unit.diagnostics.append(&mut locator.diagnostics);
     unit.diagnostics.extend(
         plan.diagnostics
             .into_iter()
@@ -114,6 +113,8 @@ struct Scope {
     inst: Vec<String>,
     /// Module call names, for the configuration.
     calls: Vec<String>,
+    /// The shapes of the resource's expressions, when its source was found.
+    shapes: Option<Arc<Shapes>>,
 }
 
 impl Scope {
@@ -131,6 +132,7 @@ impl Scope {
         let mut p = self.clone();
         p.inst.pop();
         p.calls.pop();
+        p.shapes = None;
         Some(p)
     }
     fn child(&self, call: &str, key: Option<&str>) -> Scope {
@@ -140,7 +142,12 @@ impl Scope {
             None => format!("module.{call}"),
         });
         c.calls.push(call.to_string());
+        c.shapes = None;
         c
+    }
+    /// How the attribute `name` is written, when the source is known.
+    fn shape(&self, name: &str) -> Option<Shape> {
+        self.shapes.as_ref().and_then(|s| s.get(name)).copied()
     }
 }
 
@@ -279,7 +286,7 @@ impl<'a> Plan<'a> {
         );
     }
 
-    fn collect_resources(&mut self, top: &'a Map) {
+    fn collect_resources(&mut self, top: &'a Map, locator: &mut Locator<'_>) {
         let mut entries: Vec<(&'a Map, &'a Value, Mode)> = Vec::new();
         let mut seen: HashSet<&'a str> = HashSet::new();
         let planned = obj(obj(top.get("planned_values")).and_then(|p| p.get("root_module")));
@@ -323,7 +330,7 @@ impl<'a> Plan<'a> {
             }
         }
         for (m, v, mode) in entries {
-            self.resource(m, v, mode);
+            self.resource(m, v, mode, locator);
         }
     }
 
@@ -364,7 +371,7 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn resource(&mut self, m: &'a Map, at: &'a Value, mode: Mode) {
+    fn resource(&mut self, m: &'a Map, at: &'a Value, mode: Mode, locator: &mut Locator<'_>) {
         let address = m.get("address").and_then(Value::as_str).unwrap_or_default();
         let Some(addr) = split_address(address) else {
             self.invalid("a resource whose `address` cannot be read", at);
@@ -388,9 +395,11 @@ impl<'a> Plan<'a> {
             .get(&(addr.cfg_key(), addr.rel.as_str()))
             .copied();
         let exprs = cfg.and_then(|c| c.get("expressions"));
+        let decl = locator.find(&addr, mode);
         let scope = Scope {
             inst: addr.module_inst.clone(),
             calls: addr.module_calls.clone(),
+            shapes: decl.as_ref().map(|d| d.shapes.clone()),
         };
         let empty = Value::new(Val::Map(Map::new()), None);
         let attrs = self
@@ -412,7 +421,10 @@ impl<'a> Plan<'a> {
             address: address.to_string(),
             rtype,
             mode,
-            span: at.span.unwrap_or(Span::new(self.file, 0..0)),
+            span: decl
+                .map(|d| d.span)
+                .or(at.span)
+                .unwrap_or(Span::new(self.file, 0..0)),
             attrs,
             exists: None,
         });
@@ -438,10 +450,12 @@ impl<'a> Plan<'a> {
         match u.map(|u| &u.kind) {
             Some(Val::Bool(true)) => {
                 let span = e.and_then(|e| e.span).or(u.and_then(|u| u.span));
-                if let Ex::Leaf(m) = x {
-                    let list = match s.map(|s| &s.kind) {
-                        Some(Val::List(_)) => true,
-                        Some(Val::Map(_)) => false,
+                let shape = scope.shape(name);
+                if let (Ex::Leaf(m), false) = (x, shape == Some(Shape::Computed)) {
+                    let list = match (shape, s.map(|s| &s.kind)) {
+                        (Some(Shape::List | Shape::Splat), _) => true,
+                        (_, Some(Val::List(_))) => true,
+                        (_, Some(Val::Map(_))) => false,
                         _ => looks_like_list(name),
                     };
                     return Some(self.unknown_from_refs(&leaf_refs(m), scope, list, span));
@@ -456,7 +470,10 @@ impl<'a> Plan<'a> {
                 let mut out = Vec::with_capacity(n);
                 if let Ex::Leaf(m) = x {
                     let heads = leaf_refs(m);
-                    let targets = self.resolve_all(&heads, scope);
+                    let targets = match scope.shape(name) {
+                        Some(Shape::Computed) => None,
+                        _ => self.resolve_all(&heads, scope),
+                    };
                     let is_hole =
                         |u: Option<&Value>| matches!(u.map(|u| &u.kind), Some(Val::Bool(true)));
                     let holes = us.iter().filter(|u| is_hole(Some(u))).count();
@@ -538,7 +555,8 @@ impl<'a> Plan<'a> {
                     (Val::Null, _) => Some(v.clone()),
                     (Val::Str(_) | Val::Number(_) | Val::Bool(_), Ex::Leaf(m)) => {
                         let heads = leaf_refs(m);
-                        if let Some(t) = self.resolve_all(&heads, scope) {
+                        let copy = scope.shape(name) != Some(Shape::Computed);
+                        if let (Some(t), true) = (self.resolve_all(&heads, scope), copy) {
                             if t.len() == 1 && self.consistent(&t[0].0, &t[0].1, v) {
                                 return Some(ref_value(&t[0].0, &t[0].1, Some(v.clone()), v.span));
                             }
@@ -548,7 +566,7 @@ impl<'a> Plan<'a> {
                                 .unwrap_or_else(|| v.clone()),
                         )
                     }
-                    (Val::List(vs), Ex::Leaf(m)) => {
+                    (Val::List(vs), Ex::Leaf(m)) if scope.shape(name) != Some(Shape::Computed) => {
                         let heads = leaf_refs(m);
                         match self.resolve_all(&heads, scope) {
                             Some(t)

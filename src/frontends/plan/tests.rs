@@ -499,7 +499,8 @@ fn plan_locations_follow_tf_root_and_local_modules() {
     std::fs::create_dir_all(root.join("src/network")).unwrap();
     std::fs::write(
         root.join("src/main.tf"),
-        "resource \"aws_ecs_service\" \"app\" {\n}\nmodule \"network\" {\n  source = \"./network\"\n}\n",
+        "resource \"aws_ecs_service\" \"app\" {\n  image = \"${aws_ecr_repository.app.repository_url}:latest\"\n  \
+         things = [aws_subnet.a.id]\n  plain = aws_iam_role.r.arn\n}\nmodule \"network\" {\n  source = \"./network\"\n}\n",
     )
     .unwrap();
     std::fs::write(
@@ -514,7 +515,13 @@ fn plan_locations_follow_tf_root_and_local_modules() {
         "child_modules": [{"address": "module.network", "resources": [
           {"address": "module.network.aws_subnet.private[1]", "mode": "managed", "type": "aws_subnet", "name": "private", "values": {}},
           {"address": "module.network.data.aws_vpc.main", "mode": "data", "type": "aws_vpc", "name": "main", "values": {}}]}]}},
-      "configuration": {"root_module": {"module_calls": {"network": {"source": "./network", "module": {}}}}}}"#;
+      "resource_changes": [{"address": "aws_ecs_service.app", "change": {"actions": ["create"],
+        "after_unknown": {"image": true, "things": true, "plain": true}}}],
+      "configuration": {"root_module": {"module_calls": {"network": {"source": "./network", "module": {}}},
+        "resources": [{"address": "aws_ecs_service.app", "mode": "managed", "type": "aws_ecs_service", "name": "app",
+          "expressions": {"image": {"references": ["aws_ecr_repository.app.repository_url", "aws_ecr_repository.app"]},
+                          "things": {"references": ["aws_subnet.a.id", "aws_subnet.a"]},
+                          "plain": {"references": ["aws_iam_role.r.arn", "aws_iam_role.r"]}}}]}}}"#;
     std::fs::write(root.join("plan.json"), plan).unwrap();
     let sources = SourceMap::new();
     let id = crate::base::source::load(&sources, &root.join("plan.json"), u64::MAX).unwrap();
@@ -553,6 +560,29 @@ fn plan_locations_follow_tf_root_and_local_modules() {
     assert_eq!(at("aws_vpc.elsewhere").0, Path::new("plan.json"));
     assert!(unit.diagnostics.iter().any(|d| d.code == "plan-location"
         && d.file.as_deref().is_some_and(|f| f.ends_with("broken.tf"))));
+    // The sources tell a copy from a computed value, and a list from a scalar.
+    let svc = "aws_ecs_service.app";
+    assert!(attr(&unit, svc, &["image"]).is_unknown());
+    assert_eq!(
+        json(attr(&unit, svc, &["things"])),
+        serde_json::json!([{"$ref": "aws_subnet.a.id"}])
+    );
+    assert_eq!(
+        as_ref(attr(&unit, svc, &["plain"])),
+        ("aws_iam_role.r", "arn")
+    );
+    // Without them, the plan's references are all there is.
+    let bare = SourceMap::new();
+    let id = bare.add(root.join("elsewhere/plan.json"), plan);
+    let unit = load(id, &bare, &Options::default());
+    assert_eq!(
+        as_ref(attr(&unit, svc, &["image"])),
+        ("aws_ecr_repository.app", "repository_url")
+    );
+    assert_eq!(
+        as_ref(attr(&unit, svc, &["things"])),
+        ("aws_subnet.a", "id")
+    );
 }
 
 /// Every JSON in the shared corpus that looks like a plan loads without panicking.
