@@ -191,7 +191,8 @@ fn leaf_refs(m: &Map) -> Vec<&str> {
 /// What a reference resolves to.
 #[derive(Clone, Debug, PartialEq)]
 enum Resolved {
-    Ref { target: String, attr: String },
+    /// Resource attributes (several when a module argument lists several).
+    Refs(Vec<(String, String)>),
     Selector,
     Opaque,
 }
@@ -694,11 +695,13 @@ impl<'a> Plan<'a> {
     fn link_encoded(&self, v: &Value, heads: &[&str], scope: &Scope) -> Option<Value> {
         let mut known = Vec::new();
         for h in group_heads(heads.iter().copied()) {
-            if let Resolved::Ref { target, attr } = self.resolve(h, scope, 0) {
-                let value = self.values.get(target.as_str()).and_then(|m| m.get(&attr));
-                if let Some(Val::Str(s)) = value.map(|v| &v.kind) {
-                    if !s.is_empty() {
-                        known.push((target, attr, s.clone()));
+            if let Resolved::Refs(r) = self.resolve(h, scope, 0) {
+                for (target, attr) in r {
+                    let value = self.values.get(target.as_str()).and_then(|m| m.get(&attr));
+                    if let Some(Val::Str(s)) = value.map(|v| &v.kind) {
+                        if !s.is_empty() {
+                            known.push((target, attr, s.clone()));
+                        }
                     }
                 }
             }
@@ -720,7 +723,7 @@ impl<'a> Plan<'a> {
         let mut out = Vec::new();
         for h in heads {
             match self.resolve(h, scope, 0) {
-                Resolved::Ref { target, attr } => out.push((target, attr)),
+                Resolved::Refs(r) => out.extend(r),
                 Resolved::Selector => {}
                 Resolved::Opaque => return None,
             }
@@ -737,10 +740,7 @@ impl<'a> Plan<'a> {
             return Resolved::Opaque;
         }
         match classify(head) {
-            Subject::Resource { addr, attr } => Resolved::Ref {
-                target: scope.prefix(&addr),
-                attr,
-            },
+            Subject::Resource { addr, attr } => Resolved::Refs(vec![(scope.prefix(&addr), attr)]),
             Subject::Selector => Resolved::Selector,
             Subject::Other => Resolved::Opaque,
             Subject::Var { name, rest } => {
@@ -771,30 +771,27 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// Resolves an expression made of exactly one reference (plus instance selectors).
+    /// Resolves a module argument or output expression made only of resource references (plus
+    /// instance selectors); `rest` (what the reader takes of it, `var.sg.id`) needs exactly one.
     fn resolve_expr(&self, e: Option<&Value>, scope: &Scope, rest: &str, hops: usize) -> Resolved {
         let Ex::Leaf(m) = ex(e) else {
             return Resolved::Opaque;
         };
-        let heads = group_heads(leaf_refs(m));
-        let mut found = None;
-        for h in heads {
+        let mut found = Vec::new();
+        for h in group_heads(leaf_refs(m)) {
             match self.resolve(h, scope, hops + 1) {
                 Resolved::Selector => {}
                 Resolved::Opaque => return Resolved::Opaque,
-                r @ Resolved::Ref { .. } => {
-                    if found.is_some() {
-                        return Resolved::Opaque;
-                    }
-                    found = Some(r);
-                }
+                Resolved::Refs(r) => found.extend(r),
             }
         }
-        match found {
-            Some(Resolved::Ref { target, attr }) => Resolved::Ref {
-                target,
-                attr: join_attr(&attr, rest),
-            },
+        match found.len() {
+            0 => Resolved::Opaque,
+            1 => {
+                let (target, attr) = found.pop().unwrap_or_default();
+                Resolved::Refs(vec![(target, join_attr(&attr, rest))])
+            }
+            _ if rest.is_empty() => Resolved::Refs(found),
             _ => Resolved::Opaque,
         }
     }

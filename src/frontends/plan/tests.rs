@@ -201,7 +201,7 @@ const MODULES: &str = r#"{
     {"address": "aws_ecs_service.app", "change": {"actions": ["create"], "after_unknown": {"network_configuration": [{"subnets": true, "security_groups": true}]}}},
     {"address": "module.network.aws_subnet.private[0]", "change": {"actions": ["create"], "after_unknown": {"vpc_id": true, "id": true}}},
     {"address": "module.network.aws_subnet.private[1]", "change": {"actions": ["create"], "after_unknown": {"vpc_id": true, "id": true}}},
-    {"address": "module.network.aws_vpc_endpoint.ecr", "change": {"actions": ["create"], "after_unknown": {"subnet_ids": true, "security_group_ids": true, "vpc_id": true}}},
+    {"address": "module.network.aws_vpc_endpoint.ecr", "change": {"actions": ["create"], "after_unknown": {"subnet_ids": true, "security_group_ids": true, "vpc_id": true, "route_table_ids": true, "owner": true}}},
     {"address": "module.network.module.deep[\"a\"].aws_route_table.rt", "change": {"actions": ["create"], "after_unknown": {"vpc_id": true}}}
   ],
   "configuration": {"root_module": {
@@ -212,7 +212,8 @@ const MODULES: &str = r#"{
     ],
     "module_calls": {"network": {"source": "./network", "expressions": {
         "vpc_id": {"references": ["data.aws_vpc.main.id", "data.aws_vpc.main"]},
-        "sg": {"references": ["aws_security_group.task"]}
+        "sg": {"references": ["aws_security_group.task"]},
+        "rts": {"references": ["aws_route_table.a.id", "aws_route_table.a", "aws_route_table.b.id", "aws_route_table.b"]}
       },
       "module": {
         "outputs": {"private_subnets": {"expression": {"references": ["aws_subnet.private"]}}},
@@ -223,6 +224,8 @@ const MODULES: &str = r#"{
           {"address": "aws_vpc_endpoint.ecr", "mode": "managed", "type": "aws_vpc_endpoint", "name": "ecr",
            "expressions": {"subnet_ids": {"references": ["aws_subnet.private[0].id", "aws_subnet.private[0]", "aws_subnet.private", "aws_subnet.private[1].id", "aws_subnet.private[1]", "aws_subnet.private"]},
                            "security_group_ids": {"references": ["var.sg.id"]},
+                           "route_table_ids": {"references": ["var.rts"]},
+                           "owner": {"references": ["var.rts"]},
                            "vpc_id": {"references": ["var.vpc_id"]}}}
         ],
         "module_calls": {"deep": {"source": "./deep", "for_each_expression": {"references": ["var.zones"]},
@@ -284,6 +287,12 @@ fn plan_child_modules_and_module_inputs() {
         json(attr(&unit, ep, &["security_group_ids"])),
         serde_json::json!([{"$ref": "aws_security_group.task.id"}])
     );
+    // A module argument listing several resources, read as a list (and not as a scalar).
+    assert_eq!(
+        json(attr(&unit, ep, &["route_table_ids"])),
+        serde_json::json!([{"$ref": "aws_route_table.a.id"}, {"$ref": "aws_route_table.b.id"}])
+    );
+    assert!(attr(&unit, ep, &["owner"]).is_unknown());
     // A module output that is a whole multi-instance resource stays un-indexed.
     let svc = "aws_ecs_service.app";
     assert_eq!(
