@@ -607,6 +607,7 @@ fn plan_corpus_loads() {
     collect_json(&corpus, &mut files);
     files.sort();
     let (mut plans, mut resources, mut refs, mut unknowns, mut invalid) = (0, 0, 0, 0, Vec::new());
+    let (mut not_plans, mut diagnostics) = (0, 0);
     for path in &files {
         let Ok(bytes) = std::fs::read(path) else {
             continue;
@@ -629,10 +630,22 @@ fn plan_corpus_loads() {
             assert_eq!(codes.len(), 1, "{}: {codes:?}", path.display());
             if codes[0] == "parse-error" {
                 invalid.push(path.strip_prefix(&corpus).unwrap().display().to_string());
+            } else {
+                not_plans += 1;
             }
             continue;
         }
         plans += 1;
+        diagnostics += unit.diagnostics.len();
+        for d in &unit.diagnostics {
+            println!(
+                "{}: {} {:?} {:?}",
+                path.display(),
+                d.code,
+                d.file,
+                d.related
+            );
+        }
         resources += unit.resources.len();
         for r in &unit.resources {
             assert!(!r.address.is_empty());
@@ -643,7 +656,8 @@ fn plan_corpus_loads() {
         }
     }
     println!(
-        "corpus: {plans} plans, {resources} resources, {refs} references, {unknowns} unknown values, invalid: {invalid:?}, {:?}",
+        "corpus: {plans} plans ({diagnostics} diagnostics), {resources} resources, {refs} references, \
+         {unknowns} unknown values; {not_plans} other documents; invalid: {invalid:?}; {:?}",
         started.elapsed()
     );
     assert!(plans >= 150, "only {plans} plans");
@@ -673,6 +687,16 @@ fn plan_corpus_loads() {
         sources.get(td.span.file).slice(td.span),
         "resource \"aws_ecs_task_definition\" \"service\""
     );
+
+    // The stub plan without `format_version`, and a UTF-16 plan written by PowerShell.
+    let checkov = corpus.join("bridgecrewio__checkov/tests/terraform");
+    let (unit, _) = load_path(&checkov.join("parser/resources/plan_vpc_endpoint/tfplan.json"));
+    let policy = attr(&unit, "aws_vpc_endpoint.test", &["policy"]);
+    assert!(policy.as_str().unwrap().contains("\"Principal\":\"*\""));
+    let utf16 = checkov.join("parser/resources/plan_encodings/tfplan_win_utf16.json");
+    assert_eq!(&std::fs::read(&utf16).unwrap()[..2], &[0xFF, 0xFE]);
+    let (unit, _) = load_path(&utf16);
+    assert!(!unit.resources.is_empty());
 
     let m = corpus.join("terraform-compliance__cli/tests/functional/test_issue-158/plan.out.json");
     let (unit, _) = load_path(&m);
