@@ -19,6 +19,7 @@ mod refs;
 #[cfg(test)]
 mod tests;
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -34,6 +35,9 @@ pub const KNOWN_AFTER_APPLY: &str = "known after apply";
 
 /// How deep `var`/module output chains are followed (protects against cycles in odd plans).
 const MAX_HOPS: usize = 32;
+
+/// How many references are looked at to resolve one expression.
+const RESOLVE_BUDGET: usize = 1024;
 
 /// Loads a plan already registered in `sources`. Never panics; problems become diagnostics.
 pub fn load(file: FileId, sources: &SourceMap, opts: &Options) -> Unit {
@@ -211,6 +215,9 @@ struct Plan<'a> {
     values: HashMap<&'a str, &'a Map>,
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
+    /// Resolution steps left for the current expression (module arguments and outputs can
+    /// refer to each other in circles, and each step can branch).
+    budget: Cell<usize>,
 }
 
 fn obj(v: Option<&Value>) -> Option<&Map> {
@@ -238,6 +245,7 @@ impl<'a> Plan<'a> {
             values: HashMap::new(),
             resources: Vec::new(),
             diagnostics: Vec::new(),
+            budget: Cell::new(0),
         };
         for rc in arr(top.get("resource_changes")) {
             let Some(m) = obj(Some(rc)) else { continue };
@@ -694,6 +702,7 @@ impl<'a> Plan<'a> {
     /// equal to a referenced attribute's planned value as references.
     fn link_encoded(&self, v: &Value, heads: &[&str], scope: &Scope) -> Option<Value> {
         let mut known = Vec::new();
+        self.budget.set(RESOLVE_BUDGET);
         for h in group_heads(heads.iter().copied()) {
             if let Resolved::Refs(r) = self.resolve(h, scope, 0) {
                 for (target, attr) in r {
@@ -721,6 +730,7 @@ impl<'a> Plan<'a> {
     fn resolve_all(&self, heads: &[&str], scope: &Scope) -> Option<Vec<(String, String)>> {
         let heads = group_heads(heads.iter().copied());
         let mut out = Vec::new();
+        self.budget.set(RESOLVE_BUDGET);
         for h in heads {
             match self.resolve(h, scope, 0) {
                 Resolved::Refs(r) => out.extend(r),
@@ -736,9 +746,11 @@ impl<'a> Plan<'a> {
     }
 
     fn resolve(&self, head: &str, scope: &Scope, hops: usize) -> Resolved {
-        if hops > MAX_HOPS {
+        let left = self.budget.get();
+        if hops > MAX_HOPS || left == 0 {
             return Resolved::Opaque;
         }
+        self.budget.set(left - 1);
         match classify(head) {
             Subject::Resource { addr, attr } => Resolved::Refs(vec![(scope.prefix(&addr), attr)]),
             Subject::Selector => Resolved::Selector,

@@ -763,3 +763,99 @@ fn plan_dump() {
     println!("region {:?}", unit.region.map(|v| v.to_json()));
     println!("diagnostics {:?}", unit.diagnostics);
 }
+
+/// Every node of the test plans replaced by a value of another kind: never a panic.
+#[test]
+fn plan_survives_shape_mutations() {
+    fn paths(v: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(at.clone());
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    at.push(k.clone());
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    at.push(i.to_string());
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let replacements = [
+        serde_json::json!(null),
+        serde_json::json!(3),
+        serde_json::json!("module.x[\"a\"].var..[0"),
+        serde_json::json!([true, [true], {"a": true}]),
+        serde_json::json!({"references": ["var.x", "module.m.o", "aws_a.b[0].c"]}),
+    ];
+    let mut loads = 0;
+    for text in [SIMPLE, MODULES] {
+        let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut all = Vec::new();
+        paths(&doc, &mut Vec::new(), &mut all);
+        for p in all.iter().skip(1) {
+            for r in &replacements {
+                let mut d = doc.clone();
+                let mut node = &mut d;
+                for step in p {
+                    node = match node {
+                        serde_json::Value::Object(m) => m.get_mut(step).unwrap(),
+                        serde_json::Value::Array(a) => &mut a[step.parse::<usize>().unwrap()],
+                        _ => unreachable!(),
+                    };
+                }
+                *node = r.clone();
+                let (unit, _) = load_text("/nonexistent/plan.json", &d.to_string());
+                assert!(unit.format.is_some() || !unit.diagnostics.is_empty());
+                loads += 1;
+            }
+        }
+    }
+    assert!(loads > 500, "{loads}");
+}
+
+#[test]
+fn plan_circular_and_branching_module_references_end() {
+    let text = r#"{"planned_values": {"root_module": {"resources": [
+        {"address": "aws_a.b", "mode": "managed", "type": "aws_a", "name": "b", "values": {}}]}},
+      "resource_changes": [{"address": "aws_a.b", "change": {"after_unknown": {"x": true}}}],
+      "configuration": {"root_module": {
+        "resources": [{"address": "aws_a.b", "mode": "managed", "type": "aws_a", "name": "b",
+          "expressions": {"x": {"references": ["module.m.o", "module.m"]}}}],
+        "module_calls": {"m": {"source": "./m",
+          "expressions": {"x": {"references": ["module.m.o", "module.m"]}, "y": {"references": ["module.m.o", "module.m"]},
+                          "z": {"references": ["module.m.o", "module.m"]}},
+          "module": {"outputs": {"o": {"expression": {"references": ["var.x", "var.y", "var.z"]}}}}}}}}}"#;
+    let started = std::time::Instant::now();
+    let (unit, _) = load_text("/nonexistent/plan.json", text);
+    assert!(attr(&unit, "aws_a.b", &["x"]).is_unknown());
+
+    // A diamond of module arguments 24 levels deep: 2^24 paths, each a resource in the end.
+    let refs = serde_json::json!({"references": ["var.a", "var.b"]});
+    let mut call = serde_json::json!({"source": "./m", "expressions": {"a": refs, "b": refs},
+        "module": {"resources": [{"address": "aws_a.b", "mode": "managed", "type": "aws_a", "name": "b",
+            "expressions": {"x": {"references": ["var.a"]}}}]}});
+    let mut address = "aws_a.b".to_string();
+    for _ in 0..23 {
+        call = serde_json::json!({"source": "./m", "expressions": {"a": refs, "b": refs},
+            "module": {"module_calls": {"m": call}}});
+        address = format!("module.m.{address}");
+    }
+    call["expressions"] = serde_json::json!({
+        "a": {"references": ["aws_r.p.id", "aws_r.p"]}, "b": {"references": ["aws_r.q.id", "aws_r.q"]}});
+    address = format!("module.m.{address}");
+    let plan = serde_json::json!({
+        "planned_values": {"root_module": {"child_modules": [{"resources": [
+            {"address": address, "mode": "managed", "type": "aws_a", "name": "b", "values": {}}]}]}},
+        "resource_changes": [{"address": address, "change": {"after_unknown": {"x": true}}}],
+        "configuration": {"root_module": {"module_calls": {"m": call}}}});
+    let (unit, _) = load_text("/nonexistent/plan.json", &plan.to_string());
+    assert!(attr(&unit, &address, &["x"]).is_unknown());
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
