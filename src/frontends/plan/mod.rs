@@ -39,6 +39,13 @@ const MAX_HOPS: usize = 32;
 /// How many references are looked at to resolve one expression.
 const RESOLVE_BUDGET: usize = 1024;
 
+/// A quick test for discovery: whether a JSON text is probably `terraform show -json` output of
+/// a plan (it has one of the keys only plans have). [`load`] decides for sure.
+pub fn looks_like_plan(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+        && (text.contains("\"planned_values\"") || text.contains("\"resource_changes\""))
+}
+
 /// Loads a plan already registered in `sources`. Never panics; problems become diagnostics.
 pub fn load(file: FileId, sources: &SourceMap, opts: &Options) -> Unit {
     let src = sources.get(file);

@@ -362,6 +362,16 @@ fn plan_invalid_and_not_a_plan_give_one_diagnostic() {
 }
 
 #[test]
+fn plan_sniffing() {
+    assert!(looks_like_plan(SIMPLE));
+    assert!(looks_like_plan("\n {\"resource_changes\": []}"));
+    assert!(!looks_like_plan(
+        r#"{"format_version": "1.0", "values": {}}"#
+    ));
+    assert!(!looks_like_plan(r#"["planned_values"]"#));
+}
+
+#[test]
 fn plan_stub_without_format_version_loads() {
     let stub = r#"{"planned_values": {"root_module": {"resources": [{"address": "aws_vpc_endpoint.test", "mode": "managed",
         "type": "aws_vpc_endpoint", "name": "test", "values": {"policy": "{}"}}]}},
@@ -615,10 +625,7 @@ fn plan_corpus_loads() {
         let Ok(text) = decode_text(&bytes) else {
             continue;
         };
-        let head: String = text.chars().take(4096).collect();
-        if !(text.contains("\"planned_values\"") || text.contains("\"resource_changes\""))
-            || !head.trim_start().starts_with('{')
-        {
+        if !looks_like_plan(&text) {
             continue;
         }
         let sources = SourceMap::new();
