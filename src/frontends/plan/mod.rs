@@ -463,6 +463,8 @@ impl<'a> Plan<'a> {
             return v.cloned();
         }
         let x = ex(e);
+        // Marks with nothing unknown inside (`[false]`, `{}`) say the value is fully known.
+        let u = u.filter(|u| has_unknown(u, 0));
         match u.map(|u| &u.kind) {
             Some(Val::Bool(true)) => {
                 let span = e.and_then(|e| e.span).or(u.and_then(|u| u.span));
@@ -877,6 +879,15 @@ impl<'a> Plan<'a> {
             }
         }
         Value::new(Val::Symbol(Symbol::Region), None)
+    }
+}
+
+fn has_unknown(u: &Value, depth: usize) -> bool {
+    match &u.kind {
+        Val::Bool(b) => *b,
+        Val::List(l) => depth < 64 && l.iter().any(|x| has_unknown(x, depth + 1)),
+        Val::Map(m) => depth < 64 && m.entries.iter().any(|e| has_unknown(&e.value, depth + 1)),
+        _ => false,
     }
 }
 

@@ -56,7 +56,8 @@ const SIMPLE: &str = r#"{
      "values": {"name": "app-exec"}, "sensitive_values": {}},
     {"address": "aws_ecs_task_definition.app", "mode": "managed", "type": "aws_ecs_task_definition", "name": "app",
      "values": {"family": "app", "password": "hunter2", "network_configuration": [{"assign_public_ip": false}],
-                "security_groups": [null, "sg-1"], "role_name": "app-exec", "cidr": "10.0.1.0/24"},
+                "security_groups": [null, "sg-1"], "role_name": "app-exec", "cidr": "10.0.1.0/24",
+                "roles": ["app-exec"]},
      "sensitive_values": {"password": true, "network_configuration": [{"subnets": []}]}},
     {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
      "values": {"cidr_block": "10.0.0.0/16"}}
@@ -64,7 +65,8 @@ const SIMPLE: &str = r#"{
   "resource_changes": [
     {"address": "aws_ecs_task_definition.app", "change": {"actions": ["create"],
       "after_unknown": {"arn": true, "execution_role_arn": true, "template": true, "secret": true,
-                        "network_configuration": [{"subnets": true}], "security_groups": [true, false]},
+                        "network_configuration": [{"subnets": true}], "security_groups": [true, false],
+                        "roles": [false]},
       "after_sensitive": {"password": true, "secret": true, "network_configuration": [{"subnets": []}]}}}
   ],
   "configuration": {
@@ -77,6 +79,7 @@ const SIMPLE: &str = r#"{
          "network_configuration": [{"subnets": {"references": ["aws_subnet.private.id", "aws_subnet.private"]}}],
          "security_groups": {"references": ["aws_security_group.task.id", "aws_security_group.task"]},
          "role_name": {"references": ["aws_iam_role.exec.name", "aws_iam_role.exec"]},
+         "roles": {"references": ["aws_iam_role.exec.name", "aws_iam_role.exec"]},
          "cidr": {"references": ["aws_vpc.main.cidr_block", "aws_vpc.main"]},
          "desired_count": {"constant_value": 2}
        }}
@@ -123,6 +126,11 @@ fn plan_unknowns_become_references() {
     let role = attr(&unit, td, &["role_name"]);
     assert_eq!(as_ref(role), ("aws_iam_role.exec", "name"));
     assert_eq!(role.as_str(), Some("app-exec"));
+    // Also in a known list whose unknown marks are all `false`.
+    assert_eq!(
+        json(attr(&unit, td, &["roles"])),
+        serde_json::json!([{"$ref": "aws_iam_role.exec.name", "value": "app-exec"}])
+    );
     // ... unless the value is not the referenced attribute (a function was applied).
     assert_eq!(
         json(attr(&unit, td, &["cidr"])),
