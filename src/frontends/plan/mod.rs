@@ -10,8 +10,20 @@
 //!   reference keep the edge: a `Ref` whose `resolved` value is the planned value.
 //! * `var.x` inside a module follows the module call's argument to the caller; `module.m.out`
 //!   follows the module's output expression.
+//! * A known JSON string (`container_definitions`, a policy) whose expression references other
+//!   resources is decoded into [`Val::Encoded`] when a referenced attribute's planned value
+//!   appears in it; that leaf becomes a resolved reference (spans into the escaped string).
 //! * When the `.tf` sources sit beside the plan (or in `--tf-root`), resources point at their
-//!   `resource "TYPE" "NAME"` block header instead of the plan.
+//!   `resource "TYPE" "NAME"` block header instead of the plan, and the written expressions tell
+//!   a plain copy (`aws_a.b.id`, `[aws_a.b.id]`) from a computed value (`"${aws_a.b.id}:1"`,
+//!   function calls), which the plan's flat `references` lists cannot. Without the sources, an
+//!   expression whose only reference is one resource attribute is taken as a copy of it.
+//!
+//! Limits: values computed through `local.*` or `each.value` stay `Unknown` (the plan lists no
+//! locals); values from root variables are known and kept as plain values. A reference by splat
+//! or without instance key
+//! (`aws_subnet.private[*].id`, and any reference in Terraform 0.12 plans, which omit the
+//! attribute) gives the un-indexed address with the attribute when the plan names it, else `""`.
 
 mod encoded;
 mod locate;
