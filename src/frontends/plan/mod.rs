@@ -268,11 +268,14 @@ impl<'a> Plan<'a> {
         };
         for rc in arr(top.get("resource_changes")) {
             let Some(m) = obj(Some(rc)) else { continue };
+            if m.get("deposed").is_some() {
+                continue; // an old object being destroyed, next to the planned one
+            }
             if let (Some(addr), Some(ch)) = (
                 m.get("address").and_then(Value::as_str),
                 obj(m.get("change")),
             ) {
-                plan.changes.insert(addr, ch);
+                plan.changes.entry(addr).or_insert(ch);
             }
         }
         if let Some(root) = obj(obj(top.get("configuration")).and_then(|c| c.get("root_module"))) {

@@ -397,6 +397,17 @@ fn plan_stub_without_format_version_loads() {
 }
 
 #[test]
+fn plan_deposed_objects_do_not_hide_the_planned_change() {
+    let text = r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "aws_vpc.a", "mode": "managed", "type": "aws_vpc", "name": "a", "values": {}}]}},
+      "resource_changes": [
+        {"address": "aws_vpc.a", "change": {"actions": ["create"], "after_unknown": {"id": true}}},
+        {"address": "aws_vpc.a", "deposed": "00000001", "change": {"actions": ["delete"], "after": null, "after_unknown": {}}}]}"#;
+    let (unit, _) = load_text("/nonexistent/plan.json", text);
+    assert!(attr(&unit, "aws_vpc.a", &["id"]).is_unknown());
+}
+
+#[test]
 fn plan_resource_changes_only() {
     let text = r#"{"format_version": "0.1", "resource_changes": [
         {"address": "aws_vpc.a", "mode": "managed", "type": "aws_vpc", "name": "a", "change": {"actions": ["create"], "after": {"cidr_block": "10.0.0.0/16"}, "after_unknown": {"id": true}}},
