@@ -9,7 +9,8 @@
 //!   resource attribute they come from (lists element-wise). Known values written as a plain
 //!   reference keep the edge: a `Ref` whose `resolved` value is the planned value.
 //! * `var.x` inside a module follows the module call's argument to the caller; `module.m.out`
-//!   follows the module's output expression.
+//!   follows the module's output expression. `aws_s.n[count.index]` / `[each.key]` give the
+//!   instance with the referencing resource's own key when the plan has it.
 //! * A known JSON string (`container_definitions`, a policy) whose expression references other
 //!   resources is decoded into [`Val::Encoded`] when a referenced attribute's planned value
 //!   appears in it; that leaf becomes a resolved reference (spans into the escaped string).
@@ -138,6 +139,8 @@ struct Scope {
     calls: Vec<String>,
     /// The shapes of the resource's expressions, when its source was found.
     shapes: Option<Arc<Shapes>>,
+    /// The resource's own instance key (`0`, `"a"`), for `count.index` and `each.key`.
+    own_key: Option<String>,
 }
 
 impl Scope {
@@ -156,6 +159,7 @@ impl Scope {
         p.inst.pop();
         p.calls.pop();
         p.shapes = None;
+        p.own_key = None;
         Some(p)
     }
     fn child(&self, call: &str, key: Option<&str>) -> Scope {
@@ -166,6 +170,7 @@ impl Scope {
         });
         c.calls.push(call.to_string());
         c.shapes = None;
+        c.own_key = None;
         c
     }
     /// How the attribute `name` is written, when the source is known.
@@ -431,6 +436,7 @@ impl<'a> Plan<'a> {
             inst: addr.module_inst.clone(),
             calls: addr.module_calls.clone(),
             shapes: decl.as_ref().map(|d| d.shapes.clone()),
+            own_key: addr.key.clone(),
         };
         let empty = Value::new(Val::Map(Map::new()), None);
         let attrs = self
@@ -754,12 +760,24 @@ impl<'a> Plan<'a> {
     fn resolve_all(&self, heads: &[&str], scope: &Scope) -> Option<Vec<(String, String)>> {
         let heads = group_heads(heads.iter().copied());
         let mut out = Vec::new();
+        let mut selected = false;
         self.budget.set(RESOLVE_BUDGET);
         for h in heads {
             match self.resolve(h, scope, 0) {
                 Resolved::Refs(r) => out.extend(r),
-                Resolved::Selector => {}
+                Resolved::Selector => selected = true,
                 Resolved::Opaque => return None,
+            }
+        }
+        // `aws_subnet.private[count.index].id` is listed as `aws_subnet.private` and
+        // `count.index`: the instance with this resource's own key, when there is one.
+        if let (true, Some(key)) = (selected, &scope.own_key) {
+            for (target, _) in out.iter_mut() {
+                let unkeyed = split_address(target).is_some_and(|a| a.key.is_none());
+                let keyed = format!("{target}[{key}]");
+                if unkeyed && self.values.contains_key(keyed.as_str()) {
+                    *target = keyed;
+                }
             }
         }
         if out.is_empty() {

@@ -102,6 +102,8 @@ pub(crate) struct Addr {
     pub rtype: String,
     pub name: String,
     pub data: bool,
+    /// The instance key as written (`0`, `"a"`), if any.
+    pub key: Option<String>,
 }
 
 impl Addr {
@@ -148,6 +150,9 @@ pub(crate) fn split_address(addr: &str) -> Option<Addr> {
             a.name = (*n).to_string();
         }
         _ => return None,
+    }
+    if let Some(Seg::Key(k)) = segs.get(i + 2) {
+        a.key = Some((*k).to_string());
     }
     a.rel = if a.data {
         format!("data.{}.{}", a.rtype, a.name)
@@ -311,6 +316,7 @@ mod tests {
         assert_eq!(a.cfg_key(), "module.net.module.sub");
         assert_eq!(a.rel, "data.aws_vpc.main");
         assert!(a.data);
+        assert_eq!(a.key.as_deref(), Some("1"));
         assert!(split_address("module.x").is_none());
     }
 

@@ -196,7 +196,8 @@ const MODULES: &str = r#"{
     "child_modules": [{"address": "module.network", "resources": [
       {"address": "module.network.aws_subnet.private[0]", "mode": "managed", "type": "aws_subnet", "name": "private", "index": 0, "values": {"cidr_block": "10.0.0.0/24"}},
       {"address": "module.network.aws_subnet.private[1]", "mode": "managed", "type": "aws_subnet", "name": "private", "index": 1, "values": {"cidr_block": "10.0.1.0/24"}},
-      {"address": "module.network.aws_vpc_endpoint.ecr", "mode": "managed", "type": "aws_vpc_endpoint", "name": "ecr", "values": {}}
+      {"address": "module.network.aws_vpc_endpoint.ecr", "mode": "managed", "type": "aws_vpc_endpoint", "name": "ecr", "values": {}},
+      {"address": "module.network.aws_route_table_association.a[1]", "mode": "managed", "type": "aws_route_table_association", "name": "a", "index": 1, "values": {}}
     ], "child_modules": [{"address": "module.network.module.deep[\"a\"]", "resources": [
       {"address": "module.network.module.deep[\"a\"].aws_route_table.rt", "mode": "managed", "type": "aws_route_table", "name": "rt", "values": {}}
     ]}]}]
@@ -210,7 +211,8 @@ const MODULES: &str = r#"{
     {"address": "module.network.aws_subnet.private[0]", "change": {"actions": ["create"], "after_unknown": {"vpc_id": true, "id": true}}},
     {"address": "module.network.aws_subnet.private[1]", "change": {"actions": ["create"], "after_unknown": {"vpc_id": true, "id": true}}},
     {"address": "module.network.aws_vpc_endpoint.ecr", "change": {"actions": ["create"], "after_unknown": {"subnet_ids": true, "security_group_ids": true, "vpc_id": true, "route_table_ids": true, "owner": true}}},
-    {"address": "module.network.module.deep[\"a\"].aws_route_table.rt", "change": {"actions": ["create"], "after_unknown": {"vpc_id": true}}}
+    {"address": "module.network.module.deep[\"a\"].aws_route_table.rt", "change": {"actions": ["create"], "after_unknown": {"vpc_id": true}}},
+    {"address": "module.network.aws_route_table_association.a[1]", "change": {"actions": ["create"], "after_unknown": {"subnet_id": true, "route_table_id": true}}}
   ],
   "configuration": {"root_module": {
     "resources": [
@@ -229,6 +231,10 @@ const MODULES: &str = r#"{
           {"address": "aws_subnet.private", "mode": "managed", "type": "aws_subnet", "name": "private",
            "count_expression": {"constant_value": 2},
            "expressions": {"vpc_id": {"references": ["var.vpc_id"]}}},
+          {"address": "aws_route_table_association.a", "mode": "managed", "type": "aws_route_table_association", "name": "a",
+           "count_expression": {"constant_value": 2},
+           "expressions": {"subnet_id": {"references": ["aws_subnet.private", "count.index"]},
+                           "route_table_id": {"references": ["aws_route_table.shared", "count.index"]}}},
           {"address": "aws_vpc_endpoint.ecr", "mode": "managed", "type": "aws_vpc_endpoint", "name": "ecr",
            "expressions": {"subnet_ids": {"references": ["aws_subnet.private[0].id", "aws_subnet.private[0]", "aws_subnet.private", "aws_subnet.private[1].id", "aws_subnet.private[1]", "aws_subnet.private"]},
                            "security_group_ids": {"references": ["var.sg.id"]},
@@ -258,6 +264,7 @@ fn plan_child_modules_and_module_inputs() {
             "module.network.aws_subnet.private[0]",
             "module.network.aws_subnet.private[1]",
             "module.network.aws_vpc_endpoint.ecr",
+            "module.network.aws_route_table_association.a[1]",
             r#"module.network.module.deep["a"].aws_route_table.rt"#,
             "data.aws_vpc.main",
         ]
@@ -271,6 +278,16 @@ fn plan_child_modules_and_module_inputs() {
             &["vpc_id"]
         )),
         ("data.aws_vpc.main", "id")
+    );
+    // `aws_subnet.private[count.index].id`: the instance with the same index, when it exists.
+    let rta = "module.network.aws_route_table_association.a[1]";
+    assert_eq!(
+        as_ref(attr(&unit, rta, &["subnet_id"])),
+        ("module.network.aws_subnet.private[1]", "")
+    );
+    assert_eq!(
+        as_ref(attr(&unit, rta, &["route_table_id"])),
+        ("module.network.aws_route_table.shared", "")
     );
     // Two levels of module inputs.
     assert_eq!(
