@@ -564,15 +564,29 @@ fn plan_locations_follow_tf_root_and_local_modules() {
     )
     .unwrap();
     std::fs::write(root.join("src/broken.tf"), "resource {").unwrap();
+    std::fs::create_dir_all(root.join("src/.terraform/modules/vpc")).unwrap();
+    std::fs::write(
+        root.join("src/.terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/vpc"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/.terraform/modules/vpc/main.tf"),
+        "\nresource \"aws_vpc\" \"this\" {\n}\n",
+    )
+    .unwrap();
     let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {
         "resources": [{"address": "aws_ecs_service.app", "mode": "managed", "type": "aws_ecs_service", "name": "app", "values": {}},
                       {"address": "aws_vpc.elsewhere", "mode": "managed", "type": "aws_vpc", "name": "elsewhere", "values": {}}],
-        "child_modules": [{"address": "module.network", "resources": [
+        "child_modules": [{"address": "module.vpc", "resources": [
+          {"address": "module.vpc.aws_vpc.this[0]", "mode": "managed", "type": "aws_vpc", "name": "this", "values": {}}]},
+          {"address": "module.network", "resources": [
           {"address": "module.network.aws_subnet.private[1]", "mode": "managed", "type": "aws_subnet", "name": "private", "values": {}},
           {"address": "module.network.data.aws_vpc.main", "mode": "data", "type": "aws_vpc", "name": "main", "values": {}}]}]}},
       "resource_changes": [{"address": "aws_ecs_service.app", "change": {"actions": ["create"],
         "after_unknown": {"image": true, "things": true, "plain": true}}}],
-      "configuration": {"root_module": {"module_calls": {"network": {"source": "./network", "module": {}}},
+      "configuration": {"root_module": {"module_calls": {"network": {"source": "./network", "module": {}},
+          "vpc": {"source": "terraform-aws-modules/vpc/aws", "version_constraint": "5.0.0", "module": {}}},
         "resources": [{"address": "aws_ecs_service.app", "mode": "managed", "type": "aws_ecs_service", "name": "app",
           "expressions": {"image": {"references": ["aws_ecr_repository.app.repository_url", "aws_ecr_repository.app"]},
                           "things": {"references": ["aws_subnet.a.id", "aws_subnet.a"]},
@@ -610,6 +624,14 @@ fn plan_locations_follow_tf_root_and_local_modules() {
     assert_eq!(
         at("module.network.data.aws_vpc.main").1,
         "data \"aws_vpc\" \"main\""
+    );
+    // A registry module, through `.terraform/modules/modules.json`.
+    assert_eq!(
+        at("module.vpc.aws_vpc.this[0]"),
+        (
+            Path::new("src/.terraform/modules/vpc/main.tf").to_path_buf(),
+            "resource \"aws_vpc\" \"this\"".to_string()
+        )
     );
     // Not in the sources: stays in the plan.
     assert_eq!(at("aws_vpc.elsewhere").0, Path::new("plan.json"));
