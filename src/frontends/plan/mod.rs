@@ -80,14 +80,18 @@ pub fn load(file: FileId, sources: &SourceMap, opts: &Options) -> Unit {
     let whole = Span::new(file, 0..0);
     let top = match parsed.value.as_map() {
         Some(m) if m.get("planned_values").is_some() || m.get("resource_changes").is_some() => m,
-        _ => {
+        other => {
+            let state = other.is_some_and(|m| m.get("values").is_some());
+            let message = if state {
+                "not a Terraform plan but a state (`terraform show -json` without a plan file); skipped"
+            } else {
+                "not a Terraform plan: the document has neither `planned_values` nor `resource_changes`"
+            };
+            let start = parsed.value.span.map_or(0, |s| s.start as usize);
             unit.diagnostics.push(
-                Diagnostic::warning(
-                    "not-a-plan",
-                    "not a Terraform plan: the document has neither `planned_values` nor `resource_changes`",
-                )
-                .in_file(&path)
-                .at(parsed.value.span.unwrap_or(whole)),
+                Diagnostic::warning("not-a-plan", message)
+                    .in_file(&path)
+                    .at(Span::new(file, start..(start + 1).min(src.text.len()))),
             );
             return unit;
         }

@@ -368,7 +368,11 @@ fn plan_invalid_and_not_a_plan_give_one_diagnostic() {
     );
     assert_eq!(unit.diagnostics.len(), 1);
     assert_eq!(unit.diagnostics[0].code, "not-a-plan");
+    assert!(unit.diagnostics[0].message.contains("state"));
+    assert_eq!(unit.diagnostics[0].span.map(|s| s.range()), Some(0..1));
     assert_eq!(unit.format, None);
+    let (unit, _) = load_text("/nonexistent/list.json", "[1]");
+    assert_eq!(unit.diagnostics[0].code, "not-a-plan");
 
     // Wrong shapes everywhere: no panic, bad entries reported and skipped.
     let weird = r#"{"planned_values": {"root_module": {"resources": [3, {"address": "x"}, {"address": "a.b", "values": 7}],
