@@ -35,9 +35,19 @@ pub(super) enum Shape {
     Computed,
 }
 
-/// Attribute name → shape, over the resource block and its nested blocks (a name written with
-/// different shapes in different places is `Computed`).
-pub(super) type Shapes = HashMap<String, Shape>;
+/// How an attribute is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Written {
+    pub shape: Shape,
+    /// For a copy or splat of a resource attribute: the resource (`aws_s.n`, `data.aws_s.n`) and
+    /// the attribute path after its instance key (`id`), which plans leave out of `references`
+    /// after a dynamic index or a splat (and Terraform 0.12 always).
+    pub tail: Option<(String, String)>,
+}
+
+/// Attribute name → how it is written, over the resource block and its nested blocks (a name
+/// written with different shapes in different places is `Computed`).
+pub(super) type Shapes = HashMap<String, Written>;
 
 /// Where a resource is declared, and its expression shapes.
 #[derive(Clone, Debug)]
@@ -225,14 +235,22 @@ fn collect_shapes(body: &Body, out: &mut Shapes, depth: usize) {
         return;
     }
     for a in body.attributes() {
-        let s = shape(&a.value, 0);
+        let shape = shape(&a.value, 0);
+        let tail = match shape {
+            Shape::Copy | Shape::Splat => tail(&a.value, 0),
+            _ => None,
+        };
+        let w = Written { shape, tail };
         out.entry(a.key.as_str().to_string())
             .and_modify(|old| {
-                if *old != s {
-                    *old = Shape::Computed
+                if old.shape != w.shape {
+                    old.shape = Shape::Computed;
+                }
+                if old.tail != w.tail {
+                    old.tail = None;
                 }
             })
-            .or_insert(s);
+            .or_insert(w);
     }
     for b in body.blocks() {
         match b.ident.as_str() {
@@ -240,6 +258,69 @@ fn collect_shapes(body: &Body, out: &mut Shapes, depth: usize) {
             _ => collect_shapes(&b.body, out, depth + 1),
         }
     }
+}
+
+/// The resource and attribute path a copy reads (see [`Written::tail`]).
+fn tail(e: &Expression, depth: usize) -> Option<(String, String)> {
+    if depth > 32 {
+        return None;
+    }
+    let t = match e {
+        Expression::Parenthesis(p) => return tail(p.inner(), depth + 1),
+        Expression::StringTemplate(t) => match t.iter().collect::<Vec<_>>().as_slice() {
+            [Element::Interpolation(i)] => return tail(&i.expr, depth + 1),
+            _ => return None,
+        },
+        Expression::Traversal(t) => t,
+        _ => return None,
+    };
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    let root = root.as_str();
+    let mut ops = t.operators.iter().map(|o| o.value()).peekable();
+    let name = |op: Option<&TraversalOperator>| match op {
+        Some(TraversalOperator::GetAttr(n)) => Some(n.as_str().to_string()),
+        _ => None,
+    };
+    let resource = match root {
+        "var" | "local" | "module" | "each" | "count" | "path" | "self" | "terraform" => {
+            return None
+        }
+        "data" => {
+            let t = name(ops.next())?;
+            format!("data.{t}.{}", name(ops.next())?)
+        }
+        _ => format!("{root}.{}", name(ops.next())?),
+    };
+    if matches!(
+        ops.peek(),
+        Some(
+            TraversalOperator::Index(_)
+                | TraversalOperator::LegacyIndex(_)
+                | TraversalOperator::AttrSplat(_)
+                | TraversalOperator::FullSplat(_)
+        )
+    ) {
+        ops.next();
+    }
+    let mut path = String::new();
+    for op in ops {
+        match op {
+            TraversalOperator::GetAttr(n) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(n.as_str());
+            }
+            TraversalOperator::LegacyIndex(i) => path.push_str(&format!("[{}]", i.value())),
+            TraversalOperator::Index(Expression::Number(n)) => {
+                path.push_str(&format!("[{}]", n.value()))
+            }
+            _ => return None,
+        }
+    }
+    (!path.is_empty()).then_some((resource, path))
 }
 
 fn shape(e: &Expression, depth: usize) -> Shape {
@@ -295,12 +376,15 @@ mod tests {
             f = element(aws_x.y.*.id, 0)
             g = (aws_x.y[count.index].id)
             net { h = [aws_s.p.id] }
+            i = data.aws_d.n["k"].ids[0].x
+            j = var.v.id
             other { a = "x" }
         "#;
         let body = hcl::parse(crate::base::FileId(0), text).unwrap();
         let mut s = Shapes::new();
         collect_shapes(&body, &mut s, 0);
-        let get = |k: &str| s.get(k).copied();
+        let get = |k: &str| s.get(k).map(|w| w.shape);
+        let tail = |k: &str| s.get(k).and_then(|w| w.tail.clone());
         assert_eq!(get("a"), Some(Shape::Computed)); // written twice, differently
         assert_eq!(get("b"), Some(Shape::Copy));
         assert_eq!(get("c"), Some(Shape::Computed));
@@ -309,6 +393,12 @@ mod tests {
         assert_eq!(get("f"), Some(Shape::Computed));
         assert_eq!(get("g"), Some(Shape::Copy));
         assert_eq!(get("h"), Some(Shape::List));
+        assert_eq!(tail("b"), Some(("aws_x.y".into(), "id".into())));
+        assert_eq!(tail("e"), Some(("aws_x.y".into(), "id".into())));
+        assert_eq!(tail("g"), Some(("aws_x.y".into(), "id".into())));
+        assert_eq!(tail("i"), Some(("data.aws_d.n".into(), "ids[0].x".into())));
+        assert_eq!(tail("h"), None);
+        assert_eq!(tail("j"), None);
     }
 
     #[test]

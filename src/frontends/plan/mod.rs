@@ -24,7 +24,8 @@
 //! locals); values from root variables are known and kept as plain values. A reference by splat
 //! or without instance key
 //! (`aws_subnet.private[*].id`, and any reference in Terraform 0.12 plans, which omit the
-//! attribute) gives the un-indexed address with the attribute when the plan names it, else `""`.
+//! attribute) gives the un-indexed address, with the attribute when the plan or the sources name
+//! it, else `""`.
 
 mod encoded;
 mod locate;
@@ -179,7 +180,14 @@ impl Scope {
     }
     /// How the attribute `name` is written, when the source is known.
     fn shape(&self, name: &str) -> Option<Shape> {
-        self.shapes.as_ref().and_then(|s| s.get(name)).copied()
+        self.shapes
+            .as_ref()
+            .and_then(|s| s.get(name))
+            .map(|w| w.shape)
+    }
+    /// The resource and attribute a copy reads, when the source says it.
+    fn tail(&self, name: &str) -> Option<&(String, String)> {
+        self.shapes.as_ref()?.get(name)?.tail.as_ref()
     }
 }
 
@@ -501,7 +509,7 @@ impl<'a> Plan<'a> {
                         (_, Some(Val::Map(_))) => false,
                         _ => looks_like_list(name),
                     };
-                    return Some(self.unknown_from_refs(&leaf_refs(m), scope, list, span));
+                    return Some(self.unknown_from_refs(name, &leaf_refs(m), scope, list, span));
                 }
                 Some(Value::unknown(KNOWN_AFTER_APPLY, span))
             }
@@ -515,7 +523,7 @@ impl<'a> Plan<'a> {
                     let heads = leaf_refs(m);
                     let targets = match scope.shape(name) {
                         Some(Shape::Computed) => None,
-                        _ => self.resolve_all(&heads, scope),
+                        _ => self.resolve_all(name, &heads, scope),
                     };
                     let is_hole =
                         |u: Option<&Value>| matches!(u.map(|u| &u.kind), Some(Val::Bool(true)));
@@ -599,7 +607,7 @@ impl<'a> Plan<'a> {
                     (Val::Str(_) | Val::Number(_) | Val::Bool(_), Ex::Leaf(m)) => {
                         let heads = leaf_refs(m);
                         let copy = scope.shape(name) != Some(Shape::Computed);
-                        if let (Some(t), true) = (self.resolve_all(&heads, scope), copy) {
+                        if let (Some(t), true) = (self.resolve_all(name, &heads, scope), copy) {
                             if t.len() == 1 && self.consistent(&t[0].0, &t[0].1, v) {
                                 return Some(ref_value(&t[0].0, &t[0].1, Some(v.clone()), v.span));
                             }
@@ -611,7 +619,7 @@ impl<'a> Plan<'a> {
                     }
                     (Val::List(vs), Ex::Leaf(m)) if scope.shape(name) != Some(Shape::Computed) => {
                         let heads = leaf_refs(m);
-                        match self.resolve_all(&heads, scope) {
+                        match self.resolve_all(name, &heads, scope) {
                             Some(t)
                                 if t.len() == vs.len()
                                     && vs.iter().zip(&t).all(|(v, t)| {
@@ -761,7 +769,12 @@ impl<'a> Plan<'a> {
 
     /// Resolves every distinct reference; `None` when one of them is not a resource attribute
     /// (a local value, a variable with a known value...), since the value then is not just a copy.
-    fn resolve_all(&self, heads: &[&str], scope: &Scope) -> Option<Vec<(String, String)>> {
+    fn resolve_all(
+        &self,
+        name: &str,
+        heads: &[&str],
+        scope: &Scope,
+    ) -> Option<Vec<(String, String)>> {
         let heads = group_heads(heads.iter().copied());
         let mut out = Vec::new();
         let mut selected = false;
@@ -782,6 +795,13 @@ impl<'a> Plan<'a> {
                 if unkeyed && self.values.contains_key(keyed.as_str()) {
                     *target = keyed;
                 }
+            }
+        }
+        // The attribute the plan left out (after a dynamic index, a splat, or in 0.12 plans),
+        // from the written expression.
+        if let ([(target, attr)], Some((resource, path))) = (out.as_mut_slice(), scope.tail(name)) {
+            if attr.is_empty() && split_address(target).is_some_and(|a| &a.rel == resource) {
+                *attr = path.clone();
             }
         }
         if out.is_empty() {
@@ -857,12 +877,13 @@ impl<'a> Plan<'a> {
     /// Unknown value from its configuration references.
     fn unknown_from_refs(
         &self,
+        name: &str,
         heads: &[&str],
         scope: &Scope,
         list: bool,
         span: Option<Span>,
     ) -> Value {
-        match self.resolve_all(heads, scope) {
+        match self.resolve_all(name, heads, scope) {
             Some(t) if list => Value::new(
                 Val::List(
                     t.iter()

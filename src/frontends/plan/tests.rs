@@ -559,7 +559,8 @@ fn plan_locations_follow_tf_root_and_local_modules() {
     std::fs::write(
         root.join("src/main.tf"),
         "resource \"aws_ecs_service\" \"app\" {\n  image = \"${aws_ecr_repository.app.repository_url}:latest\"\n  \
-         things = [aws_subnet.a.id]\n  plain = aws_iam_role.r.arn\n}\nmodule \"network\" {\n  source = \"./network\"\n}\n",
+         things = [aws_subnet.a.id]\n  plain = aws_iam_role.r.arn\n  split = aws_subnet.b[*].id\n  \
+         one = \"${aws_subnet.c[count.index].id}\"\n}\nmodule \"network\" {\n  source = \"./network\"\n}\n",
     )
     .unwrap();
     std::fs::write(
@@ -588,13 +589,15 @@ fn plan_locations_follow_tf_root_and_local_modules() {
           {"address": "module.network.aws_subnet.private[1]", "mode": "managed", "type": "aws_subnet", "name": "private", "values": {}},
           {"address": "module.network.data.aws_vpc.main", "mode": "data", "type": "aws_vpc", "name": "main", "values": {}}]}]}},
       "resource_changes": [{"address": "aws_ecs_service.app", "change": {"actions": ["create"],
-        "after_unknown": {"image": true, "things": true, "plain": true}}}],
+        "after_unknown": {"image": true, "things": true, "plain": true, "split": true, "one": true}}}],
       "configuration": {"root_module": {"module_calls": {"network": {"source": "./network", "module": {}},
           "vpc": {"source": "terraform-aws-modules/vpc/aws", "version_constraint": "5.0.0", "module": {}}},
         "resources": [{"address": "aws_ecs_service.app", "mode": "managed", "type": "aws_ecs_service", "name": "app",
           "expressions": {"image": {"references": ["aws_ecr_repository.app.repository_url", "aws_ecr_repository.app"]},
                           "things": {"references": ["aws_subnet.a.id", "aws_subnet.a"]},
-                          "plain": {"references": ["aws_iam_role.r.arn", "aws_iam_role.r"]}}}]}}}"#;
+                          "plain": {"references": ["aws_iam_role.r.arn", "aws_iam_role.r"]},
+                          "split": {"references": ["aws_subnet.b"]},
+                          "one": {"references": ["aws_subnet.c", "count.index"]}}}]}}}"#;
     std::fs::write(root.join("plan.json"), plan).unwrap();
     let sources = SourceMap::new();
     let id = crate::base::source::load(&sources, &root.join("plan.json"), u64::MAX).unwrap();
@@ -652,6 +655,12 @@ fn plan_locations_follow_tf_root_and_local_modules() {
         as_ref(attr(&unit, svc, &["plain"])),
         ("aws_iam_role.r", "arn")
     );
+    // ... and the attribute the plan leaves out after a splat or a dynamic index.
+    assert_eq!(
+        json(attr(&unit, svc, &["split"])),
+        serde_json::json!([{"$ref": "aws_subnet.b.id"}])
+    );
+    assert_eq!(as_ref(attr(&unit, svc, &["one"])), ("aws_subnet.c", "id"));
     // Without them, the plan's references are all there is.
     let bare = SourceMap::new();
     let id = bare.add(root.join("elsewhere/plan.json"), plan);
