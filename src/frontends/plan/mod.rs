@@ -21,11 +21,10 @@
 //!   expression whose only reference is one resource attribute is taken as a copy of it.
 //!
 //! Limits: values computed through `local.*` or `each.value` stay `Unknown` (the plan lists no
-//! locals); values from root variables are known and kept as plain values. A reference by splat
-//! or without instance key
-//! (`aws_subnet.private[*].id`, and any reference in Terraform 0.12 plans, which omit the
-//! attribute) gives the un-indexed address, with the attribute when the plan or the sources name
-//! it, else `""`.
+//! locals); values from root variables are known and kept as plain values. A splat
+//! (`aws_subnet.private[*].id`) gives the un-indexed address. The plan leaves the attribute out
+//! after a splat or a dynamic index (and always in Terraform 0.12 plans): it is then taken from
+//! the sources when they are at hand, else it is `""`.
 
 mod encoded;
 mod locate;
