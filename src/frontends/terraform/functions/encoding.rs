@@ -1,0 +1,403 @@
+//! Encodings: base64, URL, JSON (with spans into the JSON text), CSV.
+
+use crate::base::value::format_number;
+use crate::base::{Map, SourceFile, Span, Val, Value};
+use crate::syntax::json;
+
+use super::{type_name, Cx, Res};
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub(crate) fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Standard base64 with padding, as Go's `StdEncoding` (line breaks are ignored).
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = s.bytes().filter(|b| *b != b'\n' && *b != b'\r').collect();
+    if !clean.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    let chunks = clean.len() / 4;
+    for (ci, chunk) in clean.chunks(4).enumerate() {
+        let mut n: u32 = 0;
+        let mut pad = 0;
+        for (k, &ch) in chunk.iter().enumerate() {
+            let v = match ch {
+                b'=' if ci + 1 == chunks && k >= 2 => {
+                    pad += 1;
+                    0
+                }
+                _ if pad > 0 => return None,
+                _ => B64.iter().position(|&x| x == ch)? as u32,
+            };
+            n = (n << 6) | v;
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
+}
+
+pub fn base64encode(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 1, Some(1))?;
+    Ok(c.out(Val::Str(base64_encode(c.string(&a[0])?.as_bytes()))))
+}
+
+pub fn base64decode(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 1, Some(1))?;
+    let s = c.string(&a[0])?;
+    let bytes = base64_decode(&s).ok_or_else(|| c.fail("failed to decode base64 data"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| c.fail("the result of decoding the provided string is not valid UTF-8"))?;
+    Ok(c.out(Val::Str(text)))
+}
+
+fn utf8_encoding(c: &Cx, v: &Value) -> Res<()> {
+    let e = c.string(v)?;
+    if matches!(e.to_ascii_uppercase().as_str(), "UTF-8" | "UTF8") {
+        Ok(())
+    } else {
+        Err(c.fail(format!("the encoding {e} is not supported (only UTF-8 is)")))
+    }
+}
+
+pub fn textencodebase64(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 2, Some(2))?;
+    let s = c.string(&a[0])?;
+    utf8_encoding(c, &a[1])?;
+    Ok(c.out(Val::Str(base64_encode(s.as_bytes()))))
+}
+
+pub fn textdecodebase64(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 2, Some(2))?;
+    utf8_encoding(c, &a[1])?;
+    base64decode(c, &a[..1])
+}
+
+/// Go's `url.QueryEscape`.
+pub fn urlencode(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 1, Some(1))?;
+    let s = c.string(&a[0])?;
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    Ok(c.out(Val::Str(out)))
+}
+
+/// `jsonencode(v)` is `Encoded(v)`: structure, spans and unknown parts are kept.
+pub fn jsonencode(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 1, Some(1))?;
+    Ok(c.out(Val::Encoded(Box::new(a[0].clone()))))
+}
+
+/// A JSON string literal, escaped as Terraform (Go) escapes it: `<`, `>`, `&`, U+2028 and U+2029
+/// as `\uXXXX`.
+pub(crate) fn json_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", ch as u32))
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The JSON text Terraform's `jsonencode` would produce (compact, keys sorted), or `None` when
+/// something inside is not known.
+pub(crate) fn to_json_string(v: &Value) -> Option<String> {
+    let mut out = String::new();
+    write_json(v, &mut out, 0).then_some(out)
+}
+
+fn write_json(v: &Value, out: &mut String, depth: usize) -> bool {
+    if depth > 256 {
+        return false;
+    }
+    match &v.deref().kind {
+        Val::Null => out.push_str("null"),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Number(n) => out.push_str(&format_number(*n)),
+        Val::Str(s) => out.push_str(&json_quote(s)),
+        Val::List(l) => {
+            out.push('[');
+            for (i, e) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if !write_json(e, out, depth + 1) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Val::Map(m) => {
+            let mut keys = super::unique_keys(m);
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&json_quote(k));
+                out.push(':');
+                match m.get(k) {
+                    Some(e) if write_json(e, out, depth + 1) => {}
+                    _ => return false,
+                }
+            }
+            out.push('}');
+        }
+        Val::Encoded(inner) => match to_json_string(inner) {
+            Some(s) => out.push_str(&json_quote(&s)),
+            None => return false,
+        },
+        _ => return false,
+    }
+    true
+}
+
+/// `jsondecode(s)`: `Encoded(v)` gives `v` back; a known string is parsed, with spans into the
+/// source text when the string is written there (a whole file read by `file()`, a heredoc, a
+/// quoted literal), else every node gets the string's own span.
+pub fn jsondecode(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 1, Some(1))?;
+    let d = a[0].deref();
+    match &d.kind {
+        Val::Encoded(inner) => Ok(c.pick(inner)),
+        Val::Str(s) => decode_json(c, s, d.span.or(a[0].span)),
+        Val::Null => Err(c.fail("argument must not be null")),
+        Val::Number(_) | Val::Bool(_) => decode_json(c, &c.string(d)?, d.span),
+        Val::List(_) | Val::Map(_) => {
+            Err(c.fail(format!("expects a string, got {}", type_name(d))))
+        }
+        _ => Err(c.unknown_of(d)),
+    }
+}
+
+fn decode_json(c: &Cx, s: &str, span: Option<Span>) -> Res<Value> {
+    let source = span.and_then(|sp| {
+        let in_map = (sp.file.0 as usize) < c.fx.sources.len();
+        in_map.then(|| (sp, c.fx.sources.get(sp.file)))
+    });
+    if let Some((sp, file)) = &source {
+        if let Some(offsets) = align(s, file, *sp) {
+            let parsed = json::parse(sp.file, s, 0).map_err(|e| c.fail(e.message))?;
+            let mut v = parsed.value;
+            remap(&mut v, &offsets);
+            return Ok(v);
+        }
+    }
+    let file = span.map(|sp| sp.file).unwrap_or(crate::base::FileId(0));
+    let parsed = json::parse(file, s, 0).map_err(|e| c.fail(e.message))?;
+    let mut v = parsed.value;
+    respan(&mut v, span.or(c.span));
+    Ok(v)
+}
+
+/// Maps every byte of `s` to its offset in the file, when the text under `span` is `s` as
+/// written: exactly (a whole file, an unescaped heredoc), inside quotes with escapes `\\`, `\"`,
+/// `$${`, `%%{`, or in a heredoc (`<<EOF`/`<<-EOF`, indentation removed). One more offset for
+/// the end. `None` when `s` cannot be found there that way.
+fn align(s: &str, file: &SourceFile, span: Span) -> Option<Vec<u32>> {
+    let src = file.text.get(span.range())?;
+    let base = span.start as usize;
+    if src == s {
+        return Some((0..=s.len()).map(|i| (base + i) as u32).collect());
+    }
+    let (start, skip, rest_ok): (usize, &[u8], fn(&str) -> bool) =
+        if src.len() >= 2 && src.starts_with('"') && src.ends_with('"') {
+            (1, b"\\$%", |rest| rest == "\"")
+        } else if src.starts_with("<<") {
+            let nl = src.find('\n')? + 1;
+            let flush = src.starts_with("<<-");
+            let skip: &[u8] = if flush { b" \t$%" } else { b"$%" };
+            (nl, skip, |rest| {
+                let r = rest.trim();
+                !r.is_empty()
+                    && r.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            })
+        } else {
+            return None;
+        };
+    let (sb, tb) = (s.as_bytes(), src.as_bytes());
+    let mut map = Vec::with_capacity(sb.len() + 1);
+    let (mut i, mut j) = (0, start);
+    while i < sb.len() {
+        let t = *tb.get(j)?;
+        if sb[i] == t {
+            map.push((base + j) as u32);
+            i += 1;
+        } else if !skip.contains(&t) {
+            return None;
+        }
+        j += 1;
+    }
+    if !rest_ok(&src[j..]) {
+        return None;
+    }
+    map.push((base + j) as u32);
+    Some(map)
+}
+
+fn remap(v: &mut Value, offsets: &[u32]) {
+    let fix = |sp: &mut Option<Span>| {
+        if let Some(sp) = sp {
+            let (s, e) = (sp.start as usize, sp.end as usize);
+            let start = offsets.get(s).copied().unwrap_or(sp.start);
+            let end = if e > s {
+                offsets.get(e - 1).map(|o| o + 1).unwrap_or(sp.end)
+            } else {
+                start
+            };
+            sp.start = start;
+            sp.end = end;
+        }
+    };
+    fix(&mut v.span);
+    match &mut v.kind {
+        Val::List(l) => l.iter_mut().for_each(|e| remap(e, offsets)),
+        Val::Map(m) => {
+            for e in &mut m.entries {
+                fix(&mut e.key_span);
+                remap(&mut e.value, offsets);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn respan(v: &mut Value, span: Option<Span>) {
+    v.span = span;
+    match &mut v.kind {
+        Val::List(l) => l.iter_mut().for_each(|e| respan(e, span)),
+        Val::Map(m) => {
+            for e in &mut m.entries {
+                e.key_span = span;
+                respan(&mut e.value, span);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `csvdecode(s)`: RFC 4180 with a header line, as Go's `encoding/csv` reads it; a list of maps
+/// of strings.
+pub fn csvdecode(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 1, Some(1))?;
+    let s = c.string(&a[0])?;
+    let rows = parse_csv(&s).ok_or_else(|| c.fail("invalid CSV"))?;
+    let mut rows = rows.into_iter();
+    let Some(header) = rows.next() else {
+        return Err(c.fail("missing header line"));
+    };
+    let mut out = Vec::new();
+    for (i, row) in rows.enumerate() {
+        if row.len() != header.len() {
+            return Err(c.fail(format!(
+                "record {} has {} fields, the header has {}",
+                i + 2,
+                row.len(),
+                header.len()
+            )));
+        }
+        let mut m = Map::new();
+        for (k, v) in header.iter().zip(row) {
+            m.insert(k.clone(), None, Value::str(v, c.span));
+        }
+        m.entries.sort_by(|x, y| x.key.cmp(&y.key));
+        out.push(c.out(Val::Map(m)));
+    }
+    Ok(c.out(Val::List(out)))
+}
+
+fn parse_csv(s: &str) -> Option<Vec<Vec<String>>> {
+    let mut rows = Vec::new();
+    let mut chars = s.chars().peekable();
+    while chars.peek().is_some() {
+        let mut row = Vec::new();
+        loop {
+            let mut field = String::new();
+            if chars.peek() == Some(&'"') {
+                chars.next();
+                loop {
+                    match chars.next()? {
+                        '"' if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        '"' => break,
+                        ch => field.push(ch),
+                    }
+                }
+                match chars.peek() {
+                    None | Some(',') | Some('\n') | Some('\r') => {}
+                    _ => return None,
+                }
+            } else {
+                while let Some(&ch) = chars.peek() {
+                    if ch == ',' || ch == '\n' || ch == '\r' {
+                        break;
+                    }
+                    if ch == '"' {
+                        return None;
+                    }
+                    field.push(ch);
+                    chars.next();
+                }
+            }
+            row.push(field);
+            match chars.next() {
+                Some(',') => continue,
+                Some('\r') => {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        // Go's reader skips empty lines.
+        if !(row.len() == 1 && row[0].is_empty()) {
+            rows.push(row);
+        }
+    }
+    Some(rows)
+}
