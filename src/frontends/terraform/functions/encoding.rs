@@ -234,11 +234,14 @@ fn decode_json(c: &Cx, s: &str, span: Option<Span>) -> Res<Value> {
 /// written: exactly (a whole file, an unescaped heredoc), inside quotes with escapes `\\`, `\"`,
 /// `$${`, `%%{`, or in a heredoc (`<<EOF`/`<<-EOF`, indentation removed). One more offset for
 /// the end. `None` when `s` cannot be found there that way.
-fn align(s: &str, file: &SourceFile, span: Span) -> Option<Vec<u32>> {
+fn align(s: &str, file: &SourceFile, span: Span) -> Option<Offsets> {
     let src = file.text.get(span.range())?;
     let base = span.start as usize;
     if src == s {
-        return Some((0..=s.len()).map(|i| (base + i) as u32).collect());
+        return Some(Offsets {
+            starts: (0..=s.len()).map(|i| (base + i) as u32).collect(),
+            ends: (0..s.len()).map(|i| (base + i) as u32).collect(),
+        });
     }
     let (start, skip, rest_ok): (usize, &[u8], fn(&str) -> bool) =
         if src.len() >= 2 && src.starts_with('"') && src.ends_with('"') {
@@ -257,32 +260,45 @@ fn align(s: &str, file: &SourceFile, span: Span) -> Option<Vec<u32>> {
             return None;
         };
     let (sb, tb) = (s.as_bytes(), src.as_bytes());
-    let mut map = Vec::with_capacity(sb.len() + 1);
-    let (mut i, mut j) = (0, start);
+    // starts[i]: where byte i begins in the source, escape included (`\"` starts at `\\`);
+    // ends[i]: the offset of byte i itself.
+    let mut starts = Vec::with_capacity(sb.len() + 1);
+    let mut ends = Vec::with_capacity(sb.len());
+    let (mut i, mut j, mut pending) = (0, start, start);
     while i < sb.len() {
         let t = *tb.get(j)?;
         if sb[i] == t {
-            map.push((base + j) as u32);
+            starts.push((base + pending) as u32);
+            ends.push((base + j) as u32);
             i += 1;
+            pending = j + 1;
         } else if !skip.contains(&t) {
             return None;
+        } else if t == b' ' || t == b'\t' {
+            pending = j + 1;
         }
         j += 1;
     }
     if !rest_ok(&src[j..]) {
         return None;
     }
-    map.push((base + j) as u32);
-    Some(map)
+    starts.push((base + j) as u32);
+    Some(Offsets { starts, ends })
 }
 
-fn remap(v: &mut Value, offsets: &[u32]) {
+/// See [`align`].
+struct Offsets {
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+fn remap(v: &mut Value, offsets: &Offsets) {
     let fix = |sp: &mut Option<Span>| {
         if let Some(sp) = sp {
             let (s, e) = (sp.start as usize, sp.end as usize);
-            let start = offsets.get(s).copied().unwrap_or(sp.start);
+            let start = offsets.starts.get(s).copied().unwrap_or(sp.start);
             let end = if e > s {
-                offsets.get(e - 1).map(|o| o + 1).unwrap_or(sp.end)
+                offsets.ends.get(e - 1).map(|o| o + 1).unwrap_or(sp.end)
             } else {
                 start
             };
