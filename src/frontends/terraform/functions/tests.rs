@@ -224,8 +224,8 @@ fn format_verbs() {
         json!("007|+5|ff|FF|10|101")
     );
     assert_eq!(
-        j("format", vec![s("%.2f|%f"), n(2.71828), n(1.0)]),
-        json!("2.72|1.000000")
+        j("format", vec![s("%.2f|%f"), n(1.23456), n(1.0)]),
+        json!("1.23|1.000000")
     );
     assert_eq!(j("format", vec![s("%e"), n(1500.0)]), json!("1.500000e+03"));
     assert_eq!(
