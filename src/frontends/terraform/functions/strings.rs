@@ -24,15 +24,10 @@ fn b(c: &Cx, b: bool) -> Res<Value> {
     Ok(c.out(Val::Bool(b)))
 }
 
+/// `chomp`: removes every trailing `\n`, `\r\n` and `\r`.
 pub fn chomp(c: &Cx, a: &[Value]) -> Res<Value> {
-    let mut x = one_string(c, a)?;
-    while x.ends_with('\n') {
-        x.pop();
-        if x.ends_with('\r') {
-            x.pop();
-        }
-    }
-    s(c, x)
+    let x = one_string(c, a)?;
+    s(c, x.trim_end_matches(['\n', '\r']))
 }
 
 pub fn lower(c: &Cx, a: &[Value]) -> Res<Value> {
@@ -179,8 +174,10 @@ pub fn indent(c: &Cx, a: &[Value]) -> Res<Value> {
     s(c, out)
 }
 
-/// `substr(string, offset, length)`, in characters: a negative offset counts from the end, a
-/// length of -1 means "to the end"; an offset past the end gives "".
+/// `substr(string, offset, length)`, in characters, as Terraform (cty) computes it: a negative
+/// offset counts from the end (and stops at the beginning), a negative length means "to the end",
+/// an offset past the end gives "". (Quirk kept: a length of 0 with a negative offset gives the
+/// rest of the string.)
 pub fn substr(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 3, Some(3))?;
     let x = c.string(&a[0])?;
@@ -188,20 +185,17 @@ pub fn substr(c: &Cx, a: &[Value]) -> Res<Value> {
     let length = c.int(&a[2])?;
     let chars: Vec<char> = x.chars().collect();
     let total = chars.len() as i64;
-    let mut start = offset;
-    if start < 0 {
-        start += total;
-        if start < 0 {
-            return Err(c.fail("offset is out of range"));
-        }
-    }
-    if start > total {
+    let start = if offset < 0 {
+        (offset + total).max(0)
+    } else if length == 0 {
+        return s(c, "");
+    } else {
+        offset
+    };
+    if start >= total {
         return s(c, "");
     }
-    let end = if length < 0 {
-        if length != -1 {
-            return Err(c.fail("length must be -1 or not negative"));
-        }
+    let end = if length <= 0 {
         total
     } else {
         (start + length).min(total)

@@ -467,6 +467,8 @@ fn case_trim_and_tests() {
         json!("hello")
     );
     assert_eq!(j("chomp", vec![s("hello\r\n\n")]), json!("hello"));
+    assert_eq!(j("chomp", vec![s("hello\r")]), json!("hello"));
+    assert_eq!(j("chomp", vec![s("a\nb")]), json!("a\nb"));
     assert_eq!(j("strrev", vec![s("abc")]), json!("cba"));
     assert_eq!(j("indent", vec![n(2.0), s("a\nb\n")]), json!("a\n  b\n  "));
     assert_eq!(
@@ -526,7 +528,14 @@ fn substr_edges() {
     );
     assert_eq!(j("substr", vec![s("hello"), n(3.0), n(100.0)]), json!("lo"));
     assert_eq!(j("substr", vec![s("hello"), n(10.0), n(1.0)]), json!(""));
-    assert!(err("substr", vec![s("hello"), n(-10.0), n(1.0)]).contains("out of range"));
+    assert_eq!(j("substr", vec![s("hello"), n(-10.0), n(2.0)]), json!("he"));
+    assert_eq!(j("substr", vec![s("hello"), n(1.0), n(0.0)]), json!(""));
+    assert_eq!(j("substr", vec![s("hello"), n(-2.0), n(0.0)]), json!("lo"));
+    assert_eq!(
+        j("substr", vec![s("hello"), n(1.0), n(-3.0)]),
+        json!("ello")
+    );
+    assert_eq!(j("substr", vec![s("hello"), n(5.0), n(1.0)]), json!(""));
 }
 
 // ---------------------------------------------------------------- numbers
