@@ -206,8 +206,213 @@ pub fn jsondecode(c: &Cx, a: &[Value]) -> Res<Value> {
         Val::List(_) | Val::Map(_) => {
             Err(c.fail(format!("expects a string, got {}", type_name(d))))
         }
+        Val::Template(parts) => decode_template(c, parts, d.span.or(c.span)),
         _ => Err(c.unknown_of(d)),
     }
+}
+
+/// Marks a template part inside a JSON string (private-use characters, not found in real text).
+const IN_STR: (char, char) = ('\u{E000}', '\u{E001}');
+/// Marks a template part standing for a whole JSON value (written inside quotes).
+const AS_VALUE: (char, char) = ('\u{E002}', '\u{E003}');
+
+/// `jsondecode` of a string with unknown parts (a heredoc with `${...}`, a `templatefile`): the
+/// JSON structure is decoded from the known text; a part inside a JSON string makes that string a
+/// `Template`; a part standing for a whole value (`"cpu": ${var.cpu}`) becomes that value (the
+/// structure inside a `jsonencode(...)` part is kept). Spans point at the literal text where it
+/// is written. Unknown when the structure itself depends on a part (a part as an object key, or
+/// text around a part outside a string).
+fn decode_template(c: &Cx, parts: &[Value], span: Option<Span>) -> Res<Value> {
+    let mut text = String::new();
+    let mut origins: Vec<Option<Span>> = Vec::new();
+    let (mut in_string, mut escaped) = (false, false);
+    for (k, p) in parts.iter().enumerate() {
+        let d = p.deref();
+        let literal = match &d.kind {
+            Val::Str(s) => Some(s.clone()),
+            Val::Number(n) => Some(format_number(*n)),
+            Val::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        match literal {
+            Some(lit) => {
+                let exact = d
+                    .span
+                    .filter(|sp| source_text(c, *sp).as_deref() == Some(lit.as_str()));
+                for (i, b) in lit.bytes().enumerate() {
+                    origins.push(match exact {
+                        Some(sp) => Some(Span::new(
+                            sp.file,
+                            sp.start as usize + i..sp.start as usize + i + 1,
+                        )),
+                        None => d.span.or(p.span),
+                    });
+                    if in_string {
+                        if escaped {
+                            escaped = false;
+                        } else if b == b'\\' {
+                            escaped = true;
+                        } else if b == b'"' {
+                            in_string = false;
+                        }
+                    } else if b == b'"' {
+                        in_string = true;
+                    }
+                }
+                text.push_str(&lit);
+            }
+            None => {
+                let marker = if in_string {
+                    format!("{}{k}{}", IN_STR.0, IN_STR.1)
+                } else {
+                    format!("\"{}{k}{}\"", AS_VALUE.0, AS_VALUE.1)
+                };
+                origins.extend(std::iter::repeat_n(p.span.or(span), marker.len()));
+                text.push_str(&marker);
+            }
+        }
+    }
+    let file = span.map(|sp| sp.file).unwrap_or(crate::base::FileId(0));
+    let parsed = json::parse(file, &text, 0).map_err(|e| {
+        // The text around a part not known statically may be what breaks the JSON.
+        match parts.iter().find(|p| !super::is_primitive(p)) {
+            Some(p) => c.fail(format!(
+                "{} (the text has parts not known statically: {})",
+                e.message,
+                super::reason_of(p)
+            )),
+            None => c.fail(e.message),
+        }
+    })?;
+    let mut v = parsed.value;
+    place_parts(c, &mut v, parts, &origins, span, 0)?;
+    Ok(v)
+}
+
+fn source_text(c: &Cx, sp: Span) -> Option<String> {
+    if (sp.file.0 as usize) >= c.fx.sources.len() {
+        return None;
+    }
+    c.fx.sources
+        .get(sp.file)
+        .text
+        .get(sp.range())
+        .map(str::to_string)
+}
+
+fn origin_span(origins: &[Option<Span>], sp: Option<Span>, fallback: Option<Span>) -> Option<Span> {
+    let sp = sp?;
+    let (s, e) = (sp.start as usize, sp.end as usize);
+    let first = origins.get(s).copied().flatten();
+    let last = origins.get(e.saturating_sub(1).max(s)).copied().flatten();
+    match (first, last) {
+        (Some(a), Some(b)) if a.file == b.file && a.start <= b.end => Some(Span {
+            file: a.file,
+            start: a.start,
+            end: b.end,
+        }),
+        (Some(a), _) => Some(a),
+        _ => fallback,
+    }
+}
+
+/// Splits `s` at the markers `open k close` (`Err(k)` for a marker), `None` when there is none.
+fn split_markers(s: &str, (open, close): (char, char)) -> Option<Vec<Result<String, usize>>> {
+    if !s.contains(open) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(open) {
+        if i > 0 {
+            out.push(Ok(rest[..i].to_string()));
+        }
+        let after = &rest[i + open.len_utf8()..];
+        let j = after.find(close)?;
+        out.push(Err(after[..j].parse().ok()?));
+        rest = &after[j + close.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        out.push(Ok(rest.to_string()));
+    }
+    Some(out)
+}
+
+fn place_parts(
+    c: &Cx,
+    v: &mut Value,
+    parts: &[Value],
+    origins: &[Option<Span>],
+    fallback: Option<Span>,
+    depth: usize,
+) -> Res<()> {
+    if depth > 512 {
+        return Err(c.fail("nesting is too deep"));
+    }
+    let here = origin_span(origins, v.span, fallback);
+    match &mut v.kind {
+        Val::Str(s) => {
+            if let Some(pieces) = split_markers(s, AS_VALUE) {
+                let [Err(k)] = pieces[..] else {
+                    return Err(
+                        c.fail("a value is partly written around a part not known statically")
+                    );
+                };
+                let part = parts
+                    .get(k)
+                    .ok_or_else(|| c.fail("internal marker error"))?;
+                *v = match &part.deref().kind {
+                    Val::Encoded(inner) => c.pick(inner),
+                    Val::Template(_) => Value::unknown(super::reason_of(part), part.span.or(here)),
+                    _ => c.pick(part),
+                };
+                return Ok(());
+            }
+            if let Some(pieces) = split_markers(s, IN_STR) {
+                if let [Err(k)] = pieces[..] {
+                    // The whole string is the part (`"image": "${var.image}"`).
+                    let part = parts
+                        .get(k)
+                        .ok_or_else(|| c.fail("internal marker error"))?;
+                    *v = c.pick(part);
+                    return Ok(());
+                }
+                let mut out = Vec::new();
+                for p in pieces {
+                    match p {
+                        Ok(text) => out.push(Value::str(text, here)),
+                        Err(k) => out.push(
+                            parts
+                                .get(k)
+                                .cloned()
+                                .ok_or_else(|| c.fail("internal marker error"))?,
+                        ),
+                    }
+                }
+                *v = super::build_string(out, here);
+                return Ok(());
+            }
+            v.span = here;
+        }
+        Val::List(l) => {
+            v.span = here;
+            for e in l.iter_mut() {
+                place_parts(c, e, parts, origins, fallback, depth + 1)?;
+            }
+        }
+        Val::Map(m) => {
+            v.span = here;
+            for e in m.entries.iter_mut() {
+                if e.key.contains(IN_STR.0) || e.key.contains(AS_VALUE.0) {
+                    return Err(c.fail("an object key depends on a part not known statically"));
+                }
+                e.key_span = origin_span(origins, e.key_span, fallback);
+                place_parts(c, &mut e.value, parts, origins, fallback, depth + 1)?;
+            }
+        }
+        _ => v.span = here,
+    }
+    Ok(())
 }
 
 fn decode_json(c: &Cx, s: &str, span: Option<Span>) -> Res<Value> {

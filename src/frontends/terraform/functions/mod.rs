@@ -38,6 +38,7 @@ mod encoding;
 mod files;
 mod numeric;
 mod strings;
+mod templates;
 #[cfg(test)]
 mod tests;
 
@@ -240,9 +241,8 @@ fn dispatch(c: &Cx, args: Vec<Value>) -> Res<Value> {
         "timestamp" | "plantimestamp" | "timeadd" | "timecmp" | "formatdate" => {
             Err(c.fail("time functions are not evaluated"))
         }
-        "fileset" | "templatefile" | "templatestring" => {
-            Err(c.fail("this function is not evaluated statically"))
-        }
+        "templatefile" => templates::templatefile(c, a),
+        "fileset" | "templatestring" => Err(c.fail("this function is not evaluated statically")),
         "issensitive" => Err(c.fail("sensitivity is not tracked")),
         "type" => Err(c.fail("only available in `terraform console`")),
         "list" | "map" => Err(c.fail(format!(

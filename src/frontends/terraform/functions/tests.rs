@@ -1491,3 +1491,165 @@ impl WithSpan for Value {
         self
     }
 }
+
+#[test]
+fn jsondecode_of_a_template_keeps_structure_and_parts() {
+    let sources = SourceMap::new();
+    let hcl = "x = <<EOF\n[{\"name\": \"app\", \"image\": \"${var.image}:1\", \"cpu\": ${var.cpu}, \"environment\": ${jsonencode(local.env)}}]\nEOF\n";
+    let id = sources.add("main.tf", hcl);
+    let lit = |text: &str, from: usize| Value::str(text, Some(find_span(id, hcl, text, from)));
+    let image = rf("aws_ecr_repository.app", "repository_url");
+    let env = run(
+        "jsonencode",
+        vec![l(vec![m(vec![("name", s("A")), ("value", s("1"))])])],
+    );
+    let parts = vec![
+        lit("[{\"name\": \"app\", \"image\": \"", 0),
+        image.clone(),
+        lit(":1\", \"cpu\": ", 0),
+        unk("variable `cpu` has no value"),
+        lit(", \"environment\": ", 0),
+        env,
+        lit("}]\n", 0),
+    ];
+    let t = Value::new(Val::Template(parts), None);
+    let root = Path::new("/nonexistent");
+    let v = run_in(&sources, root, &[], "jsondecode", vec![t]);
+    let c0 = &v.as_list().unwrap()[0];
+    assert_eq!(c0.get("name").unwrap().as_str(), Some("app"));
+    assert_eq!(
+        &hcl[c0.get("name").unwrap().span.unwrap().range()],
+        "\"app\""
+    );
+    let img = c0.get("image").unwrap();
+    let Val::Template(ip) = &img.kind else {
+        panic!("{img:?}")
+    };
+    assert_eq!(ip[0], image);
+    assert_eq!(ip[1].as_str(), Some(":1"));
+    assert_eq!(
+        reason(c0.get("cpu").unwrap()),
+        "variable `cpu` has no value"
+    );
+    assert_eq!(
+        norm(c0.get("environment").unwrap().to_json()),
+        json!([{"name": "A", "value": "1"}])
+    );
+    let key = c0
+        .as_map()
+        .unwrap()
+        .get_entry("cpu")
+        .unwrap()
+        .key_span
+        .unwrap();
+    assert_eq!(&hcl[key.range()], "\"cpu\"");
+
+    // structure that depends on an unknown part: unknown, not a guess
+    let t = Value::new(Val::Template(vec![s("{\"a\": 1"), unk("u"), s("}")]), None);
+    assert!(reason(&run_in(&sources, root, &[], "jsondecode", vec![t])).contains("invalid JSON"));
+    let t = Value::new(Val::Template(vec![s("{\""), unk("u"), s("\": 1}")]), None);
+    assert!(reason(&run_in(&sources, root, &[], "jsondecode", vec![t])).contains("object key"));
+    let t = Value::new(
+        Val::Template(vec![s("{\"a\": \"x\" "), unk("u"), s("}")]),
+        None,
+    );
+    assert!(reason(&run_in(&sources, root, &[], "jsondecode", vec![t])).contains("invalid JSON"));
+}
+
+#[test]
+fn templatefile_renders_with_spans() {
+    let dir = tempdir();
+    let root = dir.path().to_path_buf();
+    let tpl = "[{\"name\": \"${name}\", \"image\": \"${image}\", \"cpu\": ${cpu},\n  \"region\": \"${upper(cfg.region)}\", \"x\": \"${cfg[\"list\"][1]}\", \"env\": ${jsonencode(env)}, \"c\": \"${flag ? \"a\" : \"b\"}\",\n  \"lit\": \"$${not}\", \"t\": \"   ${~ name ~}   \"}]\n";
+    std::fs::write(root.join("containers.json.tpl"), tpl).unwrap();
+    let sources = SourceMap::new();
+    let roots = vec![root.clone()];
+    let vars = m(vec![
+        ("name", s("app")),
+        ("image", rf("aws_ecr_repository.app", "repository_url")),
+        ("cpu", n(256.0)),
+        (
+            "cfg",
+            m(vec![("region", s("eu")), ("list", sl(&["p", "q"]))]),
+        ),
+        ("env", l(vec![])),
+        ("flag", b(true)),
+    ]);
+    let v = run_in(
+        &sources,
+        &root,
+        &roots,
+        "templatefile",
+        vec![s("containers.json.tpl"), vars.clone()],
+    );
+    let Val::Template(parts) = &v.kind else {
+        panic!("{v:?}")
+    };
+    let lit_span = parts[0].span.unwrap();
+    assert_eq!(
+        &sources.get(lit_span.file).text[lit_span.range()],
+        "[{\"name\": \""
+    );
+    assert_eq!(
+        v.render_pattern().unwrap(),
+        "[{\"name\": \"app\", \"image\": \"⟨?⟩\", \"cpu\": 256,\n  \"region\": \"EU\", \"x\": \"q\", \"env\": ⟨?⟩, \"c\": \"a\",\n  \"lit\": \"${not}\", \"t\": \"app\"}]\n"
+    );
+    // and it decodes, with spans into the template file
+    let d = run_in(&sources, &root, &roots, "jsondecode", vec![v]);
+    let c0 = &d.as_list().unwrap()[0];
+    assert_eq!(c0.get("cpu").unwrap().as_f64(), Some(256.0));
+    assert_eq!(c0.get("env").unwrap().as_list().map(|l| l.len()), Some(0));
+    assert!(matches!(c0.get("image").unwrap().kind, Val::Ref(_)));
+    let nsp = c0.get("name").unwrap().span.unwrap();
+    assert_eq!(sources.get(nsp.file).path, root.join("containers.json.tpl"));
+
+    // all known: a plain string spanning the whole file
+    let known = m(vec![
+        ("name", s("a")),
+        ("image", s("i")),
+        ("cpu", n(1.0)),
+        (
+            "cfg",
+            m(vec![("region", s("r")), ("list", sl(&["p", "q"]))]),
+        ),
+        ("env", l(vec![])),
+        ("flag", b(false)),
+    ]);
+    let v = run_in(
+        &sources,
+        &root,
+        &roots,
+        "templatefile",
+        vec![s("containers.json.tpl"), known],
+    );
+    assert!(v.as_str().unwrap().starts_with("[{\"name\": \"a\""));
+    assert_eq!(v.span.unwrap().range(), 0..tpl.len());
+
+    // unknown pieces: directives, missing variables; reading outside the roots is refused
+    std::fs::write(
+        root.join("d.tpl"),
+        "%{ for x in xs }${x}%{ endfor }${missing}",
+    )
+    .unwrap();
+    let v = run_in(
+        &sources,
+        &root,
+        &roots,
+        "templatefile",
+        vec![s("d.tpl"), m(vec![])],
+    );
+    let Val::Template(parts) = &v.kind else {
+        panic!("{v:?}")
+    };
+    assert!(reason(&parts[0]).contains("directive"));
+    assert!(reason(&parts[1]).contains("`missing`"));
+    let r = reason(&run_in(
+        &sources,
+        &root,
+        &[],
+        "templatefile",
+        vec![s("d.tpl"), m(vec![])],
+    ));
+    assert!(r.contains("outside"), "{r}");
+    assert!(!err("templatefile", vec![s("x.tpl"), unk("vars?")]).is_empty());
+}
