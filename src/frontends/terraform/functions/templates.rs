@@ -1,11 +1,12 @@
 //! `templatefile(path, vars)`: the template is read like `file()` and rendered with a small
 //! evaluator that knows the template's own variables, literals, attribute and index access,
-//! conditionals with a known condition, collections and function calls (through [`super::call`]).
-//! `%{if}`/`%{for}` directives and other expressions become unknown parts. Literal parts keep
+//! conditionals with a known condition, collections, function calls (through [`super::call`]),
+//! and `%{if}`/`%{for}` directives over known values; other expressions (operators, `for`
+//! expressions, splats) and directives over unknown values become unknown parts. Literal parts keep
 //! spans into the template file, so the result points there.
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
-use hcl_edit::template::{Element, Template};
+use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 
 use crate::base::value::format_number;
@@ -29,7 +30,7 @@ pub fn templatefile(c: &Cx, a: &[Value]) -> Res<Value> {
         vars,
         file: span.file,
     };
-    let parts = r.template(&tpl, 0);
+    let parts = r.template(&tpl, 0, &[], (false, false));
     if let Some(s) = known_text(&parts) {
         return Ok(Value::str(s, Some(span)));
     }
@@ -67,21 +68,44 @@ impl Render<'_, '_, '_> {
     }
 
     /// The parts of a template, literal parts with their spans, nested templates flattened.
-    fn template(&self, tpl: &Template, depth: usize) -> Vec<Value> {
+    /// `trim` strips the whitespace at the (start, end) of the template (`~` markers of an
+    /// enclosing directive).
+    fn template(
+        &self,
+        tpl: &Template,
+        depth: usize,
+        locals: &[(String, Value)],
+        trim: (bool, bool),
+    ) -> Vec<Value> {
         let elements: Vec<&Element> = tpl.iter().collect();
         let strip = |e: &Element| match e {
             Element::Interpolation(i) => (i.strip.strip_start(), i.strip.strip_end()),
-            _ => (false, false),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(x) => (
+                    x.if_expr.strip.strip_start(),
+                    x.endif_expr.strip.strip_end(),
+                ),
+                Directive::For(x) => (
+                    x.for_expr.strip.strip_start(),
+                    x.endfor_expr.strip.strip_end(),
+                ),
+            },
+            Element::Literal(_) => (false, false),
         };
         let mut parts = Vec::new();
+        if depth > MAX_DEPTH {
+            parts.push(self.unknown("a template this deep", tpl.span()));
+            return parts;
+        }
         for (i, el) in elements.iter().enumerate() {
             match el {
                 Element::Literal(lit) => {
                     let mut s: &str = lit.value();
-                    if i > 0 && strip(elements[i - 1]).1 {
+                    if (i == 0 && trim.0) || (i > 0 && strip(elements[i - 1]).1) {
                         s = s.trim_start();
                     }
-                    if i + 1 < elements.len() && strip(elements[i + 1]).0 {
+                    let last = i + 1 == elements.len();
+                    if (last && trim.1) || (!last && strip(elements[i + 1]).0) {
                         s = s.trim_end();
                     }
                     if !s.is_empty() {
@@ -89,16 +113,102 @@ impl Render<'_, '_, '_> {
                     }
                 }
                 Element::Interpolation(ip) => {
-                    let v = self.expr(&ip.expr, depth + 1);
+                    let v = self.expr(&ip.expr, depth + 1, locals);
                     push_flat(&mut parts, v, self.c);
                 }
-                Element::Directive(d) => parts.push(self.unknown("a template directive", d.span())),
+                Element::Directive(d) => self.directive(d, depth + 1, locals, &mut parts),
             }
         }
         parts
     }
 
-    fn expr(&self, e: &Expression, depth: usize) -> Value {
+    fn directive(
+        &self,
+        d: &Directive,
+        depth: usize,
+        locals: &[(String, Value)],
+        parts: &mut Vec<Value>,
+    ) {
+        match d {
+            Directive::If(x) => {
+                let cond = self.expr(&x.if_expr.cond_expr, depth, locals);
+                let branch = match cond.deref().kind {
+                    Val::Bool(b) => b,
+                    Val::Str(ref s) if s == "true" || s == "false" => s == "true",
+                    _ => {
+                        parts.push(Value::unknown(super::reason_of(&cond), self.span(d.span())));
+                        return;
+                    }
+                };
+                let end_strip = x.endif_expr.strip.strip_start();
+                if branch {
+                    let last = match &x.else_expr {
+                        Some(e) => e.strip.strip_start(),
+                        None => end_strip,
+                    };
+                    parts.extend(self.template(
+                        &x.if_expr.template,
+                        depth,
+                        locals,
+                        (x.if_expr.strip.strip_end(), last),
+                    ));
+                } else if let Some(e) = &x.else_expr {
+                    parts.extend(self.template(
+                        &e.template,
+                        depth,
+                        locals,
+                        (e.strip.strip_end(), end_strip),
+                    ));
+                }
+            }
+            Directive::For(x) => {
+                let coll = self.expr(&x.for_expr.collection_expr, depth, locals);
+                let items: Vec<(Value, Value)> = match &coll.deref().kind {
+                    Val::List(l) => l
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (Value::new(Val::Number(i as f64), None), v.clone()))
+                        .collect(),
+                    Val::Map(m) => {
+                        let mut keys = super::unique_keys(m);
+                        keys.sort();
+                        keys.into_iter()
+                            .filter_map(|k| Some((Value::str(k.clone(), None), m.get(&k)?.clone())))
+                            .collect()
+                    }
+                    Val::Null | Val::Str(_) | Val::Number(_) | Val::Bool(_) => {
+                        parts.push(Value::unknown(
+                            "`templatefile`: a `for` directive needs a list or a map",
+                            self.span(d.span()),
+                        ));
+                        return;
+                    }
+                    _ => {
+                        parts.push(Value::unknown(super::reason_of(&coll), self.span(d.span())));
+                        return;
+                    }
+                };
+                if items.len() > 10_000 {
+                    parts.push(self.unknown("a `for` directive this long", d.span()));
+                    return;
+                }
+                let trim = (
+                    x.for_expr.strip.strip_end(),
+                    x.endfor_expr.strip.strip_start(),
+                );
+                for (k, v) in items {
+                    let mut scope = locals.to_vec();
+                    if let Some(kv) = &x.for_expr.key_var {
+                        scope.push((kv.value().as_str().to_string(), k));
+                    }
+                    scope.push((x.for_expr.value_var.value().as_str().to_string(), v));
+                    parts.extend(self.template(&x.for_expr.template, depth, &scope, trim));
+                }
+            }
+        }
+    }
+
+    fn expr(&self, e: &Expression, depth: usize, locals: &[(String, Value)]) -> Value {
         if depth > MAX_DEPTH {
             return self.unknown("an expression this deep", e.span());
         }
@@ -118,19 +228,26 @@ impl Render<'_, '_, '_> {
                         Element::Literal(l) => {
                             parts.push(Value::str(l.value().clone(), self.span(l.span())))
                         }
-                        Element::Interpolation(ip) => parts.push(self.expr(&ip.expr, depth + 1)),
-                        Element::Directive(d) => {
-                            parts.push(self.unknown("a template directive", d.span()))
+                        Element::Interpolation(ip) => {
+                            parts.push(self.expr(&ip.expr, depth + 1, locals))
                         }
+                        Element::Directive(d) => self.directive(d, depth + 1, locals, &mut parts),
                     }
                 }
                 super::build_string(parts, sp)
             }
-            Expression::HeredocTemplate(h) => {
-                super::build_string(self.template(&h.template, depth + 1), sp)
-            }
-            Expression::Parenthesis(p) => self.expr(p.inner(), depth + 1),
-            Expression::Variable(v) => match self.vars.get(v.value().as_str()) {
+            Expression::HeredocTemplate(h) => super::build_string(
+                self.template(&h.template, depth + 1, locals, (false, false)),
+                sp,
+            ),
+            Expression::Parenthesis(p) => self.expr(p.inner(), depth + 1, locals),
+            Expression::Variable(v) => match locals
+                .iter()
+                .rev()
+                .find(|(k, _)| k == v.value().as_str())
+                .map(|(_, x)| x)
+                .or_else(|| self.vars.get(v.value().as_str()))
+            {
                 Some(x) => x.clone(),
                 None => Value::unknown(
                     format!("`templatefile`: vars has no `{}`", v.value().as_str()),
@@ -138,7 +255,7 @@ impl Render<'_, '_, '_> {
                 ),
             },
             Expression::Array(a) => Value::new(
-                Val::List(a.iter().map(|x| self.expr(x, depth + 1)).collect()),
+                Val::List(a.iter().map(|x| self.expr(x, depth + 1, locals)).collect()),
                 sp,
             ),
             Expression::Object(o) => {
@@ -146,32 +263,45 @@ impl Render<'_, '_, '_> {
                 for (k, v) in o.iter() {
                     let (key, ksp) = match k {
                         ObjectKey::Ident(id) => (id.value().as_str().to_string(), id.span()),
-                        ObjectKey::Expression(x) => match self.expr(x, depth + 1).as_str() {
-                            Some(s) => (s.to_string(), x.span()),
-                            None => return self.unknown("an object with a computed key", e.span()),
-                        },
+                        ObjectKey::Expression(x) => {
+                            match self.expr(x, depth + 1, locals).as_str() {
+                                Some(s) => (s.to_string(), x.span()),
+                                None => {
+                                    return self.unknown("an object with a computed key", e.span())
+                                }
+                            }
+                        }
                     };
-                    m.push(key, self.span(ksp), self.expr(v.expr(), depth + 1));
+                    m.push(key, self.span(ksp), self.expr(v.expr(), depth + 1, locals));
                 }
                 Value::new(Val::Map(m), sp)
             }
-            Expression::Conditional(cd) => match self.expr(&cd.cond_expr, depth + 1).deref().kind {
-                Val::Bool(true) => self.expr(&cd.true_expr, depth + 1),
-                Val::Bool(false) => self.expr(&cd.false_expr, depth + 1),
-                _ => self.unknown("a condition that is not known", e.span()),
-            },
+            Expression::Conditional(cd) => {
+                match self.expr(&cd.cond_expr, depth + 1, locals).deref().kind {
+                    Val::Bool(true) => self.expr(&cd.true_expr, depth + 1, locals),
+                    Val::Bool(false) => self.expr(&cd.false_expr, depth + 1, locals),
+                    _ => self.unknown("a condition that is not known", e.span()),
+                }
+            }
             Expression::FuncCall(f) => {
                 let ns_ok = f.name.namespace.is_empty()
                     || (f.name.namespace.len() == 1
                         && f.name.namespace[0].value().as_str() == "core");
+                if f.name.name.value().as_str() == "templatefile" {
+                    return self.unknown("`templatefile` called from a template", e.span());
+                }
                 if !ns_ok || f.args.expand_final() {
                     return self.unknown("this function call", e.span());
                 }
-                let args = f.args.iter().map(|x| self.expr(x, depth + 1)).collect();
+                let args = f
+                    .args
+                    .iter()
+                    .map(|x| self.expr(x, depth + 1, locals))
+                    .collect();
                 call(f.name.name.value().as_str(), args, sp, self.c.fx)
             }
             Expression::Traversal(t) => {
-                let mut v = self.expr(&t.expr, depth + 1);
+                let mut v = self.expr(&t.expr, depth + 1, locals);
                 for op in &t.operators {
                     let next = match op.value() {
                         TraversalOperator::GetAttr(id) => call(
@@ -180,7 +310,9 @@ impl Render<'_, '_, '_> {
                             sp,
                             self.c.fx,
                         ),
-                        TraversalOperator::Index(ix) => self.index(v, self.expr(ix, depth + 1), sp),
+                        TraversalOperator::Index(ix) => {
+                            self.index(v, self.expr(ix, depth + 1, locals), sp)
+                        }
                         TraversalOperator::LegacyIndex(n) => {
                             self.index(v, Value::new(Val::Number(*n.value() as f64), None), sp)
                         }

@@ -1636,13 +1636,25 @@ fn templatefile_renders_with_spans() {
         &root,
         &roots,
         "templatefile",
-        vec![s("d.tpl"), m(vec![])],
+        vec![s("d.tpl"), m(vec![("xs", unk("xs?"))])],
     );
     let Val::Template(parts) = &v.kind else {
         panic!("{v:?}")
     };
-    assert!(reason(&parts[0]).contains("directive"));
+    assert_eq!(reason(&parts[0]), "xs?");
     assert!(reason(&parts[1]).contains("`missing`"));
+    std::fs::write(root.join("self.tpl"), "${templatefile(\"self.tpl\", {})}").unwrap();
+    let v = run_in(
+        &sources,
+        &root,
+        &roots,
+        "templatefile",
+        vec![s("self.tpl"), m(vec![])],
+    );
+    let Val::Template(parts) = &v.kind else {
+        panic!("{v:?}")
+    };
+    assert!(reason(&parts[0]).contains("called from a template"));
     let r = reason(&run_in(
         &sources,
         &root,
@@ -1652,4 +1664,65 @@ fn templatefile_renders_with_spans() {
     ));
     assert!(r.contains("outside"), "{r}");
     assert!(!err("templatefile", vec![s("x.tpl"), unk("vars?")]).is_empty());
+}
+
+#[test]
+fn templatefile_directives() {
+    let dir = tempdir();
+    let root = dir.path().to_path_buf();
+    let tpl = "[\n%{ for i, e in env ~}\n  {\"name\": \"${e.name}\", \"i\": ${i}}%{ if i < 0 }never%{ endif }%{ if e.last }%{ else },%{ endif }\n%{ endfor ~}\n]\n%{ for k, v in tags }${k}=${v};%{ endfor }";
+    std::fs::write(root.join("t.tpl"), tpl).unwrap();
+    let sources = SourceMap::new();
+    let roots = vec![root.clone()];
+    let env = l(vec![
+        m(vec![("name", s("A")), ("last", b(false))]),
+        m(vec![("name", s("B")), ("last", b(true))]),
+    ]);
+    let tags = m(vec![("z", s("1")), ("a", s("2"))]);
+    let v = run_in(
+        &sources,
+        &root,
+        &roots,
+        "templatefile",
+        vec![s("t.tpl"), m(vec![("env", env), ("tags", tags)])],
+    );
+    // `i < 0` is an operator: not evaluated, so an unknown part appears where it would be
+    let Val::Template(parts) = &v.kind else {
+        panic!("{v:?}")
+    };
+    assert!(parts
+        .iter()
+        .any(|p| reason_opt(p).is_some_and(|r| r.contains("not evaluated"))));
+    let text = v.render_pattern().unwrap();
+    // `~}` strips the whitespace that follows, newline included, as in Terraform
+    assert!(
+        text.starts_with("[\n{\"name\": \"A\", \"i\": 0}⟨?⟩,\n{\"name\": \"B\", \"i\": 1}⟨?⟩\n]\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("a=2;z=1;"), "{text}");
+
+    std::fs::write(root.join("u.tpl"), "%{ if flag }yes%{ else }no%{ endif }").unwrap();
+    let r = |flag: Value| {
+        run_in(
+            &sources,
+            &root,
+            &roots,
+            "templatefile",
+            vec![s("u.tpl"), m(vec![("flag", flag)])],
+        )
+    };
+    assert_eq!(r(b(true)).as_str(), Some("yes"));
+    assert_eq!(r(b(false)).as_str(), Some("no"));
+    let v = r(unk("flag?"));
+    let Val::Template(parts) = &v.kind else {
+        panic!("{v:?}")
+    };
+    assert_eq!(reason(&parts[0]), "flag?");
+}
+
+fn reason_opt(v: &Value) -> Option<String> {
+    match &v.kind {
+        Val::Unknown(r) => Some(r.to_string()),
+        _ => None,
+    }
 }
