@@ -1,11 +1,11 @@
 //! `templatefile(path, vars)`: the template is read like `file()` and rendered with a small
 //! evaluator that knows the template's own variables, literals, attribute and index access,
 //! conditionals with a known condition, collections, function calls (through [`super::call`]),
-//! and `%{if}`/`%{for}` directives over known values; other expressions (operators, `for`
+//! operators, and `%{if}`/`%{for}` directives over known values; other expressions (`for`
 //! expressions, splats) and directives over unknown values become unknown parts. Literal parts keep
 //! spans into the template file, so the result points there.
 
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 
@@ -322,6 +322,24 @@ impl Render<'_, '_, '_> {
                 }
                 v
             }
+            Expression::UnaryOp(u) => {
+                let v = self.expr(&u.expr, depth + 1, locals);
+                if !super::is_primitive(&v) {
+                    return Value::unknown(super::reason_of(&v), sp);
+                }
+                match (u.operator.value(), &v.deref().kind) {
+                    (UnaryOperator::Not, Val::Bool(b)) => Value::new(Val::Bool(!b), sp),
+                    (UnaryOperator::Neg, _) if v.as_f64().is_some() => {
+                        Value::new(Val::Number(-v.as_f64().unwrap_or(0.0)), sp)
+                    }
+                    _ => Value::unknown("`templatefile`: invalid operand", sp),
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let l = self.expr(&b.lhs_expr, depth + 1, locals);
+                let r = self.expr(&b.rhs_expr, depth + 1, locals);
+                binary(*b.operator.value(), &l, &r, sp)
+            }
             _ => self.unknown("this expression", e.span()),
         }
     }
@@ -357,5 +375,81 @@ fn push_flat(parts: &mut Vec<Value>, v: Value, c: &Cx) {
             super::type_name(&v)
         ))),
         _ => parts.push(v),
+    }
+}
+
+/// A binary operator on evaluated operands, as Terraform applies it (`==` does not convert types;
+/// arithmetic and comparisons convert strings to numbers; `&&`/`||` are decided by one known
+/// operand when it is enough).
+fn binary(op: BinaryOperator, l: &Value, r: &Value, sp: Option<Span>) -> Value {
+    use BinaryOperator as B;
+    let bool_of = |v: &Value| match &v.deref().kind {
+        Val::Bool(b) => Some(*b),
+        _ => None,
+    };
+    match op {
+        B::And | B::Or => {
+            let stop = op == B::Or;
+            let (a, b) = (bool_of(l), bool_of(r));
+            if a == Some(stop) || b == Some(stop) {
+                return Value::new(Val::Bool(stop), sp);
+            }
+            match (a, b) {
+                (Some(_), Some(_)) => Value::new(Val::Bool(!stop), sp),
+                _ => {
+                    let u = if a.is_none() { l } else { r };
+                    if super::is_primitive(u) {
+                        Value::unknown("`templatefile`: a logical operator needs bools", sp)
+                    } else {
+                        Value::unknown(super::reason_of(u), sp)
+                    }
+                }
+            }
+        }
+        B::Eq | B::NotEq => {
+            let same_kind =
+                std::mem::discriminant(&l.deref().kind) == std::mem::discriminant(&r.deref().kind);
+            let eq = if super::is_primitive(l) && super::is_primitive(r) && !same_kind {
+                Some(false)
+            } else {
+                super::loose_eq(l, r)
+            };
+            match eq {
+                Some(e) => Value::new(Val::Bool(e == (op == B::Eq)), sp),
+                None => {
+                    let u = if super::is_primitive(l) { r } else { l };
+                    Value::unknown(super::reason_of(u), sp)
+                }
+            }
+        }
+        _ => {
+            for v in [l, r] {
+                if !super::is_primitive(v) {
+                    return Value::unknown(super::reason_of(v), sp);
+                }
+            }
+            let (Some(a), Some(b)) = (l.as_f64(), r.as_f64()) else {
+                return Value::unknown("`templatefile`: an arithmetic operator needs numbers", sp);
+            };
+            let v = match op {
+                B::Less => Val::Bool(a < b),
+                B::LessEq => Val::Bool(a <= b),
+                B::Greater => Val::Bool(a > b),
+                B::GreaterEq => Val::Bool(a >= b),
+                B::Plus => Val::Number(a + b),
+                B::Minus => Val::Number(a - b),
+                B::Mul => Val::Number(a * b),
+                B::Div if b == 0.0 => {
+                    return Value::unknown("`templatefile`: division by zero", sp)
+                }
+                B::Div => Val::Number(a / b),
+                B::Mod if b == 0.0 => {
+                    return Value::unknown("`templatefile`: division by zero", sp)
+                }
+                B::Mod => Val::Number(a % b),
+                _ => return Value::unknown("`templatefile`: unsupported operator", sp),
+            };
+            Value::new(v, sp)
+        }
     }
 }
