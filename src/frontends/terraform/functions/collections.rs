@@ -63,27 +63,47 @@ pub fn lookup(c: &Cx, a: &[Value]) -> Res<Value> {
 /// `merge(maps...)`: later arguments win; null arguments are skipped; the result is in key order.
 pub fn merge(c: &Cx, a: &[Value]) -> Res<Value> {
     let mut out = Map::new();
+    let mut index = std::collections::HashMap::new();
     for v in a {
         if matches!(v.deref().kind, Val::Null) {
             continue;
         }
         let m = c.map(v)?;
-        for e in first_entries(m) {
-            out.insert(e.key.clone(), e.key_span, e.value.clone());
-        }
+        let entries = first_entries(m)
+            .into_iter()
+            .map(|e| (e.key.clone(), e.key_span, e.value.clone()));
+        insert_all(&mut out, &mut index, entries);
     }
     Ok(c.out(Val::Map(sorted(out))))
 }
 
 /// The entries of a map, first occurrence of each key only.
 fn first_entries(m: &Map) -> Vec<&Entry> {
-    let mut out: Vec<&Entry> = Vec::new();
-    for e in &m.entries {
-        if !out.iter().any(|o| o.key == e.key) {
-            out.push(e);
+    let mut seen = std::collections::HashSet::new();
+    m.entries
+        .iter()
+        .filter(|e| seen.insert(e.key.as_str()))
+        .collect()
+}
+
+/// Later entries replace earlier ones with the same key (keeping their place), in O(n).
+fn insert_all(
+    out: &mut Map,
+    index: &mut std::collections::HashMap<String, usize>,
+    entries: impl Iterator<Item = (String, Option<crate::base::Span>, Value)>,
+) {
+    for (key, key_span, value) in entries {
+        match index.get(&key) {
+            Some(&i) => {
+                out.entries[i].key_span = key_span;
+                out.entries[i].value = value;
+            }
+            None => {
+                index.insert(key.clone(), out.entries.len());
+                out.push(key, key_span, value);
+            }
         }
     }
-    out
 }
 
 fn sorted(mut m: Map) -> Map {
@@ -152,18 +172,46 @@ fn same(x: &Value, y: &Value) -> bool {
     loose_eq(x, y) == Some(true)
 }
 
-pub fn distinct(c: &Cx, a: &[Value]) -> Res<Value> {
-    let l = list_arg(c, a)?;
+/// A hashable key for a primitive value (a string, number or bool; not null).
+fn prim_key(v: &Value) -> Option<String> {
+    match &v.deref().kind {
+        Val::Str(s) => Some(format!("s{s}")),
+        Val::Number(n) => Some(format!("n{}", format_number(*n))),
+        Val::Bool(b) => Some(format!("b{b}")),
+        _ => None,
+    }
+}
+
+/// Deduplicates, first occurrence kept (hashing primitives, comparing the rest).
+fn dedup(c: &Cx, items: Vec<Value>) -> Res<Vec<Value>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut others: Vec<usize> = Vec::new();
     let mut out: Vec<Value> = Vec::new();
-    for e in l {
-        if is_opaque(e) {
-            return Err(c.unknown_of(e));
+    for e in items {
+        if is_opaque(&e) {
+            return Err(c.unknown_of(&e));
         }
-        if !out.iter().any(|o| same(o, e)) {
-            out.push(c.pick(e));
+        match prim_key(&e) {
+            Some(k) => {
+                if seen.insert(k) {
+                    out.push(c.pick(&e));
+                }
+            }
+            None => {
+                if !others.iter().any(|&i| same(&out[i], &e)) {
+                    others.push(out.len());
+                    out.push(c.pick(&e));
+                }
+            }
         }
     }
-    list_of(c, out)
+    Ok(out)
+}
+
+/// `distinct`: element types are unified first (`distinct(["1", 1])` is `["1"]`).
+pub fn distinct(c: &Cx, a: &[Value]) -> Res<Value> {
+    let l = list_arg(c, a)?;
+    list_of(c, dedup(c, unify(l.to_vec()))?)
 }
 
 /// `compact`: drops nulls and empty strings. References, symbols and templates are kept (a
@@ -463,15 +511,7 @@ fn set_cmp(x: &Value, y: &Value) -> Ordering {
 /// A set: unified, deduplicated, sorted. Unknown elements make it unknown (they could equal
 /// another element).
 fn to_set(c: &Cx, items: &[Value]) -> Res<Vec<Value>> {
-    let mut out: Vec<Value> = Vec::new();
-    for e in unify(items.to_vec()) {
-        if is_opaque(&e) {
-            return Err(c.unknown_of(&e));
-        }
-        if !out.iter().any(|o| same(o, &e)) {
-            out.push(c.pick(&e));
-        }
-    }
+    let mut out = dedup(c, unify(items.to_vec()))?;
     out.sort_by(set_cmp);
     Ok(out)
 }
@@ -587,9 +627,12 @@ pub fn zipmap(c: &Cx, a: &[Value]) -> Res<Value> {
         )));
     }
     let mut m = Map::new();
+    let mut index = std::collections::HashMap::new();
+    let mut entries = Vec::with_capacity(k.len());
     for (k, v) in k.iter().zip(v) {
-        m.insert(c.string(k)?, k.span, c.pick(v));
+        entries.push((c.string(k)?, k.span, c.pick(v)));
     }
+    insert_all(&mut m, &mut index, entries.into_iter());
     Ok(c.out(Val::Map(sorted(m))))
 }
 

@@ -548,13 +548,12 @@ fn all_eq<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>, depth: usize)
 
 /// The keys of a map, first occurrence only (the parser keeps duplicates; the first one wins).
 pub(crate) fn unique_keys(m: &Map) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    for e in &m.entries {
-        if !seen.contains(&e.key) {
-            seen.push(e.key.clone());
-        }
-    }
-    seen
+    let mut seen = std::collections::HashSet::new();
+    m.entries
+        .iter()
+        .filter(|e| seen.insert(e.key.as_str()))
+        .map(|e| e.key.clone())
+        .collect()
 }
 
 /// Builds a string result from parts: a `Str` when every part is a known string, else a

@@ -1743,3 +1743,33 @@ fn templatefile_operators() {
     };
     assert_eq!(reason(parts.last().unwrap()), "u?");
 }
+
+#[test]
+fn dedup_unifies_and_scales() {
+    assert_eq!(
+        j("distinct", vec![l(vec![s("1"), n(1.0), s("a")])]),
+        json!(["1", "a"])
+    );
+    let big: Vec<Value> = (0..20_000).map(|i| s(&format!("k{}", i % 5_000))).collect();
+    assert_eq!(
+        j("length", vec![run("toset", vec![l(big.clone())])]),
+        json!(5_000)
+    );
+    let map = m(big
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str().unwrap(), n(i as f64)))
+        .collect::<Vec<_>>()
+        .iter()
+        .map(|(k, v)| (*k, v.clone()))
+        .collect());
+    let merged = run("merge", vec![map.clone(), map]);
+    assert_eq!(j("length", vec![merged.clone()]), json!(5_000));
+    // the first occurrence of a duplicated key wins inside one map, later maps win over earlier
+    assert_eq!(norm(merged.get("k0").unwrap().to_json()), json!(0));
+    let z = run(
+        "zipmap",
+        vec![sl(&["a", "b", "a"]), l(vec![n(1.0), n(2.0), n(3.0)])],
+    );
+    assert_eq!(norm(z.to_json()), json!({"a": 3, "b": 2}));
+}
