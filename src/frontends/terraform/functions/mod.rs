@@ -154,6 +154,8 @@ fn dispatch(c: &Cx, args: Vec<Value>) -> Res<Value> {
         "trimprefix" => strings::trimprefix(c, a),
         "trimsuffix" => strings::trimsuffix(c, a),
         "trimspace" => strings::trimspace(c, a),
+        "provider::aws::arn_parse" => strings::arn_parse(c, a),
+        "provider::aws::arn_build" => strings::arn_build(c, a),
         // numbers
         "abs" => numeric::abs(c, a),
         "ceil" => numeric::ceil(c, a),

@@ -622,3 +622,35 @@ fn float_text(verb: char, n: f64, prec: Option<usize>) -> String {
         }
     }
 }
+
+/// `provider::aws::arn_parse(arn)`: `{account_id, partition, region, resource, service}`.
+pub fn arn_parse(c: &Cx, a: &[Value]) -> Res<Value> {
+    let x = one_string(c, a)?;
+    let fields: Vec<&str> = x.splitn(6, ':').collect();
+    if fields.len() != 6 || fields[0] != "arn" || fields[1].is_empty() || fields[2].is_empty() {
+        return Err(c.fail(format!("invalid ARN: {x}")));
+    }
+    let mut m = Map::new();
+    for (k, i) in [
+        ("account_id", 4),
+        ("partition", 1),
+        ("region", 3),
+        ("resource", 5),
+        ("service", 2),
+    ] {
+        m.push(k, None, Value::str(fields[i], c.span));
+    }
+    Ok(c.out(Val::Map(m)))
+}
+
+/// `provider::aws::arn_build(partition, service, region, account_id, resource)`: a `Template`
+/// when a part is a symbol or a reference.
+pub fn arn_build(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 5, Some(5))?;
+    let mut parts = vec![Value::str("arn", None)];
+    for v in a {
+        parts.push(Value::str(":", None));
+        parts.push(string_part(c, v)?);
+    }
+    Ok(build_string(parts, c.span))
+}

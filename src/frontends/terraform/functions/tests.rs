@@ -1773,3 +1773,43 @@ fn dedup_unifies_and_scales() {
     );
     assert_eq!(norm(z.to_json()), json!({"a": 3, "b": 2}));
 }
+
+#[test]
+fn aws_provider_arn_functions() {
+    assert_eq!(
+        j(
+            "provider::aws::arn_parse",
+            vec![s("arn:aws:ecr:eu-west-1:123456789012:repository/team/app")]
+        ),
+        json!({"account_id": "123456789012", "partition": "aws", "region": "eu-west-1", "resource": "repository/team/app", "service": "ecr"})
+    );
+    assert_eq!(
+        j(
+            "provider::aws::arn_parse",
+            vec![s("arn:aws:iam::123:role/a:b")]
+        )
+        .get("resource")
+        .cloned(),
+        Some(json!("role/a:b"))
+    );
+    assert!(err("provider::aws::arn_parse", vec![s("nope:aws:x")]).contains("invalid ARN"));
+    let v = run(
+        "provider::aws::arn_build",
+        vec![s("aws"), s("ecr"), region(), s("123"), s("repository/app")],
+    );
+    assert_eq!(
+        v.render_pattern().unwrap(),
+        "arn:aws:ecr:⟨?⟩:123:repository/app"
+    );
+    assert_eq!(
+        j(
+            "provider::aws::arn_build",
+            vec![s("aws"), s("iam"), s(""), s("123"), s("role/x")]
+        ),
+        json!("arn:aws:iam::123:role/x")
+    );
+    assert_eq!(
+        err("provider::aws::nosuch", vec![]),
+        "function `provider::aws::nosuch` is not supported"
+    );
+}
