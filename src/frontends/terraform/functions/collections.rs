@@ -2,6 +2,8 @@
 
 use std::cmp::Ordering;
 
+use unicode_segmentation::UnicodeSegmentation;
+
 use crate::base::value::format_number;
 use crate::base::{Entry, Map, Val, Value};
 
@@ -29,7 +31,8 @@ pub fn length(c: &Cx, a: &[Value]) -> Res<Value> {
                 super::type_name(d)
             )))
         }
-        _ => c.string(d)?.chars().count(),
+        // characters as Terraform counts them: grapheme clusters
+        _ => c.string(d)?.graphemes(true).count(),
     };
     Ok(c.out(Val::Number(n as f64)))
 }
@@ -745,11 +748,30 @@ pub fn try_(c: &Cx, a: &[Value]) -> Res<Value> {
     Ok(c.pick(&a[0]))
 }
 
-/// `can(value)`: true when the value is not unknown (see `try`).
+/// `can(value)`: true for a value that is known (symbols count as known: Terraform knows them at
+/// plan time); unknown when something inside is not known until apply (see `try`).
 pub fn can(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 1, Some(1))?;
-    if matches!(a[0].deref().kind, Val::Unknown(_)) {
-        return Err(c.unknown_of(&a[0]));
+    if let Some(u) = not_known_before_apply(&a[0], 0) {
+        return Err(c.unknown_of(u));
     }
     Ok(c.out(Val::Bool(true)))
+}
+
+fn not_known_before_apply(v: &Value, depth: usize) -> Option<&Value> {
+    if depth > 64 {
+        return Some(v);
+    }
+    match &v.deref().kind {
+        Val::Unknown(_) | Val::Choice(_) | Val::Ref(_) => Some(v),
+        Val::List(l) | Val::Template(l) => {
+            l.iter().find_map(|e| not_known_before_apply(e, depth + 1))
+        }
+        Val::Map(m) => m
+            .entries
+            .iter()
+            .find_map(|e| not_known_before_apply(&e.value, depth + 1)),
+        Val::Encoded(inner) => not_known_before_apply(inner, depth + 1),
+        _ => None,
+    }
 }

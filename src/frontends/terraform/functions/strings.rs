@@ -1,5 +1,7 @@
 //! String functions, `format` and `formatlist`.
 
+use unicode_segmentation::UnicodeSegmentation;
+
 use crate::base::value::format_number;
 use crate::base::{Map, Val, Value};
 
@@ -58,8 +60,10 @@ pub fn title(c: &Cx, a: &[Value]) -> Res<Value> {
     s(c, out)
 }
 
+/// `strrev`: reverses grapheme clusters (a letter and its combining marks stay together).
 pub fn strrev(c: &Cx, a: &[Value]) -> Res<Value> {
-    s(c, one_string(c, a)?.chars().rev().collect::<String>())
+    let x = one_string(c, a)?;
+    s(c, x.graphemes(true).rev().collect::<String>())
 }
 
 pub fn trimspace(c: &Cx, a: &[Value]) -> Res<Value> {
@@ -174,7 +178,7 @@ pub fn indent(c: &Cx, a: &[Value]) -> Res<Value> {
     s(c, out)
 }
 
-/// `substr(string, offset, length)`, in characters, as Terraform (cty) computes it: a negative
+/// `substr(string, offset, length)`, in characters (grapheme clusters), as Terraform (cty) computes it: a negative
 /// offset counts from the end (and stops at the beginning), a negative length means "to the end",
 /// an offset past the end gives "". (Quirk kept: a length of 0 with a negative offset gives the
 /// rest of the string.)
@@ -183,7 +187,7 @@ pub fn substr(c: &Cx, a: &[Value]) -> Res<Value> {
     let x = c.string(&a[0])?;
     let offset = c.int(&a[1])?;
     let length = c.int(&a[2])?;
-    let chars: Vec<char> = x.chars().collect();
+    let chars: Vec<&str> = x.graphemes(true).collect();
     let total = chars.len() as i64;
     let start = if offset < 0 {
         (offset + total).max(0)
@@ -200,12 +204,7 @@ pub fn substr(c: &Cx, a: &[Value]) -> Res<Value> {
     } else {
         (start + length).min(total)
     };
-    s(
-        c,
-        chars[start as usize..end as usize]
-            .iter()
-            .collect::<String>(),
-    )
+    s(c, chars[start as usize..end as usize].concat())
 }
 
 /// `split(separator, string)` as Go's `strings.Split` (an empty separator splits characters).

@@ -572,6 +572,13 @@ fn numbers() {
 #[test]
 fn length_counts_characters_and_keeps_unknown_elements() {
     assert_eq!(j("length", vec![s("héllo")]), json!(5));
+    // grapheme clusters: e + combining acute accent is one character, as in Terraform
+    assert_eq!(j("length", vec![s("he\u{301}llo")]), json!(5));
+    assert_eq!(j("strrev", vec![s("ae\u{301}")]), json!("e\u{301}a"));
+    assert_eq!(
+        j("substr", vec![s("e\u{301}x"), n(0.0), n(1.0)]),
+        json!("e\u{301}")
+    );
     assert_eq!(
         j("length", vec![l(vec![unk("a"), rf("x.y", "id")])]),
         json!(2)
@@ -995,6 +1002,8 @@ fn conversions() {
     );
     assert_eq!(j("can", vec![s("a")]), json!(true));
     assert_eq!(err("can", vec![unk("u")]), "u");
+    assert!(err("can", vec![l(vec![rf("a.b", "id")])]).contains("a.b.id"));
+    assert_eq!(j("can", vec![region()]), json!(true));
 }
 
 // ---------------------------------------------------------------- encodings
