@@ -22,6 +22,19 @@
 //!   collection conversion (`toset`, `tolist`, `tomap`, set functions) are unified to strings, as
 //!   Terraform does. Maps built by a function (`merge`, `zipmap`, `tomap`, `transpose`) are in
 //!   key order, the order Terraform iterates them in.
+//! - **Strings** are counted in grapheme clusters (`length`, `substr`, `strrev`), as Terraform
+//!   counts "characters". `jsonencode(v)` is [`Val::Encoded`]`(v)`; where a string is needed and
+//!   `v` is fully known, it is rendered as Terraform writes JSON (compact, keys sorted, `<>&`
+//!   escaped).
+//! - **Files**: `file`, `fileexists` and `templatefile` read only inside `FnCtx::allowed_roots`
+//!   (symbolic links resolved), through `base::source::load`; `templatefile` renders with a small
+//!   evaluator (see `templates.rs`). `jsondecode` of a `Template` (a heredoc with `${...}`, a
+//!   `templatefile` result) decodes the known JSON structure and keeps the unknown parts in place.
+//! - **Unknown by design**: hashes, `uuid`, `bcrypt`, time functions, `yamlencode`/`yamldecode`,
+//!   `filebase64`, `base64gzip`, `fileset`, `templatestring`, `issensitive`; any other name is
+//!   Unknown("function `x` is not supported"). `try`/`can` cannot tell an evaluation error from an
+//!   unknown value (both arrive as `Unknown`): an unknown first argument makes `try` unknown rather
+//!   than falling back; the evaluator should handle errors itself if it can tell them apart.
 //! - **References**: two references to the same attribute are equal; references to different
 //!   attributes are assumed distinct by `distinct`/`toset` (resource attributes such as ids are)
 //!   but undecided for `contains`/`index`/`==`-like comparisons. An unresolved reference inside a
