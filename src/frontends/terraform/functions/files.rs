@@ -178,3 +178,67 @@ pub fn fileexists(c: &Cx, a: &[Value]) -> Res<Value> {
         Err(_) => Ok(c.out(Val::Bool(false))),
     }
 }
+
+/// At most this many directory entries are looked at by `fileset`.
+const MAX_FILESET_ENTRIES: usize = 100_000;
+
+/// `fileset(path, pattern)`: the regular files under `path` whose path relative to it matches
+/// the glob (`*`, `**`, `?`, `[...]`, `{a,b}`), sorted, with `/` separators. Symbolic links to
+/// directories are not followed; files reached through a link leaving the roots are skipped.
+pub fn fileset(c: &Cx, a: &[Value]) -> Res<Value> {
+    c.arity(a, 2, Some(2))?;
+    let p = c.string(&a[0])?;
+    let pattern = c.string(&a[1])?;
+    let glob = globset::GlobBuilder::new(&pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| c.fail(format!("invalid pattern: {e}")))?
+        .compile_matcher();
+    let Some(dir) = resolve(c, &p)? else {
+        return Ok(c.out(Val::List(Vec::new())));
+    };
+    if !dir.is_dir() {
+        return Err(c.fail(format!("{p} is not a directory")));
+    }
+    let roots: Vec<PathBuf> =
+        c.fx.allowed_roots
+            .iter()
+            .filter_map(|r| std::fs::canonicalize(r).ok())
+            .collect();
+    let mut found: Vec<String> = Vec::new();
+    let mut stack: Vec<(PathBuf, String, usize)> = vec![(dir, String::new(), 0)];
+    let mut seen = 0usize;
+    while let Some((d, rel, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_FILESET_ENTRIES {
+                return Err(c.fail("too many files under the directory"));
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel_path = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            let Ok(ft) = entry.file_type() else { continue };
+            if ft.is_dir() {
+                if depth < 64 {
+                    stack.push((entry.path(), rel_path, depth + 1));
+                }
+            } else if glob.is_match(&rel_path) {
+                let inside = std::fs::canonicalize(entry.path()).is_ok_and(|canon| {
+                    canon.is_file() && roots.iter().any(|r| canon.starts_with(r))
+                });
+                if inside {
+                    found.push(rel_path);
+                }
+            }
+        }
+    }
+    found.sort();
+    let items = found.into_iter().map(|f| Value::str(f, c.span)).collect();
+    Ok(c.out(Val::List(items)))
+}

@@ -26,12 +26,12 @@
 //!   counts "characters". `jsonencode(v)` is [`Val::Encoded`]`(v)`; where a string is needed and
 //!   `v` is fully known, it is rendered as Terraform writes JSON (compact, keys sorted, `<>&`
 //!   escaped).
-//! - **Files**: `file`, `fileexists` and `templatefile` read only inside `FnCtx::allowed_roots`
+//! - **Files**: `file`, `fileexists`, `fileset` and `templatefile` read only inside `FnCtx::allowed_roots`
 //!   (symbolic links resolved), through `base::source::load`; `templatefile` renders with a small
 //!   evaluator (see `templates.rs`). `jsondecode` of a `Template` (a heredoc with `${...}`, a
 //!   `templatefile` result) decodes the known JSON structure and keeps the unknown parts in place.
 //! - **Unknown by design**: hashes, `uuid`, `bcrypt`, time functions, `yamlencode`/`yamldecode`,
-//!   `filebase64`, `base64gzip`, `fileset`, `templatestring`, `issensitive`; any other name is
+//!   `filebase64`, `base64gzip`, `templatestring`, `issensitive`; any other name is
 //!   Unknown("function `x` is not supported"). `try`/`can` cannot tell an evaluation error from an
 //!   unknown value (both arrive as `Unknown`): an unknown first argument makes `try` unknown rather
 //!   than falling back; the evaluator should handle errors itself if it can tell them apart.
@@ -257,7 +257,8 @@ fn dispatch(c: &Cx, args: Vec<Value>) -> Res<Value> {
             Err(c.fail("time functions are not evaluated"))
         }
         "templatefile" => templates::templatefile(c, a),
-        "fileset" | "templatestring" => Err(c.fail("this function is not evaluated statically")),
+        "fileset" => files::fileset(c, a),
+        "templatestring" => Err(c.fail("this function is not evaluated statically")),
         "issensitive" => Err(c.fail("sensitivity is not tracked")),
         "type" => Err(c.fail("only available in `terraform console`")),
         "list" | "map" => Err(c.fail(format!(

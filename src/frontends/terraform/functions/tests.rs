@@ -1822,3 +1822,51 @@ fn aws_provider_arn_functions() {
         "function `provider::aws::nosuch` is not supported"
     );
 }
+
+#[test]
+fn fileset_globs_inside_the_roots() {
+    let outer = tempdir();
+    let root = outer.path().join("project");
+    std::fs::create_dir_all(root.join("files/sub")).unwrap();
+    std::fs::write(root.join("files/hello.txt"), "h").unwrap();
+    std::fs::write(root.join("files/world.txt"), "w").unwrap();
+    std::fs::write(root.join("files/sub/deep.txt"), "d").unwrap();
+    std::fs::write(root.join("files/other.json"), "{}").unwrap();
+    std::fs::write(outer.path().join("secret.txt"), "s").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outer.path().join("secret.txt"), root.join("files/leak.txt"))
+        .unwrap();
+    let sources = SourceMap::new();
+    let roots = vec![root.clone()];
+    let f = |path: &str, pat: &str| j_in(&sources, &root, &roots, "fileset", vec![s(path), s(pat)]);
+    assert_eq!(
+        f(".", "files/*.txt"),
+        json!(["files/hello.txt", "files/world.txt"])
+    );
+    assert_eq!(
+        f("files", "**/*.txt"),
+        json!(["hello.txt", "sub/deep.txt", "world.txt"])
+    );
+    assert_eq!(
+        f("files", "{hello,other}.*"),
+        json!(["hello.txt", "other.json"])
+    );
+    assert_eq!(f("files", "nothing*"), json!([]));
+    assert_eq!(f("missing", "*"), json!([]));
+    let r = reason(&run_in(
+        &sources,
+        &root,
+        &roots,
+        "fileset",
+        vec![s(".."), s("*")],
+    ));
+    assert!(r.contains("outside"), "{r}");
+    assert!(reason(&run_in(
+        &sources,
+        &root,
+        &roots,
+        "fileset",
+        vec![s("."), s("[")]
+    ))
+    .contains("invalid pattern"));
+}
