@@ -217,8 +217,9 @@ pub fn distinct(c: &Cx, a: &[Value]) -> Res<Value> {
     list_of(c, dedup(c, unify(l.to_vec()))?)
 }
 
-/// `compact`: drops nulls and empty strings. References, symbols and templates are kept (a
-/// template is kept only when a known part is not empty, else the result is unknown).
+/// `compact`: drops nulls and empty strings. Symbols, references to an `id`/`arn` and templates
+/// with a non-empty known part are surely not empty and kept; any other element that is not
+/// known makes the result unknown (it might be empty).
 pub fn compact(c: &Cx, a: &[Value]) -> Res<Value> {
     let l = list_arg(c, a)?;
     let mut out = Vec::new();
@@ -227,7 +228,10 @@ pub fn compact(c: &Cx, a: &[Value]) -> Res<Value> {
             Val::Null => {}
             Val::Str(s) if s.is_empty() => {}
             Val::Str(_) | Val::Number(_) | Val::Bool(_) => out.push(c.pick(e)),
-            Val::Ref(_) | Val::Symbol(_) | Val::Encoded(_) => out.push(c.pick(e)),
+            // A resource's `id`/`arn` is never null nor empty; other attributes might be.
+            Val::Ref(r) if r.attr == "id" || r.attr == "arn" => out.push(c.pick(e)),
+            Val::Ref(_) => return Err(c.unknown_of(e)),
+            Val::Symbol(_) | Val::Encoded(_) => out.push(c.pick(e)),
             Val::Template(parts) => {
                 if parts
                     .iter()
@@ -348,6 +352,9 @@ pub fn coalesce(c: &Cx, a: &[Value]) -> Res<Value> {
 pub fn coalescelist(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 1, None)?;
     for v in a {
+        if matches!(v.deref().kind, Val::Null) {
+            continue;
+        }
         if !c.list(v)?.is_empty() {
             return Ok(c.pick(v));
         }

@@ -794,6 +794,16 @@ fn distinct_compact_coalesce() {
         err("compact", vec![l(vec![s("a"), unk("maybe empty")])]),
         "maybe empty"
     );
+    assert!(err(
+        "compact",
+        vec![l(vec![rf("aws_instance.x", "private_dns")])]
+    )
+    .contains("private_dns"));
+    assert_eq!(
+        j("compact", vec![l(vec![region(), null()])]),
+        json!([{"$symbol": "AWS::Region"}])
+    );
+    assert_eq!(j("coalescelist", vec![null(), sl(&["z"])]), json!(["z"]));
 
     assert_eq!(
         j("coalesce", vec![s(""), null(), s("b"), s("c")]),
