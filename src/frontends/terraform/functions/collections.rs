@@ -148,8 +148,20 @@ pub fn concat(c: &Cx, a: &[Value]) -> Res<Value> {
     list_of(c, out)
 }
 
-/// `flatten`: nested lists are flattened recursively; an unknown element (which might be a list)
-/// makes the result unknown; an unresolved reference is taken as a single value.
+/// True for a reference attribute that is a single value by its name (`id`, `arn`, `*_id`,
+/// `*_arn`, `name`, `*_url`...), not a list.
+fn scalar_attr(attr: &str) -> bool {
+    matches!(
+        attr,
+        "id" | "arn" | "name" | "dns_name" | "cidr_block" | "repository_url"
+    ) || ["_id", "_arn", "_name", "_url", "_uri"]
+        .iter()
+        .any(|s| attr.ends_with(s))
+}
+
+/// `flatten`: nested lists are flattened recursively; an element that might be a list (an
+/// unknown, a reference to an attribute not known to be a single value) makes the result
+/// unknown.
 pub fn flatten(c: &Cx, a: &[Value]) -> Res<Value> {
     fn go(c: &Cx, l: &[Value], out: &mut Vec<Value>, depth: usize) -> Res<()> {
         if depth > 256 {
@@ -159,6 +171,7 @@ pub fn flatten(c: &Cx, a: &[Value]) -> Res<Value> {
             match &e.deref().kind {
                 Val::List(inner) => go(c, inner, out, depth + 1)?,
                 Val::Unknown(_) | Val::Choice(_) => return Err(c.unknown_of(e)),
+                Val::Ref(r) if !scalar_attr(&r.attr) => return Err(c.unknown_of(e)),
                 _ => out.push(c.pick(e)),
             }
         }

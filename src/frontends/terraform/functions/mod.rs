@@ -37,8 +37,8 @@
 //!   than falling back; the evaluator should handle errors itself if it can tell them apart.
 //! - **References**: two references to the same attribute are equal; references to different
 //!   attributes are assumed distinct by `distinct`/`toset` (resource attributes such as ids are)
-//!   but undecided for `contains`/`index`/`==`-like comparisons. An unresolved reference inside a
-//!   list is taken as a single value by `flatten` (splat expressions are lists of references).
+//!   but undecided for `contains`/`index`/`==`-like comparisons. `flatten` takes a reference as a
+//!   single value only when its attribute is one by name (`id`, `arn`, `*_id`, `name`, `*_url`...).
 
 use std::path::{Path, PathBuf};
 

@@ -759,6 +759,11 @@ fn flatten_recursive() {
         ])],
     );
     assert_eq!(j("length", vec![v]), json!(2));
+    assert!(err(
+        "flatten",
+        vec![l(vec![rf("module.vpc", "private_subnets")])]
+    )
+    .contains("private_subnets"));
 }
 
 #[test]
