@@ -25,10 +25,11 @@
 //! - **Strings** are counted in grapheme clusters (`length`, `substr`, `strrev`), as Terraform
 //!   counts "characters". `jsonencode(v)` is [`Val::Encoded`]`(v)`; where a string is needed and
 //!   `v` is fully known, it is rendered as Terraform writes JSON (compact, keys sorted, `<>&`
-//!   escaped).
-//! - **Files**: `file`, `fileexists`, `fileset` and `templatefile` read only inside `FnCtx::allowed_roots`
-//!   (symbolic links resolved), through `base::source::load`; `templatefile` renders with a small
-//!   evaluator (see `templates.rs`). `jsondecode` of a `Template` (a heredoc with `${...}`, a
+//!   escaped). `startswith`/`endswith`/`strcontains` decide on a `Template` when its known text
+//!   is enough.
+//! - **Files**: `file`, `fileexists`, `fileset` and `templatefile` read only inside
+//!   `FnCtx::allowed_roots` (symbolic links resolved), through `base::source::load`;
+//!   `templatefile` renders with a small evaluator (see `templates.rs`). `jsondecode` of a `Template` (a heredoc with `${...}`, a
 //!   `templatefile` result) decodes the known JSON structure and keeps the unknown parts in place.
 //! - **Unknown by design**: hashes, `uuid`, `bcrypt`, time functions, `yamlencode`/`yamldecode`,
 //!   `filebase64`, `base64gzip`, `templatestring`, `issensitive`; any other name is
