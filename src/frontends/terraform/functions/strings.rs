@@ -490,6 +490,7 @@ fn format_one(c: &Cx, v: &Verb, arg: &Value, pos: usize) -> Res<Value> {
             Val::Str(x) => x.clone(),
             Val::Number(n) => format_number(*n),
             Val::Bool(x) => x.to_string(),
+            Val::Encoded(_) => c.string(d)?,
             _ => to_json_string(d).ok_or_else(|| c.unknown_of(d))?,
         },
         _ if matches!(d.kind, Val::Null) => return Err(bad("null value cannot be formatted")),

@@ -1083,6 +1083,14 @@ fn jsonencode_keeps_structure() {
         v.to_json(),
         json!("policy={\"a\":[1,true,null],\"b\":\"\\u003c\\u0026\\u003e\"}")
     );
+    let small = run("jsonencode", vec![m(vec![("a", n(1.0))])]);
+    assert_eq!(
+        j(
+            "format",
+            vec![s("%v|%s|%#v"), small.clone(), small.clone(), small]
+        ),
+        json!("{\"a\":1}|{\"a\":1}|\"{\\\"a\\\":1}\"")
+    );
     // an unknown part stays a template part in join/format
     let unknown = run("jsonencode", vec![l(vec![unk("u")])]);
     let v = run("format", vec![s("x=%s"), unknown.clone()]);
