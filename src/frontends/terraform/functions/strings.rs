@@ -75,14 +75,87 @@ pub fn trim(c: &Cx, a: &[Value]) -> Res<Value> {
     s(c, x.trim_matches(|ch| cut.contains(ch)))
 }
 
+/// `trimprefix`: also on a template whose known beginning decides it (the result keeps the
+/// unknown parts).
 pub fn trimprefix(c: &Cx, a: &[Value]) -> Res<Value> {
-    let (x, p) = two_strings(c, a)?;
+    c.arity(a, 2, Some(2))?;
+    let p = c.string(&a[1])?;
+    if p.is_empty() {
+        return Ok(c.pick(&a[0]));
+    }
+    if let Some((known, _)) = known_prefix(&a[0]) {
+        if known.len() >= p.len() {
+            if !known.starts_with(&p) {
+                return Ok(c.pick(&a[0]));
+            }
+            return Ok(trim_parts(c, &a[0], p.len(), true));
+        }
+        if !p.starts_with(&known) {
+            return Ok(c.pick(&a[0]));
+        }
+    }
+    let x = c.string(&a[0])?;
     s(c, x.strip_prefix(p.as_str()).unwrap_or(&x))
 }
 
+/// `trimsuffix`: also on a template whose known end decides it.
 pub fn trimsuffix(c: &Cx, a: &[Value]) -> Res<Value> {
-    let (x, p) = two_strings(c, a)?;
+    c.arity(a, 2, Some(2))?;
+    let p = c.string(&a[1])?;
+    if p.is_empty() {
+        return Ok(c.pick(&a[0]));
+    }
+    if let Some(known) = known_suffix(&a[0]) {
+        if known.len() >= p.len() {
+            if !known.ends_with(&p) {
+                return Ok(c.pick(&a[0]));
+            }
+            return Ok(trim_parts(c, &a[0], p.len(), false));
+        }
+        if !p.ends_with(&known) {
+            return Ok(c.pick(&a[0]));
+        }
+    }
+    let x = c.string(&a[0])?;
     s(c, x.strip_suffix(p.as_str()).unwrap_or(&x))
+}
+
+/// Removes `n` bytes of known text from the start (or the end) of a template.
+fn trim_parts(c: &Cx, t: &Value, mut n: usize, front: bool) -> Value {
+    let Val::Template(parts) = &t.deref().kind else {
+        return c.pick(t);
+    };
+    let mut parts: Vec<Value> = parts.clone();
+    if !front {
+        parts.reverse();
+    }
+    let mut out = Vec::with_capacity(parts.len());
+    for p in parts {
+        if n == 0 {
+            out.push(p);
+            continue;
+        }
+        let text = match &p.deref().kind {
+            Val::Str(x) => x.clone(),
+            Val::Number(x) => format_number(*x),
+            _ => {
+                out.push(p);
+                continue;
+            }
+        };
+        let k = n.min(text.len());
+        n -= k;
+        let rest = if front {
+            &text[k..]
+        } else {
+            &text[..text.len() - k]
+        };
+        out.push(Value::str(rest, p.span));
+    }
+    if !front {
+        out.reverse();
+    }
+    build_string(out, c.span)
 }
 
 /// The known leading text of a string-like value, and whether it is the whole value.

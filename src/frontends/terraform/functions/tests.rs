@@ -513,6 +513,33 @@ fn string_tests_on_templates() {
     );
     assert!(err("startswith", vec![t.clone(), s("arn:aws:ecr:us-east-1")]).contains("AWS::Region"));
     assert!(err("strcontains", vec![t, s("us-east-1")]).contains("AWS::Region"));
+    let t = Value::new(
+        Val::Template(vec![s("https://"), rf("aws_lb.x", "dns_name"), s("/v1")]),
+        None,
+    );
+    let v = run("trimprefix", vec![t.clone(), s("https://")]);
+    assert_eq!(v.render_pattern().unwrap(), "⟨?⟩/v1");
+    assert!(matches!(&v.kind, Val::Template(p) if matches!(p[0].kind, Val::Ref(_))));
+    assert_eq!(
+        run("trimprefix", vec![t.clone(), s("http://")])
+            .render_pattern()
+            .unwrap(),
+        "https://⟨?⟩/v1"
+    );
+    assert_eq!(
+        run("trimsuffix", vec![t.clone(), s("/v1")])
+            .render_pattern()
+            .unwrap(),
+        "https://⟨?⟩"
+    );
+    assert_eq!(
+        run("trimsuffix", vec![t.clone(), s("v2")])
+            .render_pattern()
+            .unwrap(),
+        "https://⟨?⟩/v1"
+    );
+    assert!(err("trimsuffix", vec![t.clone(), s("x/v1")]).contains("aws_lb.x.dns_name"));
+    assert!(err("trimprefix", vec![t, s("https://x")]).contains("aws_lb.x.dns_name"));
 }
 
 #[test]
