@@ -80,7 +80,7 @@ pub fn trim(c: &Cx, a: &[Value]) -> Res<Value> {
 pub fn trimprefix(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 2, Some(2))?;
     let p = c.string(&a[1])?;
-    if p.is_empty() {
+    if p.is_empty() && !matches!(a[0].deref().kind, Val::Null | Val::List(_) | Val::Map(_)) {
         return Ok(c.pick(&a[0]));
     }
     if let Some((known, _)) = known_prefix(&a[0]) {
@@ -102,7 +102,7 @@ pub fn trimprefix(c: &Cx, a: &[Value]) -> Res<Value> {
 pub fn trimsuffix(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 2, Some(2))?;
     let p = c.string(&a[1])?;
-    if p.is_empty() {
+    if p.is_empty() && !matches!(a[0].deref().kind, Val::Null | Val::List(_) | Val::Map(_)) {
         return Ok(c.pick(&a[0]));
     }
     if let Some(known) = known_suffix(&a[0]) {
