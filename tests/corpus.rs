@@ -58,6 +58,10 @@ const KNOWN_INVALID: &[(&str, &str)] = &[
         "bridgecrewio__checkov/tests/cloudformation/runner/resources/invalid.json",
         "unterminated object",
     ),
+    (
+        "hashicorp__terraform-json/testdata/invalid/plan.json",
+        "two JSON values in one file (terraform-json's invalid-plan fixture)",
+    ),
 ];
 
 #[test]
