@@ -19,6 +19,8 @@ mod shape;
 mod table;
 
 #[cfg(test)]
+mod equivalence_tests;
+#[cfg(test)]
 mod tests;
 
 pub use build::{build, strip_index};

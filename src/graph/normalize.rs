@@ -804,6 +804,41 @@ const CONTAINER_KEYS: &[&str] = &[
     "ipAddress",
 ];
 
+/// Boolean and integer members of the container-definition shapes. CloudFormation accepts
+/// `"true"`/`"443"` strings for them (and YAML/JSON authors write both), so for CloudFormation
+/// such strings are read as the boolean/number ECS receives. Terraform JSON is left alone: the
+/// provider's decoder rejects a string there.
+const CONTAINER_BOOLS: &[&str] = &[
+    "essential",
+    "readonlyRootFilesystem",
+    "privileged",
+    "disableNetworking",
+    "interactive",
+    "pseudoTerminal",
+    "initProcessEnabled",
+    "readOnly",
+];
+const CONTAINER_INTS: &[&str] = &[
+    "cpu",
+    "memory",
+    "memoryReservation",
+    "containerPort",
+    "hostPort",
+    "startTimeout",
+    "stopTimeout",
+    "softLimit",
+    "hardLimit",
+    "interval",
+    "timeout",
+    "retries",
+    "startPeriod",
+    "sharedMemorySize",
+    "maxSwap",
+    "swappiness",
+    "size",
+    "restartAttemptPeriod",
+];
+
 /// Maps whose keys are the user's, not the API's (kept as written).
 const FREE_FORM: &[&str] = &["options", "dockerLabels"];
 
@@ -886,6 +921,10 @@ fn canon_container(v: &Value, path: &str, free: bool, cx: &mut Cx) -> Value {
                 let child_free = !free && FREE_FORM.contains(&key.as_str());
                 let nv = if free {
                     e.value.clone()
+                } else if cx.cfn && CONTAINER_BOOLS.contains(&key.as_str()) {
+                    convert(Conv::Bool, &e.value, &p, cx).unwrap_or_else(|| e.value.clone())
+                } else if cx.cfn && CONTAINER_INTS.contains(&key.as_str()) {
+                    convert(Conv::Num, &e.value, &p, cx).unwrap_or_else(|| e.value.clone())
                 } else {
                     canon_container(&e.value, &p, child_free, cx)
                 };

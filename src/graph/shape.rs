@@ -23,11 +23,13 @@ pub struct Shape {
 
 impl Graph {
     pub fn shape(&self) -> Shape {
-        let region = self
-            .region
-            .as_ref()
-            .and_then(|r| r.as_str())
-            .map(str::to_string);
+        self.shape_with_region(self.region.as_ref().and_then(|r| r.as_str()))
+    }
+
+    /// [`Graph::shape`] with the Region symbol read as `region` (for units whose Region is not
+    /// fixed by the configuration, e.g. a CloudFormation template).
+    pub fn shape_with_region(&self, region: Option<&str>) -> Shape {
+        let region = region.map(str::to_string);
         let mut kinds: HashMap<&str, Vec<Kind>> = HashMap::new();
         for n in &self.nodes {
             kinds.entry(n.address.as_str()).or_default().push(n.kind);

@@ -12,7 +12,7 @@ use super::*;
 
 static POS: AtomicU32 = AtomicU32::new(1000);
 
-fn sp() -> Option<Span> {
+pub(super) fn sp() -> Option<Span> {
     let start = POS.fetch_add(10, Ordering::Relaxed);
     Some(Span {
         file: FileId(0),
@@ -21,26 +21,26 @@ fn sp() -> Option<Span> {
     })
 }
 
-fn s(x: &str) -> Value {
+pub(super) fn s(x: &str) -> Value {
     Value::str(x, sp())
 }
-fn b(x: bool) -> Value {
+pub(super) fn b(x: bool) -> Value {
     Value::new(Val::Bool(x), sp())
 }
-fn n(x: f64) -> Value {
+pub(super) fn n(x: f64) -> Value {
     Value::new(Val::Number(x), sp())
 }
-fn l(items: Vec<Value>) -> Value {
+pub(super) fn l(items: Vec<Value>) -> Value {
     Value::new(Val::List(items), sp())
 }
-fn m(entries: Vec<(&str, Value)>) -> Value {
+pub(super) fn m(entries: Vec<(&str, Value)>) -> Value {
     let mut map = Map::new();
     for (k, v) in entries {
         map.push(k, sp(), v);
     }
     Value::new(Val::Map(map), sp())
 }
-fn rf(target: &str, attr: &str) -> Value {
+pub(super) fn rf(target: &str, attr: &str) -> Value {
     Value::new(
         Val::Ref(Box::new(Ref {
             target: target.into(),
@@ -50,7 +50,7 @@ fn rf(target: &str, attr: &str) -> Value {
         sp(),
     )
 }
-fn rfv(target: &str, attr: &str, v: Value) -> Value {
+pub(super) fn rfv(target: &str, attr: &str, v: Value) -> Value {
     Value::new(
         Val::Ref(Box::new(Ref {
             target: target.into(),
@@ -60,20 +60,20 @@ fn rfv(target: &str, attr: &str, v: Value) -> Value {
         sp(),
     )
 }
-fn enc(v: Value) -> Value {
+pub(super) fn enc(v: Value) -> Value {
     Value::new(Val::Encoded(Box::new(v)), sp())
 }
-fn region() -> Value {
+pub(super) fn region() -> Value {
     Value::new(Val::Symbol(Symbol::Region), sp())
 }
-fn tpl(parts: Vec<Value>) -> Value {
+pub(super) fn tpl(parts: Vec<Value>) -> Value {
     Value::new(Val::Template(parts), sp())
 }
-fn unknown() -> Value {
+pub(super) fn unknown() -> Value {
     Value::unknown("var.x has no value", sp())
 }
 
-fn res(address: &str, rtype: &str, attrs: Value) -> Resource {
+pub(super) fn res(address: &str, rtype: &str, attrs: Value) -> Resource {
     let Val::Map(attrs) = attrs.kind else {
         panic!("attrs must be a map")
     };
@@ -86,7 +86,7 @@ fn res(address: &str, rtype: &str, attrs: Value) -> Resource {
         exists: None,
     }
 }
-fn data(address: &str, rtype: &str, attrs: Value) -> Resource {
+pub(super) fn data(address: &str, rtype: &str, attrs: Value) -> Resource {
     Resource {
         mode: Mode::Data,
         ..res(address, rtype, attrs)
