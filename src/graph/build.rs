@@ -22,7 +22,7 @@ pub fn build(unit: &Unit) -> Graph {
             region: unit.region.clone(),
             ..Graph::default()
         },
-        links: HashSet::new(),
+        links: HashMap::new(),
         instances: HashMap::new(),
     };
     for res in &unit.resources {
@@ -38,7 +38,7 @@ pub fn build(unit: &Unit) -> Graph {
 struct Builder {
     g: Graph,
     /// `(child, field)`: the field of a synthesised node that points at its parent.
-    links: HashSet<(NodeId, String)>,
+    links: HashMap<NodeId, Vec<String>>,
     /// Un-indexed address → its instances (`aws_subnet.private` → `aws_subnet.private[0]`, ...).
     instances: HashMap<String, Vec<NodeId>>,
 }
@@ -135,7 +135,7 @@ impl Builder {
     /// Sets the field of a synthesised node that designates its parent.
     fn link(&mut self, child: NodeId, key: &str, v: Value) {
         self.set(child, key, None, v);
-        self.links.insert((child, key.to_string()));
+        self.links.entry(child).or_default().push(key.to_string());
     }
 
     /// A reference to a parent, resolved to its canonical name when `attr` is `name`.
@@ -406,8 +406,8 @@ impl Builder {
                 && parent == Some(ids[0])
                 && self
                     .links
-                    .iter()
-                    .any(|(c, f)| *c == from && path_under(&field, f))
+                    .get(&from)
+                    .is_some_and(|fs| fs.iter().any(|f| path_under(&field, f)))
             {
                 Via::Parent
             } else {

@@ -60,6 +60,10 @@ pub enum Kind {
     /// `aws_vpc_security_group_ingress_rule`/`_egress_rule`, `AWS::EC2::SecurityGroupIngress`/`Egress`).
     SecurityGroupRule,
     PrefixList,
+    /// A Route 53 hosted zone (a private zone for a service domain can stand in for endpoint
+    /// private DNS, FGP026).
+    HostedZone,
+    HostedZoneAssociation,
     DhcpOptions,
     DhcpOptionsAssociation,
     NetworkAcl,
@@ -70,6 +74,7 @@ pub enum Kind {
     EcrRepositoryPolicy,
     EcrRegistryPolicy,
     PullThroughCacheRule,
+    EcrRepositoryCreationTemplate,
     Secret,
     SecretVersion,
     SsmParameter,

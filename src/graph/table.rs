@@ -589,6 +589,23 @@ const PREFIX_LIST: &[Row] = &[
     r("filter", "filter", ""),
 ];
 
+const HOSTED_ZONE_VPC: &[Row] = &[
+    r("vpc_id", "vpc_id", "VPCId"),
+    r("vpc_region", "vpc_region", "VPCRegion"),
+];
+
+/// A zone with VPCs is private [V TF aws_route53_zone doc `vpc` block; CFN HostedZone `VPCs`].
+const HOSTED_ZONE: &[Row] = &[
+    r("name", "name", "Name"),
+    r("vpcs", "vpc", "VPCs").c(Items(HOSTED_ZONE_VPC)),
+];
+
+const HOSTED_ZONE_ASSOCIATION: &[Row] = &[
+    r("zone_id", "zone_id", ""),
+    r("vpc_id", "vpc_id", ""),
+    r("vpc_region", "vpc_region", ""),
+];
+
 const DHCP_OPTIONS: &[Row] = &[
     r(
         "domain_name_servers",
@@ -681,6 +698,11 @@ const PULL_THROUGH_CACHE_RULE: &[Row] = &[
     ),
 ];
 
+const ECR_REPOSITORY_CREATION_TEMPLATE: &[Row] = &[
+    r("prefix", "prefix", "Prefix"),
+    r("applied_for", "applied_for", "AppliedFor"),
+];
+
 /// `SecretString` (CloudFormation) becomes a [`Kind::SecretVersion`] node (see `build.rs`).
 const SECRET: &[Row] = &[
     r("name", "name", "Name"),
@@ -756,6 +778,8 @@ pub fn rows(kind: Kind) -> Option<&'static [Row]> {
         K::DefaultSecurityGroup => DEFAULT_SECURITY_GROUP,
         K::SecurityGroupRule => SECURITY_GROUP_RULE,
         K::PrefixList => PREFIX_LIST,
+        K::HostedZone => HOSTED_ZONE,
+        K::HostedZoneAssociation => HOSTED_ZONE_ASSOCIATION,
         K::DhcpOptions => DHCP_OPTIONS,
         K::DhcpOptionsAssociation => DHCP_OPTIONS_ASSOCIATION,
         K::NetworkAcl => NETWORK_ACL,
@@ -765,6 +789,7 @@ pub fn rows(kind: Kind) -> Option<&'static [Row]> {
         K::EcrRepositoryPolicy => ECR_REPOSITORY_POLICY,
         K::EcrRegistryPolicy => ECR_REGISTRY_POLICY,
         K::PullThroughCacheRule => PULL_THROUGH_CACHE_RULE,
+        K::EcrRepositoryCreationTemplate => ECR_REPOSITORY_CREATION_TEMPLATE,
         K::Secret => SECRET,
         K::SecretVersion => SECRET_VERSION,
         K::SsmParameter => SSM_PARAMETER,
