@@ -274,6 +274,74 @@ pub fn decode_json_string(s: &str, span: Option<Span>, cx: &mut Cx) -> Result<Va
     }
 }
 
+/// Placeholder delimiters for the non-literal parts of a JSON template (private-use characters,
+/// valid inside JSON strings, never written by users).
+const PH_OPEN: char = '\u{E000}';
+const PH_CLOSE: char = '\u{E001}';
+
+/// Decodes a template that renders to JSON (`<<EOF {"Resource": "${aws_s3_bucket.b.arn}/*"} EOF`,
+/// `templatefile(...)`) when its non-literal parts all sit inside JSON strings: each such string
+/// becomes the part itself, or a template of its pieces. Every value gets the template's span
+/// (positions inside a template do not map back one to one). `None` when it is not such JSON.
+pub fn decode_json_template(parts: &[Value], span: Option<Span>) -> Option<Value> {
+    let mut text = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        match &p.kind {
+            Val::Str(s) => text.push_str(s),
+            Val::Number(n) => text.push_str(&crate::base::value::format_number(*n)),
+            _ => {
+                text.push(PH_OPEN);
+                text.push_str(&i.to_string());
+                text.push(PH_CLOSE);
+            }
+        }
+    }
+    let mut v = crate::syntax::json::parse(FileId(0), &text, 0).ok()?.value;
+    respan(&mut v, span);
+    fill_placeholders(&mut v, parts, span);
+    Some(v)
+}
+
+fn fill_placeholders(v: &mut Value, parts: &[Value], span: Option<Span>) {
+    match &mut v.kind {
+        Val::Str(s) if s.contains(PH_OPEN) => {
+            let mut pieces = Vec::new();
+            let mut rest = s.as_str();
+            while let Some(open) = rest.find(PH_OPEN) {
+                if open > 0 {
+                    pieces.push(Value::str(&rest[..open], span));
+                }
+                let after = &rest[open + PH_OPEN.len_utf8()..];
+                let Some(close) = after.find(PH_CLOSE) else {
+                    break;
+                };
+                if let Some(part) = after[..close]
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| parts.get(i))
+                {
+                    pieces.push(part.clone());
+                }
+                rest = &after[close + PH_CLOSE.len_utf8()..];
+            }
+            if !rest.is_empty() {
+                pieces.push(Value::str(rest, span));
+            }
+            *v = if pieces.len() == 1 {
+                pieces.pop().unwrap_or_else(|| Value::null(span))
+            } else {
+                Value::new(Val::Template(pieces), span)
+            };
+        }
+        Val::List(l) => l.iter_mut().for_each(|x| fill_placeholders(x, parts, span)),
+        Val::Map(m) => m
+            .entries
+            .iter_mut()
+            .for_each(|e| fill_placeholders(&mut e.value, parts, span)),
+        _ => {}
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Security-group rules
 
@@ -476,6 +544,10 @@ pub fn policy(v: &Value, cx: &mut Cx) -> Option<Value> {
             }
         },
         Val::Encoded(inner) => Some(Value::new(doc_norm(inner).kind, v.span)),
+        Val::Template(parts) => Some(match decode_json_template(parts, v.span) {
+            Some(doc) => doc_norm(&doc),
+            None => v.clone(),
+        }),
         Val::Map(_) => Some(doc_norm(v)),
         Val::List(items) => Some(Value::new(
             Val::List(items.iter().filter_map(|i| policy(i, cx)).collect()),
@@ -893,6 +965,13 @@ fn containers(v: &Value, path: &str, cx: &mut Cx) -> Value {
         },
         Val::Encoded(inner) => inner.as_ref(),
         Val::List(_) => v,
+        Val::Template(parts) => match decode_json_template(parts, v.span) {
+            Some(d) => {
+                decoded = d;
+                &decoded
+            }
+            None => return v.clone(),
+        },
         _ => return v.clone(),
     };
     let mut out = canon_container(src, path, false, cx);

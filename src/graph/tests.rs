@@ -1631,3 +1631,54 @@ fn json_output_has_places_relative_to_cwd() {
     assert_eq!(e0["field"], "vpc_id");
     assert_eq!(e0["line"], 2);
 }
+
+#[test]
+fn json_templates_are_decoded_when_parts_sit_in_strings() {
+    // policy = <<EOF {"Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"${aws_secretsmanager_secret.db.arn}"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"${aws_s3_bucket.b.arn}/*"}]} EOF
+    let policy = tpl(vec![
+        s(
+            r#"{"Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":""#,
+        ),
+        rf("aws_secretsmanager_secret.db", "arn"),
+        s(r#""},{"Effect":"Allow","Action":"s3:GetObject","Resource":""#),
+        rf("aws_s3_bucket.b", "arn"),
+        s(r#"/*"}]}"#),
+    ]);
+    let g = tf(vec![
+        res(
+            "aws_iam_role_policy.p",
+            "aws_iam_role_policy",
+            m(vec![("policy", policy.clone())]),
+        ),
+        res(
+            "aws_secretsmanager_secret.db",
+            "aws_secretsmanager_secret",
+            m(vec![]),
+        ),
+        res("aws_s3_bucket.b", "aws_s3_bucket", m(vec![])),
+    ]);
+    let st = field(&g, "aws_iam_role_policy.p", "policy.Statement")
+        .as_list()
+        .unwrap();
+    assert_eq!(st.len(), 2);
+    let r0 = &st[0].get("Resource").unwrap().as_list().unwrap()[0];
+    assert!(matches!(&r0.kind, Val::Ref(r) if r.target == "aws_secretsmanager_secret.db"));
+    let r1 = &st[1].get("Resource").unwrap().as_list().unwrap()[0];
+    assert_eq!(r1.render_pattern().unwrap(), "⟨?⟩/*");
+    assert_eq!(r1.span, policy.span);
+    assert_eq!(
+        edge_targets(&g, "aws_iam_role_policy.p", "policy"),
+        vec!["aws_s3_bucket.b", "aws_secretsmanager_secret.db"]
+    );
+    // a part outside a JSON string: not decodable, kept as the template
+    let defs = tpl(vec![s(r#"[{"name":"app","cpu":"#), unknown(), s("}]")]);
+    let g = tf(vec![res(
+        "aws_ecs_task_definition.t",
+        "aws_ecs_task_definition",
+        m(vec![("container_definitions", defs)]),
+    )]);
+    assert!(matches!(
+        field(&g, "aws_ecs_task_definition.t", "container_definitions").kind,
+        Val::Template(_)
+    ));
+}
