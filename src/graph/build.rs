@@ -496,12 +496,9 @@ pub fn strip_index(address: &str) -> Option<&str> {
 /// the value they are in.
 pub fn walk_refs<'a>(v: &'a Value, path: &str, f: &mut dyn FnMut(&str, &'a Ref, Option<Span>)) {
     match &v.kind {
-        Val::Ref(r) => {
-            f(path, r, v.span);
-            if let Some(res) = &r.resolved {
-                walk_refs(res, path, f);
-            }
-        }
+        // Not into `resolved`: the references inside a referenced value (a whole resource, a
+        // rendered policy document) belong to its own node, which has those edges.
+        Val::Ref(r) => f(path, r, v.span),
         Val::List(l) => {
             for (i, x) in l.iter().enumerate() {
                 walk_refs(x, &format!("{path}[{i}]"), f);

@@ -662,12 +662,17 @@ fn present(v: &Value) -> bool {
     }
 }
 
-/// `data "aws_iam_policy_document"`: its `statement {}` blocks into the normalised shape (`json`
-/// when the statements are not there, e.g. a plan that only has the rendered document).
+/// `data "aws_iam_policy_document"`: its rendered `json` (Terraform frontend, plan), else its
+/// `statement {}` blocks, into the normalised shape.
 /// `effect` defaults to `Allow` [V TF aws_iam_policy_document doc].
 fn policy_from_data(src: &Map, span: Option<Span>, cx: &mut Cx) -> Option<Value> {
+    // The rendered document, when the frontend gives it, already merges
+    // `source_policy_documents`/`override_policy_documents`; an unknown one stays unknown.
+    if let Some(json) = src.get("json").filter(|v| present(v)) {
+        return policy(json, cx);
+    }
     let Some(stmts) = src.get("statement").filter(|v| present(v)) else {
-        return src.get("json").and_then(|j| policy(j, cx));
+        return None;
     };
     let mut doc = Map::new();
     if let Some(e) = src.get_entry("version").filter(|e| present(&e.value)) {

@@ -1682,3 +1682,70 @@ fn json_templates_are_decoded_when_parts_sit_in_strings() {
         Val::Template(_)
     ));
 }
+
+#[test]
+fn rendered_policy_document_wins_over_statements() {
+    // The Terraform frontend renders `json` (merging source/override documents); prefer it.
+    let rendered = enc(m(vec![(
+        "Statement",
+        l(vec![m(vec![
+            ("Effect", s("Deny")),
+            ("Action", s("*")),
+            ("Resource", s("*")),
+        ])]),
+    )]));
+    let g = tf(vec![data(
+        "data.aws_iam_policy_document.d",
+        "aws_iam_policy_document",
+        m(vec![
+            (
+                "statement",
+                l(vec![m(vec![("actions", l(vec![s("ecr:*")]))])]),
+            ),
+            ("json", rendered),
+        ]),
+    )]);
+    let st = field(&g, "data.aws_iam_policy_document.d", "policy.Statement")
+        .as_list()
+        .unwrap();
+    assert_eq!(st[0].get("Effect").unwrap().as_str(), Some("Deny"));
+    // an unknown rendering stays unknown
+    let g = tf(vec![data(
+        "data.aws_iam_policy_document.d",
+        "aws_iam_policy_document",
+        m(vec![
+            (
+                "statement",
+                l(vec![m(vec![("actions", l(vec![s("ecr:*")]))])]),
+            ),
+            ("json", unknown()),
+        ]),
+    )]);
+    assert!(field(&g, "data.aws_iam_policy_document.d", "policy").is_unknown());
+}
+
+#[test]
+fn references_inside_resolved_values_are_not_edges_of_the_referrer() {
+    let whole = rfv(
+        "aws_subnet.a",
+        "",
+        m(vec![("vpc_id", rf("aws_vpc.main", "id"))]),
+    );
+    let g = tf(vec![
+        res(
+            "aws_subnet.a",
+            "aws_subnet",
+            m(vec![("vpc_id", rf("aws_vpc.main", "id"))]),
+        ),
+        res("aws_vpc.main", "aws_vpc", m(vec![])),
+        res(
+            "aws_vpc_endpoint.e",
+            "aws_vpc_endpoint",
+            m(vec![("subnet_ids", l(vec![whole]))]),
+        ),
+    ]);
+    assert_eq!(
+        edge_targets(&g, "aws_vpc_endpoint.e", "subnet_ids"),
+        vec!["aws_subnet.a"]
+    );
+}
