@@ -671,9 +671,7 @@ fn policy_from_data(src: &Map, span: Option<Span>, cx: &mut Cx) -> Option<Value>
     if let Some(json) = src.get("json").filter(|v| present(v)) {
         return policy(json, cx);
     }
-    let Some(stmts) = src.get("statement").filter(|v| present(v)) else {
-        return None;
-    };
+    let stmts = src.get("statement").filter(|v| present(v))?;
     let mut doc = Map::new();
     if let Some(e) = src.get_entry("version").filter(|e| present(&e.value)) {
         doc.push("Version", e.key_span, e.value.clone());
