@@ -188,6 +188,7 @@ pub fn convert(conv: Conv, v: &Value, path: &str, cx: &mut Cx) -> Option<Value> 
             }
         }
         Conv::Items(rows) => match &v.kind {
+            Val::List(items) if items.is_empty() => None,
             Val::List(items) => {
                 let out = items
                     .iter()

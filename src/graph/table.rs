@@ -46,7 +46,8 @@ pub enum Conv {
     PolicyDocData,
     /// A block/map normalised with its own rows.
     Block(&'static [Row]),
-    /// A list of blocks/maps, each normalised with the rows.
+    /// A list of blocks/maps, each normalised with the rows. An empty list is absent (a plan
+    /// writes `[]` for blocks the configuration does not have).
     Items(&'static [Row]),
 }
 
@@ -292,7 +293,8 @@ const CLUSTER_CAPACITY_PROVIDERS: &[Row] = &[
 /// here only when not a known list (unknown), so that the analysis sees something is attached.
 const IAM_ROLE: &[Row] = &[
     r("name", "name", "RoleName"),
-    r("path", "path", "Path"),
+    // Default `/` [V TF aws_iam_role doc; CFN AWS::IAM::Role doc]; part of the role's ARN.
+    r("path", "path", "Path").d(Lit::Str("/")),
     r(
         "assume_role_policy",
         "assume_role_policy",
@@ -308,7 +310,8 @@ const IAM_ROLE: &[Row] = &[
 
 const MANAGED_POLICY: &[Row] = &[
     r("name", "name", "ManagedPolicyName"),
-    r("path", "path", "Path"),
+    // Default `/` [V TF aws_iam_policy doc; CFN AWS::IAM::ManagedPolicy doc]; part of the ARN.
+    r("path", "path", "Path").d(Lit::Str("/")),
     r("arn", "arn", ""),
     r("policy", "policy", "PolicyDocument").c(Policy),
 ];
@@ -736,7 +739,6 @@ const KMS_ALIAS: &[Row] = &[
 const LOG_GROUP: &[Row] = &[
     r("name", "name", "LogGroupName"),
     r("kms_key_id", "kms_key_id", "KmsKeyId"),
-    r("retention_in_days", "retention_in_days", "RetentionInDays").c(Num),
 ];
 
 /// The rows of a kind (`None` for [`Kind::Other`], whose attributes are kept as written).
