@@ -8,10 +8,9 @@ use crate::base::{SourceMap, Span};
 
 use super::model::Graph;
 
+/// The file of a span as the reports show it (relative to `cwd`, no leading `./`).
 fn rel(sources: &SourceMap, span: Span, cwd: &Path) -> String {
-    let path = sources.path(span.file);
-    let p = path.strip_prefix(cwd).unwrap_or(&path);
-    p.to_string_lossy().replace('\\', "/")
+    crate::report::display_path(&sources.path(span.file), cwd)
 }
 
 /// `{"resources": [...], "edges": [...]}` for the graphs of a run. Paths are relative to `cwd`;

@@ -1749,3 +1749,31 @@ fn references_inside_resolved_values_are_not_edges_of_the_referrer() {
         vec!["aws_subnet.a"]
     );
 }
+
+#[test]
+fn json_and_text_output_name_files_like_the_reports() {
+    let sources = crate::base::SourceMap::new();
+    let file = sources.add("./infra/main.tf", "resource \"aws_vpc\" \"v\" {}\n");
+    let u = Unit {
+        name: "infra".into(),
+        format: Some(Format::Terraform),
+        resources: vec![Resource {
+            address: "aws_vpc.v".into(),
+            rtype: "aws_vpc".into(),
+            mode: Mode::Managed,
+            span: Span::new(file, 0..8),
+            attrs: Map::new(),
+            exists: None,
+        }],
+        ..Unit::default()
+    };
+    let g = build(&u);
+    let j = to_json(
+        std::slice::from_ref(&g),
+        &sources,
+        std::path::Path::new("/somewhere"),
+    );
+    assert_eq!(j["resources"][0]["file"], "infra/main.tf");
+    let t = to_text(&[g], &sources, std::path::Path::new("/somewhere"));
+    assert!(t.contains("aws_vpc.v [vpc] infra/main.tf:1"), "{t}");
+}
