@@ -157,10 +157,12 @@ impl Graph {
             .collect()
     }
 
-    /// The dangling references as warnings the caller can report with the other diagnostics.
+    /// The dangling references of the resources the analysis reads (not of [`Kind::Other`]
+    /// ones), as warnings the caller can report with the other diagnostics.
     pub fn dangling_diagnostics(&self) -> Vec<Diagnostic> {
         self.dangling
             .iter()
+            .filter(|d| self.nodes[d.from].kind != Kind::Other)
             .map(|d| {
                 let n = &self.nodes[d.from];
                 let mut diag = Diagnostic::warning(

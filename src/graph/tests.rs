@@ -1448,6 +1448,14 @@ fn refs_resolve_to_instances_modules_and_nested_stacks() {
     let d = g.dangling_diagnostics();
     assert_eq!(d[0].code, "dangling-ref");
     assert!(d[0].span.is_some());
+    // recorded but not reported for resources outside the pull path
+    let o = tf(vec![res(
+        "aws_db_instance.d",
+        "aws_db_instance",
+        m(vec![("x", rf("aws_db_subnet_group.g", "name"))]),
+    )]);
+    assert_eq!(o.dangling.len(), 1);
+    assert!(o.dangling_diagnostics().is_empty());
 
     let c = cfn(vec![
         res("Net/Subnet", "AWS::EC2::Subnet", m(vec![])),
