@@ -454,9 +454,23 @@ fn explode(src: &Map, span: Option<Span>, style: Style, egress: bool, out: &mut 
         m.push(canon, key_span, v);
         Value::new(Val::Map(m), span)
     };
+    // `aws_security_group_rule.source_security_group_id` conflicts with the CIDR/prefix/self
+    // peers [V TF aws_security_group_rule doc]: when one of those is written, an unknown
+    // `source_security_group_id` is the provider's computed attribute (a plan's "known after
+    // apply"), not a peer.
+    let other_peer = style == Style::TfRule
+        && ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "self"]
+            .iter()
+            .any(|k| {
+                src.get(k)
+                    .is_some_and(|v| v.is_fully_known() && !is_empty_peer(v))
+            });
     for &(k, canon, multi) in sources(style, egress) {
         let Some(e) = src.get_entry(k) else { continue };
         let v = &e.value;
+        if other_peer && k == "source_security_group_id" && v.is_unknown() {
+            continue;
+        }
         match &v.kind {
             Val::Null => {}
             Val::Str(s) if s.is_empty() => {}
@@ -482,6 +496,16 @@ fn explode(src: &Map, span: Option<Span>, style: Style, egress: bool, out: &mut 
     }
     if out.len() == before {
         out.push(Value::new(Val::Map(base), span));
+    }
+}
+
+/// `null`, `""`, `[]` or `false`: no peer.
+fn is_empty_peer(v: &Value) -> bool {
+    match &v.kind {
+        Val::Null | Val::Bool(false) => true,
+        Val::Str(s) => s.is_empty(),
+        Val::List(l) => l.is_empty(),
+        _ => false,
     }
 }
 
