@@ -81,7 +81,8 @@ impl Builder {
         };
         let rtype = node.rtype.clone();
         let mut cx = Cx::new(cfn, node.mode == Mode::Managed, &rtype);
-        let fields = apply(rows, src, span, "", &mut cx);
+        let mut fields = apply(rows, src, span, "", &mut cx);
+        prune_exclusive(node.kind, &mut fields);
         let node = &mut self.g.nodes[id];
         node.fields = fields;
         node.defaults = cx.defaults;
@@ -475,6 +476,50 @@ impl Builder {
         for (i, e) in self.g.edges.iter().enumerate() {
             self.g.out_edges[e.from].push(i);
             self.g.in_edges[e.to].push(i);
+        }
+    }
+}
+
+/// Fields of which a resource has exactly one. When one is written, unknown siblings are the
+/// provider's computed attributes (a plan's "known after apply"), not alternatives: a route has
+/// one destination and one target [V TF aws_route doc "exactly one of"; CFN AWS::EC2::Route].
+const EXCLUSIVE: &[(Kind, &[&str])] = &[
+    (
+        Kind::Route,
+        &[
+            "destination_cidr_block",
+            "destination_ipv6_cidr_block",
+            "destination_prefix_list_id",
+        ],
+    ),
+    (
+        Kind::Route,
+        &[
+            "gateway_id",
+            "nat_gateway_id",
+            "transit_gateway_id",
+            "network_interface_id",
+            "vpc_endpoint_id",
+            "vpc_peering_connection_id",
+            "egress_only_gateway_id",
+            "carrier_gateway_id",
+            "local_gateway_id",
+            "core_network_arn",
+            "instance_id",
+        ],
+    ),
+];
+
+fn prune_exclusive(kind: Kind, fields: &mut Map) {
+    for (k, group) in EXCLUSIVE {
+        if *k != kind {
+            continue;
+        }
+        let written = |v: &Value| !matches!(v.kind, Val::Unknown(_));
+        if group.iter().any(|f| fields.get(f).is_some_and(written)) {
+            fields
+                .entries
+                .retain(|e| !group.contains(&e.key.as_str()) || written(&e.value));
         }
     }
 }

@@ -487,6 +487,35 @@ fn inline_routes_become_route_nodes() {
         .collect();
     routes.sort();
     assert_eq!(routes, vec!["aws_route.r", "aws_route_table.p#route[0]"]);
+    // a plan's computed targets beside the written one are not targets
+    let p = tf(vec![res(
+        "aws_route.r",
+        "aws_route",
+        m(vec![
+            ("destination_cidr_block", s("0.0.0.0/0")),
+            ("destination_prefix_list_id", unknown()),
+            ("gateway_id", rf("aws_internet_gateway.i", "id")),
+            ("nat_gateway_id", unknown()),
+        ]),
+    )]);
+    let keys: Vec<&str> = p
+        .get("aws_route.r")
+        .unwrap()
+        .fields
+        .entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .collect();
+    assert_eq!(keys, vec!["destination_cidr_block", "gateway_id"]);
+    let p = tf(vec![res(
+        "aws_route.r",
+        "aws_route",
+        m(vec![("nat_gateway_id", unknown())]),
+    )]);
+    assert!(
+        field(&p, "aws_route.r", "nat_gateway_id").is_unknown(),
+        "alone, unknown stays"
+    );
     // NAT connectivity defaults to public
     assert_eq!(
         field(&g, "aws_nat_gateway.n", "connectivity_type").as_str(),
