@@ -1814,3 +1814,49 @@ fn json_and_text_output_name_files_like_the_reports() {
     let t = to_text(&[g], &sources, std::path::Path::new("/somewhere"));
     assert!(t.contains("aws_vpc.v [vpc] infra/main.tf:1"), "{t}");
 }
+
+#[test]
+fn scale_is_linear_enough() {
+    // 30k resources: instances referenced un-indexed, roles joined by name.
+    let mut rs = Vec::new();
+    for i in 0..10_000 {
+        rs.push(res(
+            &format!("aws_subnet.p[{i}]"),
+            "aws_subnet",
+            m(vec![("vpc_id", rf("aws_vpc.v", "id"))]),
+        ));
+        rs.push(res(
+            &format!("aws_iam_role.r{i}"),
+            "aws_iam_role",
+            m(vec![("name", s(&format!("role-{i}")))]),
+        ));
+        rs.push(res(
+            &format!("aws_iam_role_policy_attachment.a{i}"),
+            "aws_iam_role_policy_attachment",
+            m(vec![
+                ("role", s(&format!("role-{i}"))),
+                ("policy_arn", s("arn:aws:iam::aws:policy/X")),
+            ]),
+        ));
+    }
+    rs.push(res("aws_vpc.v", "aws_vpc", m(vec![])));
+    rs.push(res(
+        "aws_vpc_endpoint.e",
+        "aws_vpc_endpoint",
+        m(vec![("subnet_ids", rf("aws_subnet.p", "id"))]),
+    ));
+    let t = std::time::Instant::now();
+    let g = tf(rs);
+    let took = t.elapsed();
+    assert_eq!(
+        g.targets(g.get("aws_vpc_endpoint.e").unwrap().id, "subnet_ids")
+            .len(),
+        10_000
+    );
+    assert_eq!(
+        edge_targets(&g, "aws_iam_role_policy_attachment.a9999", "roles"),
+        vec!["aws_iam_role.r9999"]
+    );
+    // generous: a quadratic pass over 30k nodes takes far longer than this in a debug build
+    assert!(took.as_secs() < 20, "{took:?}");
+}
