@@ -114,6 +114,7 @@ pub fn apply(rows: &[Row], src: &Map, src_span: Option<Span>, prefix: &str, cx: 
 pub fn lit_value(lit: Lit) -> Value {
     match lit {
         Lit::Bool(b) => Value::new(Val::Bool(b), None),
+        Lit::Num(n) => Value::new(Val::Number(n), None),
         Lit::Str(s) => Value::str(s, None),
         Lit::EmptyList => Value::new(Val::List(vec![]), None),
         Lit::AllowAllEgress => {

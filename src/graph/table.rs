@@ -55,6 +55,7 @@ pub enum Conv {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Lit {
     Bool(bool),
+    Num(f64),
     Str(&'static str),
     EmptyList,
     /// The allow-all IPv4 egress rule AWS creates with a security group.
@@ -171,7 +172,11 @@ const SERVICE: &[Row] = &[
     .c(Items(CAPACITY_PROVIDER_STRATEGY)),
     // Default LATEST in both [V TF aws_ecs_service doc, CFN AWS::ECS::Service doc].
     r("platform_version", "platform_version", "PlatformVersion").d(Lit::Str("LATEST")),
-    r("desired_count", "desired_count", "DesiredCount").c(Num),
+    // Defaults differ: Terraform 0 [TF aws_ecs_service doc "Defaults to 0"], CloudFormation 1
+    // for a new service [CFN AWS::ECS::Service `DesiredCount` doc].
+    r("desired_count", "desired_count", "DesiredCount")
+        .c(Num)
+        .d2(Some(Lit::Num(0.0)), Some(Lit::Num(1.0))),
     // ECS Service: `AwsvpcConfiguration` (lower-case v) [V cfn-lint schema].
     r(
         "network_configuration",
@@ -711,6 +716,9 @@ const SECRET: &[Row] = &[
     r("name", "name", "Name"),
     r("arn", "arn", ""),
     r("kms_key_id", "kms_key_id", "KmsKeyId"),
+    // A generated value is a random string, not `{"username", "password"}` JSON unless its
+    // template says so (FGP010).
+    r("generate_secret_string", "", "GenerateSecretString"),
 ];
 
 pub const SECRET_VERSION: &[Row] = &[

@@ -257,6 +257,12 @@ fn run_site_network_configuration_is_one_shape() {
     assert_eq!(pv.as_str(), Some("LATEST"));
     assert!(pv.span.is_none());
     assert!(c.get("Svc").unwrap().is_default("platform_version"));
+    // desired_count defaults differ between the formats
+    assert_eq!(field(&c, "Svc", "desired_count").as_f64(), Some(1.0));
+    assert_eq!(
+        field(&g, "aws_ecs_service.a", "desired_count").as_f64(),
+        Some(0.0)
+    );
     // the wrong casing for a service (Events' spelling) is not read
     let wrong = cfn(vec![res(
         "Svc",
