@@ -135,7 +135,11 @@ fn run_here(config: &Config) -> Output {
     let mut graphs = Vec::new();
     for g in built {
         match g {
-            Ok(g) => graphs.push(g),
+            Ok(g) => {
+                diagnostics.extend(g.diagnostics.iter().cloned());
+                diagnostics.extend(g.dangling_diagnostics());
+                graphs.push(g)
+            }
             Err(d) => diagnostics.push(d),
         }
     }

@@ -1,20 +1,31 @@
-//! The resource graph. Being written on its own branch; this placeholder is empty.
+//! The resource graph: format-agnostic. Each frontend [`crate::frontends::Unit`] becomes a
+//! [`Graph`] whose nodes are resources of a [`Kind`] with canonical snake_case fields (one table
+//! row per fact, read from the Terraform or the CloudFormation spelling: `table.rs`), and whose
+//! edges are the references between them plus the joins the domain makes by name (a role by its
+//! name, a secret by its ARN, a log group by its name...). The analysis reads only this.
+//!
+//! Inline parts that are resources of their own in the other format are split into nodes of
+//! their own (`parent#part[i]`): route-table `route {}` blocks, `AWS::Events::Rule` targets,
+//! role `managed_policy_arns`/`ManagedPolicyArns` and `inline_policy`/`Policies`,
+//! `AWS::IAM::ManagedPolicy.Roles`, `AWS::ECR::Repository.RepositoryPolicyText`,
+//! `AWS::SecretsManager::Secret.SecretString`, Terraform network-ACL blocks and `subnet_ids`.
 
-use std::path::Path;
+mod build;
+mod json;
+mod kinds;
+mod model;
+mod normalize;
+mod shape;
+mod table;
 
-use crate::base::SourceMap;
-use crate::frontends::Unit;
+#[cfg(test)]
+mod equivalence_tests;
+#[cfg(test)]
+mod tests;
 
-pub struct Graph;
-
-pub fn build(_unit: &Unit) -> Graph {
-    Graph
-}
-
-pub fn to_json(_graphs: &[Graph], _sources: &SourceMap, _cwd: &Path) -> serde_json::Value {
-    serde_json::json!({"resources": [], "edges": []})
-}
-
-pub fn to_text(_graphs: &[Graph], _sources: &SourceMap, _cwd: &Path) -> String {
-    String::new()
-}
+pub use build::{build, strip_index};
+pub use json::{to_json, to_text};
+pub use kinds::{kind_of, Kind, TYPES};
+pub use model::{lookup, path_under, Dangling, Edge, Graph, Node, NodeId, Via, WrittenKey};
+pub use normalize::container_key;
+pub use shape::Shape;
