@@ -1,3 +1,6 @@
 //! Pull-path analysis: facts derived from the resource graph (today: the IAM policy evaluator).
 
+pub mod fact;
 pub mod iam;
+
+pub use fact::Fact;
