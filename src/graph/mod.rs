@@ -47,6 +47,8 @@ mod shape;
 mod table;
 
 #[cfg(test)]
+mod e2e_tests;
+#[cfg(test)]
 mod equivalence_tests;
 #[cfg(test)]
 mod tests;
