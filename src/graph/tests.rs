@@ -856,7 +856,18 @@ fn default_egress_differs_between_formats() {
         Vec::<String>::new()
     );
     assert!(field(&g, "aws_security_group.u", "egress").is_unknown());
-    let c = cfn(vec![res("A", "AWS::EC2::SecurityGroup", m(vec![]))]);
+    let c = cfn(vec![
+        res("A", "AWS::EC2::SecurityGroup", m(vec![])),
+        res(
+            "B",
+            "AWS::EC2::SecurityGroup",
+            m(vec![("SecurityGroupEgress", l(vec![]))]),
+        ),
+    ]);
+    assert_eq!(
+        rules(field(&c, "B", "egress")),
+        vec!["-1 cidr_ipv4=0.0.0.0/0"]
+    );
     assert_eq!(
         rules(field(&c, "A", "egress")),
         vec!["-1 cidr_ipv4=0.0.0.0/0"]
