@@ -1595,6 +1595,53 @@ fn name_joins_cover_log_groups_secrets_clusters_and_families() {
         edge_targets(&g, "aws_secretsmanager_secret_version.v", "secret_id"),
         vec!["aws_secretsmanager_secret.k"]
     );
+    // unknown parts outside the name do not prevent the join
+    let g = tf(vec![
+        res(
+            "aws_iam_role.r",
+            "aws_iam_role",
+            m(vec![("name", s("app-exec"))]),
+        ),
+        res(
+            "aws_ecr_repository.app",
+            "aws_ecr_repository",
+            m(vec![("name", s("app"))]),
+        ),
+        res(
+            "aws_ecs_task_definition.t",
+            "aws_ecs_task_definition",
+            m(vec![
+                (
+                    "execution_role_arn",
+                    tpl(vec![s("arn:aws:iam::"), unknown(), s(":role/app-exec")]),
+                ),
+                (
+                    "container_definitions",
+                    enc(l(vec![m(vec![(
+                        "image",
+                        tpl(vec![
+                            unknown(),
+                            s(".dkr.ecr."),
+                            region(),
+                            s(".amazonaws.com/app:1"),
+                        ]),
+                    )])])),
+                ),
+            ]),
+        ),
+    ]);
+    assert_eq!(
+        edge_targets(&g, "aws_ecs_task_definition.t", "execution_role_arn"),
+        vec!["aws_iam_role.r"]
+    );
+    assert_eq!(
+        edge_targets(
+            &g,
+            "aws_ecs_task_definition.t",
+            "container_definitions[0].image"
+        ),
+        vec!["aws_ecr_repository.app"]
+    );
     // names with unknown parts join nothing
     let g = tf(vec![
         res(
