@@ -32,6 +32,11 @@ pub fn build(unit: &Unit) -> Graph {
     b.ref_edges();
     b.name_joins();
     b.adjacency();
+    for d in &mut b.g.diagnostics {
+        if d.span.is_none() && d.file.is_none() {
+            d.file = Some(unit.root.clone());
+        }
+    }
     b.g
 }
 

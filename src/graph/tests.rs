@@ -1017,6 +1017,21 @@ fn policy_json_string_spans_point_into_the_source() {
     )]);
     assert!(field(&g, "aws_iam_policy.p", "policy").is_unknown());
     assert_eq!(g.diagnostics.len(), 1);
+    // without a span, the diagnostic still names the unit's file
+    let mut u = unit(
+        Format::Plan,
+        vec![res(
+            "aws_iam_policy.p",
+            "aws_iam_policy",
+            m(vec![("policy", Value::str("{", None))]),
+        )],
+    );
+    u.root = "plan.json".into();
+    let g = build(&u);
+    assert_eq!(
+        g.diagnostics[0].file.as_deref(),
+        Some(std::path::Path::new("plan.json"))
+    );
 }
 
 #[test]
