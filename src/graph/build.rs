@@ -32,6 +32,11 @@ pub fn build(unit: &Unit) -> Graph {
     b.ref_edges();
     b.name_joins();
     b.adjacency();
+    for d in &mut b.g.diagnostics {
+        if d.span.is_none() && d.file.is_none() {
+            d.file = Some(unit.root.clone());
+        }
+    }
     b.g
 }
 
@@ -741,9 +746,17 @@ fn after<'s>(s: &'s str, marker: &str) -> Option<&'s str> {
     s.find(marker).map(|i| &s[i + marker.len()..])
 }
 
-/// The index keys a literal may designate, by join kind. Nothing for values with unknown parts.
+/// The index keys a literal may designate, by join kind. A template's unknown parts may sit
+/// outside the key (`arn:aws:iam::${account}:role/app-exec` names `app-exec`); keys that
+/// contain one are dropped.
 fn join_keys(key: Key, s: &str) -> Vec<(&'static str, String)> {
-    if s.is_empty() || s.contains(UNKNOWN_PART) {
+    let mut keys = raw_join_keys(key, s);
+    keys.retain(|(_, k)| !k.is_empty() && !k.contains(UNKNOWN_PART));
+    keys
+}
+
+fn raw_join_keys(key: Key, s: &str) -> Vec<(&'static str, String)> {
+    if s.is_empty() {
         return vec![];
     }
     let arn = s.starts_with("arn:");

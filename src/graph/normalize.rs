@@ -93,12 +93,11 @@ pub fn apply(rows: &[Row], src: &Map, src_span: Option<Span>, prefix: &str, cx: 
         } else {
             find(src, path)
         };
-        match found {
-            Some((key_span, v)) => {
-                if let Some(nv) = convert(row.conv, v, &canon_path, cx) {
-                    out.insert(row.canon, key_span, nv);
-                }
-            }
+        // A value that counts as absent (`""`, `[]` for blocks...) gets the default too.
+        let converted =
+            found.and_then(|(ks, v)| convert(row.conv, v, &canon_path, cx).map(|nv| (ks, nv)));
+        match converted {
+            Some((key_span, nv)) => out.insert(row.canon, key_span, nv),
             None => {
                 let def = if cx.cfn { row.cfn_def } else { row.tf_def };
                 if let (Some(lit), true) = (def, cx.managed) {
@@ -173,6 +172,13 @@ pub fn convert(conv: Conv, v: &Value, path: &str, cx: &mut Cx) -> Option<Value> 
         },
         Conv::Policy => policy(v, cx),
         Conv::Containers => Some(containers(v, path, cx)),
+        // CloudFormation adds the allow-all egress "if you do not specify an egress rule" [V CFN
+        // AWS::EC2::SecurityGroup `SecurityGroupEgress`]: an empty list specifies none.
+        Conv::SgRules
+            if cx.cfn && path.ends_with("egress") && v.as_list().is_some_and(|l| l.is_empty()) =>
+        {
+            None
+        }
         Conv::SgRules => Some(sg_inline(v, path, cx)),
         Conv::SgRuleSelf => v.as_map().map(|m| sg_standalone(m, v.span, cx)),
         Conv::SgDirection => v.as_map().and_then(|m| sg_direction(m, cx)),

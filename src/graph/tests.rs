@@ -856,7 +856,18 @@ fn default_egress_differs_between_formats() {
         Vec::<String>::new()
     );
     assert!(field(&g, "aws_security_group.u", "egress").is_unknown());
-    let c = cfn(vec![res("A", "AWS::EC2::SecurityGroup", m(vec![]))]);
+    let c = cfn(vec![
+        res("A", "AWS::EC2::SecurityGroup", m(vec![])),
+        res(
+            "B",
+            "AWS::EC2::SecurityGroup",
+            m(vec![("SecurityGroupEgress", l(vec![]))]),
+        ),
+    ]);
+    assert_eq!(
+        rules(field(&c, "B", "egress")),
+        vec!["-1 cidr_ipv4=0.0.0.0/0"]
+    );
     assert_eq!(
         rules(field(&c, "A", "egress")),
         vec!["-1 cidr_ipv4=0.0.0.0/0"]
@@ -1006,6 +1017,21 @@ fn policy_json_string_spans_point_into_the_source() {
     )]);
     assert!(field(&g, "aws_iam_policy.p", "policy").is_unknown());
     assert_eq!(g.diagnostics.len(), 1);
+    // without a span, the diagnostic still names the unit's file
+    let mut u = unit(
+        Format::Plan,
+        vec![res(
+            "aws_iam_policy.p",
+            "aws_iam_policy",
+            m(vec![("policy", Value::str("{", None))]),
+        )],
+    );
+    u.root = "plan.json".into();
+    let g = build(&u);
+    assert_eq!(
+        g.diagnostics[0].file.as_deref(),
+        Some(std::path::Path::new("plan.json"))
+    );
 }
 
 #[test]
@@ -1583,6 +1609,53 @@ fn name_joins_cover_log_groups_secrets_clusters_and_families() {
     assert_eq!(
         edge_targets(&g, "aws_secretsmanager_secret_version.v", "secret_id"),
         vec!["aws_secretsmanager_secret.k"]
+    );
+    // unknown parts outside the name do not prevent the join
+    let g = tf(vec![
+        res(
+            "aws_iam_role.r",
+            "aws_iam_role",
+            m(vec![("name", s("app-exec"))]),
+        ),
+        res(
+            "aws_ecr_repository.app",
+            "aws_ecr_repository",
+            m(vec![("name", s("app"))]),
+        ),
+        res(
+            "aws_ecs_task_definition.t",
+            "aws_ecs_task_definition",
+            m(vec![
+                (
+                    "execution_role_arn",
+                    tpl(vec![s("arn:aws:iam::"), unknown(), s(":role/app-exec")]),
+                ),
+                (
+                    "container_definitions",
+                    enc(l(vec![m(vec![(
+                        "image",
+                        tpl(vec![
+                            unknown(),
+                            s(".dkr.ecr."),
+                            region(),
+                            s(".amazonaws.com/app:1"),
+                        ]),
+                    )])])),
+                ),
+            ]),
+        ),
+    ]);
+    assert_eq!(
+        edge_targets(&g, "aws_ecs_task_definition.t", "execution_role_arn"),
+        vec!["aws_iam_role.r"]
+    );
+    assert_eq!(
+        edge_targets(
+            &g,
+            "aws_ecs_task_definition.t",
+            "container_definitions[0].image"
+        ),
+        vec!["aws_ecr_repository.app"]
     );
     // names with unknown parts join nothing
     let g = tf(vec![

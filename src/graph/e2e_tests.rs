@@ -1,0 +1,57 @@
+//! End to end: `testdata/equivalence/*` through the real frontends. Ignored until the frontends
+//! are merged (their placeholders load nothing); the lead un-ignores it after the merge.
+
+use std::path::Path;
+
+use super::Shape;
+use crate::pipeline::{run, Config, DEFAULT_MAX_FILE_SIZE};
+
+fn shape(file: &str) -> Shape {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/equivalence");
+    let mut config = Config {
+        paths: vec![dir.join(file)],
+        ..Config::default()
+    };
+    config.options.max_file_size = DEFAULT_MAX_FILE_SIZE;
+    let out = run(&config);
+    assert_eq!(out.graphs.len(), 1, "{file}: {:#?}", out.diagnostics);
+    // The templates write the Region literally; a template's own Region is a symbol.
+    out.graphs[0].shape_with_region(Some("eu-west-1"))
+}
+
+fn diff(a: &Shape, b: &Shape) -> (Vec<String>, Vec<String>) {
+    let only = |x: &[String], y: &[String]| {
+        x.iter()
+            .filter(|l| !y.contains(l))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let mut left = only(&a.nodes, &b.nodes);
+    left.extend(only(&a.edges, &b.edges));
+    let mut right = only(&b.nodes, &a.nodes);
+    right.extend(only(&b.edges, &a.edges));
+    (left, right)
+}
+
+#[test]
+#[ignore = "needs the frontends: un-ignore once they are merged"]
+fn the_four_inputs_give_the_same_graph() {
+    let hcl = shape("main.tf");
+    assert_eq!(hcl.nodes.len(), 15, "{:#?}", hcl.nodes);
+    assert_eq!(
+        diff(&shape("template.yaml"), &shape("template.json")),
+        (vec![], vec![])
+    );
+    // Fails while the plan frontend keeps provider-computed attributes the configuration does
+    // not write (`after_unknown` with no expression: `egress`, `platform_version`, `route`,
+    // `policy`...) as unknown values instead of leaving them out.
+    assert_eq!(diff(&hcl, &shape("plan.json")), (vec![], vec![]));
+    // main.tf's endpoint security group has no `egress` block: Terraform removes AWS's default
+    // allow-all egress; the templates omit `SecurityGroupEgress`: CloudFormation keeps it. Until
+    // the fixtures agree, this is the one expected difference.
+    let (only_tf, only_cfn) = diff(&hcl, &shape("template.yaml"));
+    assert_eq!(only_tf.len(), 1, "{only_tf:#?}");
+    assert_eq!(only_cfn.len(), 1, "{only_cfn:#?}");
+    assert!(only_tf[0].starts_with("SecurityGroup {egress: [], ingress: [{"));
+    assert!(only_cfn[0].starts_with("SecurityGroup {egress: [{\"cidr_ipv4\": \"0.0.0.0/0\""));
+}
