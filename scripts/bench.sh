@@ -14,7 +14,7 @@ echo "pullpath graph ${paths[*]} --format json, $runs runs, $(nproc) cores"
 times=()
 for _ in $(seq "$runs"); do
   # %e wall seconds, %M peak resident set in KiB; exit 1 (input errors) is an expected outcome
-  out=$(/usr/bin/time -f "%e %M" "$bin" graph "${paths[@]}" --format json 2>&1 >/dev/null | tail -n 1)
+  out=$( { /usr/bin/time -f "%e %M" "$bin" graph "${paths[@]}" --format json 2>&1 >/dev/null || true; } | tail -n 1)
   times+=("$out")
   echo "  wall ${out% *} s, peak RSS $(( ${out#* } / 1024 )) MiB"
 done

@@ -54,6 +54,8 @@ pub(super) type Shapes = HashMap<String, Written>;
 pub(super) struct Decl {
     pub span: Span,
     pub shapes: Arc<Shapes>,
+    /// Names the block writes at its top level: attributes, nested blocks, `dynamic` blocks.
+    pub top_level: Arc<std::collections::HashSet<String>>,
 }
 
 /// Declarations of one directory: (mode, type, name) → declaration.
@@ -218,11 +220,25 @@ impl<'p> Locator<'p> {
                 };
                 let mut shapes = Shapes::new();
                 collect_shapes(&block.body, &mut shapes, 0);
+                let top_level = block
+                    .body
+                    .attributes()
+                    .map(|a| a.key.as_str().to_string())
+                    .chain(block.body.blocks().map(|b| match b.ident.as_str() {
+                        "dynamic" => b
+                            .labels
+                            .first()
+                            .map(|l| l.as_str().to_string())
+                            .unwrap_or_default(),
+                        other => other.to_string(),
+                    }))
+                    .collect();
                 headers
                     .entry((mode, t.as_str().to_string(), n.as_str().to_string()))
                     .or_insert(Decl {
                         span: Span::new(id, start.start..end.end),
                         shapes: Arc::new(shapes),
+                        top_level: Arc::new(top_level),
                     });
             }
         }

@@ -465,6 +465,27 @@ impl<'a> Plan<'a> {
                 _ => None,
             })
             .unwrap_or_default();
+        // An attribute the provider computes and the configuration does not write is, for the
+        // graph, what it is in HCL: not written, so that documented defaults apply alike (an
+        // `aws_security_group` without `egress` has none: Terraform removes AWS's default rule).
+        // Only when the `.tf` block is at hand, since a `dynamic` block leaves no expression in
+        // the plan's `configuration`.
+        let mut attrs = attrs;
+        if let (Some(decl), Some(exprs), Some(Val::Map(unknown))) = (
+            decl.as_ref(),
+            exprs.and_then(Value::as_map),
+            unknown.map(|u| &u.kind),
+        ) {
+            attrs.entries.retain(|e| {
+                let computed = unknown
+                    .get(&e.key)
+                    .is_some_and(|u| matches!(u.kind, Val::Bool(true)));
+                !(computed
+                    && exprs.get(&e.key).is_none()
+                    && !decl.top_level.contains(&e.key)
+                    && e.value.is_unknown())
+            });
+        }
         self.resources.push(Resource {
             address: address.to_string(),
             rtype,
