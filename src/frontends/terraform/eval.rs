@@ -30,6 +30,19 @@ const MAX_DEPTH: u32 = 300;
 /// Deepest nesting of module calls.
 const MAX_MODULE_DEPTH: usize = 24;
 
+/// The first Terraform error anywhere inside a value: Terraform fails the whole expression,
+/// which is what `try()` and `can()` see. (Elsewhere errors stay where they are, so that one
+/// element the evaluator cannot handle does not hide its siblings.)
+pub fn first_error(v: &Value) -> Option<&Value> {
+    match &v.kind {
+        Val::Unknown(_) if is_error(v) => Some(v),
+        Val::List(l) | Val::Template(l) => l.iter().find_map(first_error),
+        Val::Map(m) => m.entries.iter().find_map(|e| first_error(&e.value)),
+        Val::Encoded(x) => first_error(x),
+        _ => None,
+    }
+}
+
 pub fn is_error(v: &Value) -> bool {
     matches!(&v.kind, Val::Unknown(r) if r.0.starts_with(ERROR))
 }
@@ -400,14 +413,127 @@ impl<'a> Evaluator<'a> {
                 .attr("nullable")
                 .map(|a| self.eval(a.expr, &Scope::new(&ctx)).as_bool() != Some(false))
                 .unwrap_or(true);
-            match given {
+            let v = match given {
                 Some(v) if matches!(v.kind, Val::Null) && !nullable => default().unwrap_or(v),
                 Some(v) => v,
                 None => default().unwrap_or_else(|| {
                     Value::unknown(format!("variable `{name}` has no value"), decl.header)
                 }),
+            };
+            match decl.body.attr("type") {
+                Some(t) => self.convert_to(v, t.expr),
+                None => v,
             }
         })
+    }
+
+    /// Applies a variable's type constraint the way Terraform converts values: missing
+    /// `optional(...)` object attributes get their default or null, strings become numbers or
+    /// booleans where the type says so. Anything else is left as it is.
+    fn convert_to(&self, v: Value, ty: Expr<'_>) -> Value {
+        match ty {
+            Expr::Hcl(e, f) => self.convert(v, e, Loc::File(f)),
+            Expr::Json(j) | Expr::JsonLit(j) => {
+                match j.as_str().map(hcl_edit::parser::parse_expr) {
+                    Some(Ok(e)) => self.convert(v, &e, Loc::Fixed(j.span)),
+                    _ => v,
+                }
+            }
+        }
+    }
+
+    fn convert(&self, v: Value, ty: &Expression, loc: Loc) -> Value {
+        let span = v.span;
+        match ty {
+            Expression::Variable(t) => match (t.as_str(), &v.kind) {
+                ("number", Val::Str(s)) => match s.trim().parse::<f64>() {
+                    Ok(n) => Value::new(Val::Number(n), span),
+                    Err(_) => v,
+                },
+                ("bool", Val::Str(s)) if s == "true" || s == "false" => {
+                    Value::new(Val::Bool(s == "true"), span)
+                }
+                ("string", Val::Number(n)) => Value::str(format_number(*n), span),
+                ("string", Val::Bool(b)) => Value::str(b.to_string(), span),
+                _ => v,
+            },
+            Expression::FuncCall(fc) if !fc.name.is_namespaced() => {
+                let arg = fc.args.iter().next();
+                match (fc.name.name.as_str(), arg, v.kind) {
+                    ("object", Some(Expression::Object(o)), Val::Map(mut m)) => {
+                        for (k, tv) in o.iter() {
+                            let key = match k {
+                                ObjectKey::Ident(i) => i.as_str().to_string(),
+                                ObjectKey::Expression(Expression::String(s)) => {
+                                    s.value().to_string()
+                                }
+                                ObjectKey::Expression(Expression::Variable(i)) => {
+                                    i.as_str().to_string()
+                                }
+                                _ => continue,
+                            };
+                            let aty = tv.expr();
+                            let (inner, default) = match aty {
+                                Expression::FuncCall(oc) if oc.name.name.as_str() == "optional" => {
+                                    let mut it = oc.args.iter();
+                                    (it.next(), it.next())
+                                }
+                                _ => (Some(aty), None),
+                            };
+                            let optional = matches!(aty, Expression::FuncCall(oc) if oc.name.name.as_str() == "optional");
+                            let present = m
+                                .get(&key)
+                                .filter(|x| !matches!(x.kind, Val::Null))
+                                .cloned();
+                            let nv = match (present, optional) {
+                                (Some(x), _) => Some(x),
+                                (None, true) => Some(match default {
+                                    Some(d) => self.constant(d, loc),
+                                    None => Value::null(None),
+                                }),
+                                (None, false) => None,
+                            };
+                            if let Some(x) = nv {
+                                let x = match inner {
+                                    Some(it) if !matches!(x.kind, Val::Null) => {
+                                        self.convert(x, it, loc)
+                                    }
+                                    _ => x,
+                                };
+                                let ks = m.get_entry(&key).and_then(|e| e.key_span);
+                                m.insert(key, ks, x);
+                            }
+                        }
+                        Value::new(Val::Map(m), span)
+                    }
+                    ("map", Some(t), Val::Map(mut m)) => {
+                        for e in &mut m.entries {
+                            let x = std::mem::replace(&mut e.value, Value::null(None));
+                            e.value = self.convert(x, t, loc);
+                        }
+                        Value::new(Val::Map(m), span)
+                    }
+                    ("list" | "set", Some(t), Val::List(l)) => Value::new(
+                        Val::List(l.into_iter().map(|x| self.convert(x, t, loc)).collect()),
+                        span,
+                    ),
+                    ("tuple", Some(Expression::Array(ts)), Val::List(l)) => Value::new(
+                        Val::List(
+                            l.into_iter()
+                                .enumerate()
+                                .map(|(i, x)| match ts.get(i) {
+                                    Some(t) => self.convert(x, t, loc),
+                                    None => x,
+                                })
+                                .collect(),
+                        ),
+                        span,
+                    ),
+                    (_, _, kind) => Value::new(kind, span),
+                }
+            }
+            _ => v,
+        }
     }
 
     fn local(&self, id: usize, name: &str, span: Option<Span>) -> Value {
@@ -638,6 +764,18 @@ impl<'a> Evaluator<'a> {
             } else {
                 None
             };
+            // The stand-in of an unknown number of instances must accept an index.
+            let object = match (&exp, object) {
+                (Expansion::Unknown(_), Some(o)) => Some(Value::new(
+                    Val::Ref(Box::new(Ref {
+                        target: address.clone(),
+                        attr: String::new(),
+                        resolved: Some(o),
+                    })),
+                    None,
+                )),
+                (_, o) => o,
+            };
             let object = object.unwrap_or_else(|| {
                 Value::new(
                     Val::Ref(Box::new(Ref {
@@ -698,10 +836,14 @@ impl<'a> Evaluator<'a> {
         let mut m = Map::new();
         match rtype {
             "aws_region" => {
-                let region = attrs
-                    .get("region")
-                    .or_else(|| attrs.get("name"))
-                    .cloned()
+                let set = |k: &str| {
+                    attrs
+                        .get(k)
+                        .filter(|v| !matches!(v.kind, Val::Null))
+                        .cloned()
+                };
+                let region = set("region")
+                    .or_else(|| set("name"))
                     .or_else(|| self.provider(id, pkey).get("region").cloned())
                     .unwrap_or_else(|| sym(Symbol::Region));
                 for k in ["name", "region", "id"] {
@@ -1151,10 +1293,10 @@ impl<'a> Evaluator<'a> {
                 None => err("number out of range", span),
             },
             Expression::String(s) => Value::str(s.value().to_string(), span),
-            Expression::Array(a) => Value::new(
-                Val::List(a.iter().map(|x| self.hcl(x, loc, sc)).collect()),
-                span,
-            ),
+            Expression::Array(a) => {
+                let items: Vec<Value> = a.iter().map(|x| self.hcl(x, loc, sc)).collect();
+                Value::new(Val::List(items), span)
+            }
             Expression::Object(o) => {
                 let mut m = Map::new();
                 for (k, v) in o.iter() {
@@ -1173,7 +1315,8 @@ impl<'a> Evaluator<'a> {
                             }
                         }
                     };
-                    m.insert(key, ks, self.hcl(v.expr(), loc, sc));
+                    let x = self.hcl(v.expr(), loc, sc);
+                    m.insert(key, ks, x);
                 }
                 Value::new(Val::Map(m), span)
             }
@@ -1689,10 +1832,10 @@ impl<'a> Evaluator<'a> {
                 let mut last = err("try: no arguments", span);
                 for a in args {
                     let v = self.hcl(a, loc, sc);
-                    if !is_error(&v) {
-                        return v;
+                    match first_error(&v) {
+                        None => return v,
+                        Some(e) => last = e.clone(),
                     }
-                    last = v;
                 }
                 err(
                     format!("try: every argument failed (last: {})", reason_of(&last)),
@@ -1704,7 +1847,7 @@ impl<'a> Evaluator<'a> {
                     return err("can: needs one argument", span);
                 };
                 let v = self.hcl(a, loc, sc);
-                if is_error(&v) {
+                if first_error(&v).is_some() {
                     Value::new(Val::Bool(false), span)
                 } else if matches!(v.deref().kind, Val::Unknown(_)) {
                     v
@@ -1860,6 +2003,21 @@ fn key_string(v: &Value) -> Option<String> {
 
 /// The (key, value) pairs a `for` iterates over; `Err` is the Unknown to return.
 fn iter_items(coll: &Value) -> Result<Vec<(Value, Value)>, Value> {
+    if let Val::Ref(r) = &coll.kind {
+        if r.attr.is_empty() && r.target.ends_with("[*]") {
+            // The stand-in instance of a resource with an unknown number of instances.
+            return Ok(vec![(
+                Value::unknown(
+                    format!(
+                        "index in `{}`, whose number of instances is not known",
+                        r.target
+                    ),
+                    None,
+                ),
+                coll.clone(),
+            )]);
+        }
+    }
     match &coll.deref().kind {
         Val::List(l) => Ok(l
             .iter()
@@ -1871,14 +2029,6 @@ fn iter_items(coll: &Value) -> Result<Vec<(Value, Value)>, Value> {
             .iter()
             .map(|e| (Value::str(e.key.clone(), e.key_span), e.value.clone()))
             .collect()),
-        // The stand-in instance of a resource with an unknown count: one element.
-        Val::Ref(r) if r.attr.is_empty() && r.target.ends_with("[*]") => Ok(vec![(
-            Value::unknown(
-                "index in a resource with an unknown number of instances",
-                None,
-            ),
-            coll.clone(),
-        )]),
         Val::Null => Err(err("cannot iterate over null", coll.span)),
         _ => Err(unknown_because("collection", coll, coll.span)),
     }
@@ -1949,7 +2099,11 @@ fn get_attr(v: &Value, a: &str, span: Option<Span>) -> Value {
             let (attr, resolved) = if r.attr.is_empty() {
                 (
                     a.to_string(),
-                    r.resolved.as_ref().and_then(|x| x.get(a)).cloned(),
+                    r.resolved
+                        .as_ref()
+                        .and_then(|x| x.get(a))
+                        .filter(|x| !matches!(x.kind, Val::Null))
+                        .cloned(),
                 )
             } else {
                 (

@@ -320,7 +320,13 @@ resource "aws_route_table_association" "a" {
   count     = 2
   subnet_id = aws_subnet.two[count.index].id
 }
+data "aws_subnet" "d" {
+  for_each = var.unknown_set
+  id       = each.value
+}
+variable "unknown_set" {}
 resource "x" "refs" {
+  cidrs = [for s in data.aws_subnet.d : s.cidr_block]
   ids   = aws_subnet.two[*].id
   ids2  = [for s in aws_subnet.two : s.id]
   ep    = aws_vpc_endpoint.this["ecr.api"].id
@@ -367,6 +373,10 @@ resource "x" "unk" {
     assert_eq!(
         json(&l.attr("x.refs", "unk")),
         serde_json::json!([{"$ref": "aws_subnet.private[*].id"}])
+    );
+    assert_eq!(
+        json(&l.attr("x.refs", "cidrs")),
+        serde_json::json!([{"$ref": "data.aws_subnet.d[*].cidr_block"}])
     );
     let ex = l.res("x.unk[*]").exists.clone().unwrap();
     assert_eq!(unknown_reason(&ex), "variable `unknown_n` has no value");
@@ -837,6 +847,71 @@ resource "aws_vpc_endpoint" "this" {
 }
 
 #[test]
+fn variable_types_fill_optional_attributes() {
+    let l = one(r#"
+variable "rules" {
+  type = map(object({
+    prefix     = string
+    credential = optional(string)
+    create     = optional(bool, true)
+    ports      = optional(list(number), [443])
+  }))
+  default = {
+    pub = { prefix = "ecr-public" }
+    hub = { prefix = "docker", credential = "arn:x", create = false }
+  }
+}
+variable "n" {
+  type    = number
+  default = "3"
+}
+resource "x" "y" {
+  for_each   = var.rules
+  credential = each.value.credential
+  create     = each.value.create
+  ports      = each.value.ports
+  n          = var.n + 1
+}
+"#);
+    assert_eq!(l.attr("x.y[\"pub\"]", "credential").kind, Val::Null);
+    assert_eq!(l.attr("x.y[\"pub\"]", "create").as_bool(), Some(true));
+    assert_eq!(
+        json(&l.attr("x.y[\"pub\"]", "ports")),
+        serde_json::json!([443])
+    );
+    assert_eq!(l.attr("x.y[\"hub\"]", "credential").as_str(), Some("arn:x"));
+    assert_eq!(l.attr("x.y[\"hub\"]", "create").as_bool(), Some(false));
+    assert_eq!(l.attr("x.y[\"hub\"]", "n").as_f64(), Some(4.0));
+}
+
+#[test]
+fn unknown_count_data_source_accepts_index() {
+    let l = one(r#"
+variable "create" { type = bool }
+data "aws_iam_policy_document" "assume" {
+  count = var.create ? 1 : 0
+  statement {
+    actions = ["sts:AssumeRole"]
+  }
+}
+data "aws_region" "r" {
+  region = null
+}
+resource "aws_iam_role" "r" {
+  count              = var.create ? 1 : 0
+  assume_role_policy = data.aws_iam_policy_document.assume[0].json
+  region             = data.aws_region.r.region
+}
+"#);
+    let p = l.attr("aws_iam_role.r[*]", "assume_role_policy");
+    assert!(matches!(p.deref().kind, Val::Encoded(_)), "{p:?}");
+    assert_eq!(
+        l.attr("aws_iam_role.r[*]", "region").kind,
+        Val::Symbol(Symbol::Region)
+    );
+}
+
+#[test]
 fn locals_cycle_is_unknown_not_overflow() {
     let l = one(r#"
 locals {
@@ -1063,4 +1138,197 @@ fn fixture_private_service() {
         .unwrap();
     let assume = role.attrs.get("assume_role_policy").unwrap();
     assert!(matches!(assume.kind, Val::Encoded(_)), "{assume:?}");
+}
+
+/// Every directory under `root` holding `.tf`/`.tf.json` files (outside `.terraform`).
+fn tf_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut has = false;
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                if name != ".terraform" && name != ".git" {
+                    stack.push(p);
+                }
+            } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
+                has = true;
+            }
+        }
+        if has {
+            out.push(d);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn corpus_loads_without_panic() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        println!("skipped: no corpus at {}", corpus.display());
+        return;
+    }
+    let start = std::time::Instant::now();
+    let dirs = tf_dirs(&corpus);
+    let sources = SourceMap::new();
+    let opts = Options {
+        max_file_size: 2 << 20,
+        scan_roots: vec![corpus.clone()],
+        ..Options::default()
+    };
+    let units = load(&dirs, &sources, &opts);
+    let elapsed = start.elapsed();
+
+    let mut resources = 0usize;
+    let mut unknown_kinds: std::collections::BTreeMap<String, usize> = Default::default();
+    fn walk(v: &Value, kinds: &mut std::collections::BTreeMap<String, usize>) {
+        match &v.kind {
+            Val::Unknown(r) => {
+                let words: Vec<&str> = r.0.split_whitespace().take(3).collect();
+                let mut k = words.join(" ");
+                if let Some(i) = k.find('`') {
+                    k.truncate(i);
+                }
+                *kinds.entry(k.trim().to_string()).or_default() += 1;
+            }
+            Val::List(l) | Val::Template(l) | Val::Choice(l) => {
+                l.iter().for_each(|x| walk(x, kinds))
+            }
+            Val::Map(m) => m.entries.iter().for_each(|e| walk(&e.value, kinds)),
+            Val::Encoded(x) => walk(x, kinds),
+            Val::Ref(r) => {
+                if let Some(x) = &r.resolved {
+                    walk(x, kinds)
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut diags = 0;
+    for u in &units {
+        resources += u.resources.len();
+        diags += u.diagnostics.len();
+        for r in &u.resources {
+            for e in &r.attrs.entries {
+                walk(&e.value, &mut unknown_kinds);
+            }
+        }
+    }
+    if std::env::var("PROBE").is_ok() {
+        let want = std::env::var("PROBE").unwrap();
+        let mut n = 0;
+        for u in &units {
+            for r in &u.resources {
+                for e in &r.attrs.entries {
+                    let j = e.value.to_json().to_string();
+                    if j.contains(&want) && n < 12 {
+                        n += 1;
+                        println!(
+                            "{} {} {} = {}",
+                            u.name,
+                            r.address,
+                            e.key,
+                            &j[..j.len().min(200)]
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut kinds: Vec<_> = unknown_kinds.into_iter().collect();
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
+    println!(
+        "corpus: {} dirs, {} roots, {} resources, {} diagnostics, {:?}",
+        dirs.len(),
+        units.len(),
+        resources,
+        diags,
+        elapsed
+    );
+    for (k, n) in kinds.iter().take(25) {
+        println!("  unknown {n:6}  {k}");
+    }
+    assert!(units.len() > 100 && units.len() < dirs.len());
+
+    // terraform-aws-vpc examples/complete: one endpoint per enabled key under module.vpc_endpoints.
+    let vpc = units
+        .iter()
+        .find(|u| {
+            u.name
+                .ends_with("terraform-aws-modules__terraform-aws-vpc/examples/complete")
+        })
+        .expect("vpc complete example is a root");
+    let mut eps: Vec<&str> = vpc
+        .resources
+        .iter()
+        .filter(|r| r.rtype == "aws_vpc_endpoint" && r.address.starts_with("module.vpc_endpoints."))
+        .map(|r| r.address.as_str())
+        .collect();
+    eps.sort();
+    println!("vpc complete endpoints: {eps:?}");
+    assert_eq!(
+        eps,
+        [
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"dynamodb\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"ecr_api\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"ecr_dkr\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"ecs\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"rds\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"s3\"]",
+        ]
+    );
+    assert!(!units
+        .iter()
+        .any(|u| u.name.ends_with("terraform-aws-vpc/modules/vpc-endpoints")));
+    let ecr_dkr = vpc
+        .resources
+        .iter()
+        .find(|r| r.address == "module.vpc_endpoints.aws_vpc_endpoint.this[\"ecr_dkr\"]")
+        .unwrap();
+    println!(
+        "ecr_dkr service_name: {:?}",
+        ecr_dkr.attrs.get("service_name").map(|v| v.to_json())
+    );
+    let policy = ecr_dkr.attrs.get("policy").unwrap();
+    assert!(matches!(policy.kind, Val::Encoded(_)), "{policy:?}");
+
+    // ecs-blueprints vpc-endpoints: the registry module is not installed; its inputs are kept.
+    let bp = units
+        .iter()
+        .find(|u| {
+            u.name
+                .ends_with("aws-ia__ecs-blueprints/terraform/fargate-examples/vpc-endpoints")
+        })
+        .expect("blueprint is a root");
+    let m = bp
+        .resources
+        .iter()
+        .find(|r| r.address == "module.vpc_endpoints")
+        .expect("pseudo-resource for the uninstalled module");
+    let endpoints = m.attrs.get("endpoints").unwrap();
+    println!("blueprint endpoints: {}", endpoints.to_json());
+    match endpoints.as_map() {
+        Some(map) => {
+            let keys: Vec<&str> = map.entries.iter().map(|e| e.key.as_str()).collect();
+            assert_eq!(keys.len(), 10, "{keys:?}");
+            assert!(
+                keys.contains(&"ecr_dkr") && keys.contains(&"s3"),
+                "{keys:?}"
+            );
+        }
+        // Until the function library lands, merge()/toset()/replace() are Unknown.
+        None => assert!(
+            unknown_reason(endpoints).contains("function"),
+            "{}",
+            unknown_reason(endpoints)
+        ),
+    }
+    assert!(elapsed.as_secs() < 30, "too slow: {elapsed:?}");
 }
