@@ -777,11 +777,15 @@ impl<'a> Evaluator<'a> {
                 (_, o) => o,
             };
             let object = object.unwrap_or_else(|| {
+                let mut known = attrs.clone();
+                if mode == Mode::Data && rtype == "aws_vpc_endpoint_service" {
+                    self.endpoint_service_name(id, &mut known, &pkey);
+                }
                 Value::new(
                     Val::Ref(Box::new(Ref {
                         target: address.clone(),
                         attr: String::new(),
-                        resolved: Some(Value::new(Val::Map(attrs.clone()), block.span)),
+                        resolved: Some(Value::new(Val::Map(known), block.span)),
                     })),
                     None,
                 )
@@ -810,6 +814,36 @@ impl<'a> Evaluator<'a> {
             }
         };
         ResOut { instances, object }
+    }
+
+    /// `data "aws_vpc_endpoint_service"` with `service = "ecr.dkr"` and no `service_name`: the
+    /// provider looks the service up by `<reverse DNS prefix>.<region>.<service>`, which is then
+    /// its `service_name`.
+    fn endpoint_service_name(&self, id: usize, attrs: &mut Map, pkey: &str) {
+        let set = |k: &str| {
+            attrs
+                .get(k)
+                .filter(|v| !matches!(v.kind, Val::Null))
+                .cloned()
+        };
+        if set("service_name").is_some() {
+            return;
+        }
+        let Some(service) = set("service").filter(|s| s.as_str().is_some()) else {
+            return;
+        };
+        let region = set("region")
+            .or_else(|| self.provider(id, pkey).get("region").cloned())
+            .unwrap_or_else(|| Value::new(Val::Symbol(Symbol::Region), None));
+        let sp = service.span;
+        let parts = vec![
+            Value::new(Val::Symbol(Symbol::ReverseDnsPrefix), sp),
+            Value::str(".", sp),
+            region,
+            Value::str(".", sp),
+            service,
+        ];
+        attrs.insert("service_name", None, finish_template(parts, sp));
     }
 
     /// The object of the data sources that stand for deployment constants or are rendered here.

@@ -474,6 +474,9 @@ data "aws_caller_identity" "me" {}
 data "aws_vpc" "v" {
   id = "vpc-1"
 }
+data "aws_vpc_endpoint_service" "dkr" {
+  service = "ecr.dkr"
+}
 resource "x" "y" {
   region  = data.aws_region.current.name
   region2 = data.aws_region.east.region
@@ -483,6 +486,7 @@ resource "x" "y" {
   acct    = data.aws_caller_identity.me.account_id
   vpc     = data.aws_vpc.v.id
   cidr    = data.aws_vpc.v.cidr_block
+  svc     = data.aws_vpc_endpoint_service.dkr.service_name
 }
 "#);
     assert_eq!(l.attr("x.y", "region").as_str(), Some("eu-west-1"));
