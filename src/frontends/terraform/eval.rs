@@ -1611,7 +1611,9 @@ impl<'a> Evaluator<'a> {
                 let inst = self.inst(id);
                 let p = match attr(0) {
                     Some("module") => super::relative_to(&inst.dir, &self.root_dir),
-                    Some("root") | Some("cwd") => ".".into(),
+                    Some("root") => ".".into(),
+                    // Terraform runs in the root module's directory.
+                    Some("cwd") => self.root_dir.to_string_lossy().replace('\\', "/"),
                     _ => return (err("`path` has only module, root and cwd", span), ops.len()),
                 };
                 (Value::str(p, span), 1)
@@ -2076,6 +2078,21 @@ pub fn lit_eq(a: &Value, b: &Value) -> Option<bool> {
         }
     }
     let (a, b) = (a.deref(), b.deref());
+    // Compared with null: strings built from parts, JSON documents and deployment constants are
+    // never null; neither, by assumption, is a computed attribute of a resource.
+    let never_null = |v: &Value| match &v.kind {
+        Val::Template(_) | Val::Encoded(_) | Val::Symbol(_) => true,
+        Val::Ref(r) => !r.attr.is_empty() || r.resolved.is_some(),
+        Val::Choice(opts) => opts
+            .iter()
+            .all(|o| !matches!(o.deref().kind, Val::Null | Val::Unknown(_))),
+        _ => false,
+    };
+    match (&a.kind, &b.kind) {
+        (Val::Null, _) if never_null(b) => return Some(false),
+        (_, Val::Null) if never_null(a) => return Some(false),
+        _ => {}
+    }
     match (&a.kind, &b.kind) {
         (Val::Null, Val::Null) => Some(true),
         (Val::Bool(x), Val::Bool(y)) => Some(x == y),

@@ -972,7 +972,10 @@ resource "x" "y" {
   c2 = can(local.obj.a)
   p  = provider::aws::arn_parse("arn:aws:iam::1:role/x")
   idx = local.obj["a"]
+  nn  = { for k, v in { a = aws_iam_role.r.arn, b = null, c = "x-${var.unk}" } : k => v if v != null }
+  cwd = path.cwd == path.root
 }
+resource "aws_iam_role" "r" {}
 "#);
     assert_eq!(l.attr("x.y", "t1").as_str(), Some("fallback"));
     assert_eq!(l.attr("x.y", "t2").as_f64(), Some(1.0));
@@ -984,6 +987,16 @@ resource "x" "y" {
     assert_eq!(l.attr("x.y", "c2").as_bool(), Some(true));
     assert!(l.attr("x.y", "p").is_unknown());
     assert_eq!(l.attr("x.y", "idx").as_f64(), Some(1.0));
+    let nn = l.attr("x.y", "nn");
+    let keys: Vec<&str> = nn
+        .as_map()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .collect();
+    assert_eq!(keys, ["a", "c"]);
+    assert_eq!(l.attr("x.y", "cwd").as_bool(), Some(false));
 }
 
 #[test]
