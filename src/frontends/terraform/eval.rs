@@ -27,6 +27,8 @@ use crate::frontends::{Mode, Options, Resource};
 pub const ERROR: &str = "error: ";
 /// Deepest nesting of evaluations (references of references...) before giving up.
 const MAX_DEPTH: u32 = 300;
+/// Most instances a `count` is expanded to.
+const MAX_INSTANCES: usize = 10_000;
 /// Deepest nesting of module calls.
 const MAX_MODULE_DEPTH: usize = 24;
 
@@ -658,7 +660,16 @@ impl<'a> Evaluator<'a> {
         if let Some(a) = body.attr("count") {
             let v = self.eval(a.expr, sc);
             return match v.as_f64() {
-                Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 1e6 => Expansion::Count(n as usize),
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_INSTANCES as f64 => {
+                    Expansion::Count(n as usize)
+                }
+                Some(n) if n > MAX_INSTANCES as f64 => Expansion::Unknown(Value::unknown(
+                    format!(
+                        "count {} is more than this tool expands ({MAX_INSTANCES})",
+                        format_number(n)
+                    ),
+                    a.expr.span(),
+                )),
                 _ => Expansion::Unknown(unknown_because("count", &v, a.expr.span())),
             };
         }
@@ -675,10 +686,11 @@ impl<'a> Evaluator<'a> {
                 }
                 Val::List(l) => {
                     let mut keys: Vec<(String, Value)> = Vec::new();
+                    let mut seen = std::collections::HashSet::new();
                     for x in l {
                         match x.as_str() {
                             Some(s) => {
-                                if !keys.iter().any(|(k, _)| k == s) {
+                                if seen.insert(s.to_string()) {
                                     keys.push((s.to_string(), x.clone()));
                                 }
                             }
@@ -1481,6 +1493,7 @@ impl<'a> Evaluator<'a> {
         let kname = f.intro.key_var.as_ref().map(|k| k.as_str());
         let mut list = Vec::new();
         let mut map = Map::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
         for (k, v) in items {
             let s1;
             let s2;
@@ -1510,17 +1523,22 @@ impl<'a> Evaluator<'a> {
                     let Some(key) = key_string(&kv) else {
                         return unknown_because("for key", &kv, span);
                     };
-                    if f.grouping {
-                        match map.entries.iter_mut().find(|e| e.key == key) {
-                            Some(e) => {
-                                if let Val::List(l) = &mut e.value.kind {
-                                    l.push(val);
-                                }
+                    match at.get(&key) {
+                        Some(&i) if f.grouping => {
+                            if let Val::List(l) = &mut map.entries[i].value.kind {
+                                l.push(val);
                             }
-                            None => map.push(key, kv.span, Value::new(Val::List(vec![val]), None)),
                         }
-                    } else {
-                        map.insert(key, kv.span, val);
+                        Some(&i) => map.entries[i].value = val,
+                        None => {
+                            at.insert(key.clone(), map.entries.len());
+                            let val = if f.grouping {
+                                Value::new(Val::List(vec![val]), None)
+                            } else {
+                                val
+                            };
+                            map.push(key, kv.span, val);
+                        }
                     }
                 }
                 None => list.push(val),

@@ -335,6 +335,9 @@ resource "x" "refs" {
 resource "x" "unk" {
   count = var.unknown_n
 }
+resource "x" "huge" {
+  count = 1000000
+}
 "#);
     let addrs = l.addresses();
     for a in [
@@ -378,6 +381,7 @@ resource "x" "unk" {
         json(&l.attr("x.refs", "cidrs")),
         serde_json::json!([{"$ref": "data.aws_subnet.d[*].cidr_block"}])
     );
+    assert!(unknown_reason(l.res("x.huge[*]").exists.as_ref().unwrap()).contains("more than"));
     let ex = l.res("x.unk[*]").exists.clone().unwrap();
     assert_eq!(unknown_reason(&ex), "variable `unknown_n` has no value");
     assert!(l
