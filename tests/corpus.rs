@@ -1,0 +1,108 @@
+//! The whole shared corpus (about 4,000 real Terraform, plan and CloudFormation files) goes
+//! through the pipeline: no panic, and every error names a file that really is invalid.
+//! Skipped, with a message, when `../shared/corpus` is absent.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use pullpath::base::Severity;
+use pullpath::pipeline::{run, Config, Output, DEFAULT_MAX_FILE_SIZE};
+
+fn corpus() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is absent", p.display());
+        None
+    }
+}
+
+fn load(path: &Path) -> Output {
+    let mut config = Config {
+        paths: vec![path.to_path_buf()],
+        ..Config::default()
+    };
+    config.options.max_file_size = DEFAULT_MAX_FILE_SIZE;
+    config.options.scan_roots = vec![path.to_path_buf()];
+    run(&config)
+}
+
+/// Files of the corpus that are invalid, each checked by hand (see INDEX.md and the reason given).
+const KNOWN_INVALID: &[(&str, &str)] = &[
+    (
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/core/config_invalid_json.json",
+        "missing comma (cfn-lint's invalid-JSON fixture)",
+    ),
+    (
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/core/config_invalid_yaml.yaml",
+        "broken block mapping (cfn-lint's invalid-YAML fixture)",
+    ),
+    (
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/json_parse.json",
+        "missing colon (cfn-lint's JSON parse fixture)",
+    ),
+    (
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/template.yaml",
+        "broken block mapping (cfn-lint's bad template)",
+    ),
+    (
+        "bridgecrewio__checkov/tests/cloudformation/checks/resource/aws/unused/ec2_instance_with_ebs_volume.yaml",
+        "tab character outside a string, rejected by YAML 1.1 parsers",
+    ),
+    (
+        "bridgecrewio__checkov/tests/cloudformation/parser/success_triple_quotes_string.json",
+        "Python triple-quoted string, not JSON",
+    ),
+    (
+        "bridgecrewio__checkov/tests/cloudformation/runner/resources/invalid.json",
+        "unterminated object",
+    ),
+    (
+        "hashicorp__terraform-json/testdata/invalid/plan.json",
+        "two JSON values in one file (terraform-json's invalid-plan fixture)",
+    ),
+];
+
+#[test]
+fn whole_corpus_loads_and_only_invalid_files_have_errors() {
+    let Some(root) = corpus() else { return };
+    let out = load(&root);
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in &out.diagnostics {
+        assert_ne!(d.code, "internal-error", "{d:?}");
+        if d.severity != Severity::Error {
+            continue;
+        }
+        let file = d
+            .span
+            .map(|s| out.sources.path(s.file))
+            .or_else(|| d.file.clone())
+            .unwrap_or_default();
+        let rel = file
+            .strip_prefix(&root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        errors
+            .entry(rel)
+            .or_default()
+            .push(format!("{}: {}", d.code, d.message));
+    }
+    let unexpected: Vec<_> = errors
+        .iter()
+        .filter(|(f, _)| !KNOWN_INVALID.iter().any(|(k, _)| f.starts_with(k)))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "errors in files not known to be invalid:\n{unexpected:#?}"
+    );
+    let resources: usize = out.units.iter().map(|u| u.resources.len()).sum();
+    eprintln!(
+        "corpus: {} units, {} resources, {} files, {} diagnostics",
+        out.units.len(),
+        resources,
+        out.sources.len(),
+        out.diagnostics.len()
+    );
+}
