@@ -393,34 +393,36 @@ fn eval_root(
 // ---------------------------------------------------------------------------------------------
 // Root module variables
 
-/// Whether Terraform takes a `-var`/`TF_VAR_` value for this variable literally (type `string`
-/// or no type) or parses it as HCL.
-fn literal_mode(ev: &Evaluator, name: &str) -> bool {
-    let Some(decl) = ev.root_config().variables.get(name) else {
-        return true;
-    };
-    match decl.body.attr("type") {
-        None => true,
-        Some(a) => match a.expr {
-            config::Expr::Hcl(e, _) => {
-                matches!(e, hcl_edit::expr::Expression::Variable(v) if v.as_str() == "string")
-            }
-            _ => a.expr.as_literal_str().as_deref() == Some("string"),
-        },
-    }
+/// How a `-var`/`TF_VAR_` value is read: `Some(true)` literally (type `string`, as Terraform
+/// does), `Some(false)` as HCL (any other declared type), `None` (no type): as HCL when that gives
+/// a plain value, else literally.
+fn literal_mode(ev: &Evaluator, name: &str) -> Option<bool> {
+    let decl = ev.root_config().variables.get(name)?;
+    let a = decl.body.attr("type")?;
+    Some(match a.expr {
+        config::Expr::Hcl(e, _) => {
+            matches!(e, hcl_edit::expr::Expression::Variable(v) if v.as_str() == "string")
+        }
+        _ => a.expr.as_literal_str().as_deref() == Some("string"),
+    })
 }
 
 /// A value given on the command line or in the environment.
 fn cli_value(ev: &Evaluator, sources: &SourceMap, origin: &str, name: &str, raw: &str) -> Value {
     let id = sources.add(format!("<{origin} {name}>"), raw.to_string());
     let span = Some(crate::base::Span::new(id, 0..raw.len()));
-    if literal_mode(ev, name) {
+    let mode = literal_mode(ev, name);
+    if mode == Some(true) {
         return Value::str(raw, span);
     }
     if crate::syntax::nesting_depth(raw) <= crate::syntax::MAX_NESTING {
         if let Ok(e) = hcl_edit::parser::parse_expr(raw) {
             let v = ev.constant(&e, Loc::File(id));
-            if !eval::is_error(&v) {
+            let ok = match mode {
+                Some(_) => eval::first_error(&v).is_none(),
+                None => v.is_fully_known(),
+            };
+            if ok {
                 return v;
             }
         }

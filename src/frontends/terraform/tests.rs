@@ -597,6 +597,9 @@ variable "e" { default = "default" }
 variable "f" { default = "default" }
 variable "l" { type = list(string) }
 variable "none" {}
+variable "untyped_list" {}
+variable "untyped_region" {}
+variable "str" { type = string }
 resource "x" "y" {
   a = var.a
   b = var.b
@@ -606,6 +609,9 @@ resource "x" "y" {
   f = var.f
   l = var.l
   none = var.none
+  ul   = var.untyped_list
+  ur   = var.untyped_region
+  str  = var.str
 }
 "#,
         ),
@@ -633,6 +639,9 @@ resource "x" "y" {
         o.vars = vec![
             ("f".into(), "cli".into()),
             ("l".into(), "[\"p\", \"q\"]".into()),
+            ("untyped_list".into(), "[1, 2]".into()),
+            ("untyped_region".into(), "us-east-1".into()),
+            ("str".into(), "[1]".into()),
         ];
     });
     let a = |k: &str| {
@@ -652,6 +661,9 @@ resource "x" "y" {
         unknown_reason(&l.attr("x.y", "none")),
         "variable `none` has no value"
     );
+    assert_eq!(json(&l.attr("x.y", "ul")), serde_json::json!([1, 2]));
+    assert_eq!(l.attr("x.y", "ur").as_str(), Some("us-east-1"));
+    assert_eq!(l.attr("x.y", "str").as_str(), Some("[1]"));
     // env alone, with the default underneath
     let l2 = load_with(
         &[(
