@@ -158,8 +158,10 @@ pub struct ResOut {
 enum ModKind {
     /// Instances with their key suffix (`""`, `[0]`, `["k"]`, `[*]`).
     Expanded(Expansion, Vec<usize>),
-    /// Not evaluated: the reason (not installed, recursion...).
+    /// Not evaluated: the reason (recursion, cycle...).
     Missing(String),
+    /// Not available (not installed, no files): kept as a pseudo-resource with its inputs.
+    NotLoaded(String),
 }
 
 struct ModOut {
@@ -268,8 +270,6 @@ pub struct Evaluator<'a> {
     insts: RefCell<Vec<Rc<Inst<'a>>>>,
     depth: Cell<u32>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
-    /// Module calls not installed: (address, source, span, inputs).
-    pub pseudo: RefCell<Vec<Resource>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -306,7 +306,6 @@ impl<'a> Evaluator<'a> {
             insts: RefCell::new(vec![Rc::new(root)]),
             depth: Cell::new(0),
             diagnostics: RefCell::default(),
-            pseudo: RefCell::default(),
         })
     }
 
@@ -368,10 +367,18 @@ impl<'a> Evaluator<'a> {
         }
         for name in inst.cfg.modules.keys() {
             let m = self.module_call(id, name);
-            if let ModKind::Expanded(_, ids) = &m.kind {
-                for &c in ids {
-                    self.collect_inst(c, out);
+            match &m.kind {
+                ModKind::Expanded(_, ids) => {
+                    for &c in ids {
+                        self.collect_inst(c, out);
+                    }
                 }
+                ModKind::NotLoaded(_) => {
+                    if let Some(call) = inst.cfg.modules.get(name) {
+                        out.push(self.pseudo_module(id, &inst, name, call));
+                    }
+                }
+                ModKind::Missing(_) => {}
             }
         }
     }
@@ -1078,9 +1085,11 @@ impl<'a> Evaluator<'a> {
             } else {
                 format!("module `{name}` (source `{source}`) is not installed; run terraform init")
             };
-            self.pseudo_module(id, inst, name, call, &source, &reason);
+            let mut d = Diagnostic::info("module-not-loaded", reason.clone());
+            d.span = call.header;
+            self.diagnostics.borrow_mut().push(d);
             return ModOut {
-                kind: ModKind::Missing(reason),
+                kind: ModKind::NotLoaded(reason),
             };
         };
         if inst.ancestors.contains(&dir) || inst.ancestors.len() > MAX_MODULE_DEPTH {
@@ -1141,9 +1150,7 @@ impl<'a> Evaluator<'a> {
         inst: &Inst<'a>,
         name: &str,
         call: &'a Block<'a>,
-        source: &str,
-        reason: &str,
-    ) {
+    ) -> Resource {
         let ctx = Ctx {
             inst: id,
             each: Some((
@@ -1173,18 +1180,14 @@ impl<'a> Evaluator<'a> {
             }
             attrs.push(a.name.clone(), a.key_span, self.eval(a.expr, &sc));
         }
-        let mut d = Diagnostic::info("module-not-loaded", reason.to_string());
-        d.span = call.header;
-        self.diagnostics.borrow_mut().push(d);
-        let _ = source;
-        self.pseudo.borrow_mut().push(Resource {
+        Resource {
             address: format!("{}module.{name}", inst.prefix),
             rtype: "module".into(),
             mode: Mode::Managed,
             span: call.header.unwrap_or(Span::new(FileId(0), 0..0)),
             attrs,
             exists: inst.exists.clone(),
-        });
+        }
     }
 
     fn module_object(&self, child: usize) -> Value {
@@ -1208,7 +1211,9 @@ impl<'a> Evaluator<'a> {
     ) -> (Value, usize) {
         let m = self.module_call(id, name);
         let (exp, ids) = match &m.kind {
-            ModKind::Missing(r) => return (Value::unknown(r.clone(), span), ops.len()),
+            ModKind::Missing(r) | ModKind::NotLoaded(r) => {
+                return (Value::unknown(r.clone(), span), ops.len())
+            }
             ModKind::Expanded(e, ids) => (e, ids),
         };
         let out_of = |child: usize, op: Option<&&TraversalOperator>| -> Option<Value> {

@@ -372,9 +372,7 @@ fn eval_root(
     };
     let mut var_diags = Vec::new();
     ev.root_vars = root_variables(&ev, dir, sources, opts, &mut var_diags);
-    let mut resources = ev.collect();
-    resources.extend(ev.pseudo.borrow().iter().cloned());
-    unit.resources = resources;
+    unit.resources = ev.collect();
     unit.region = Some(ev.root_region());
     for d in ev.used_dirs() {
         if let Some(pd) = parsed.get(&d) {
