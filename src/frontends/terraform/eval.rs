@@ -375,7 +375,7 @@ impl<'a> Evaluator<'a> {
                 }
                 ModKind::NotLoaded(_) => {
                     if let Some(call) = inst.cfg.modules.get(name) {
-                        out.push(self.pseudo_module(id, &inst, name, call));
+                        self.pseudo_module(id, &inst, name, call, out);
                     }
                 }
                 ModKind::Missing(_) => {}
@@ -1150,27 +1150,39 @@ impl<'a> Evaluator<'a> {
         inst: &Inst<'a>,
         name: &str,
         call: &'a Block<'a>,
-    ) -> Resource {
-        let ctx = Ctx {
+        out: &mut Vec<Resource>,
+    ) {
+        let ctx0 = Ctx {
             inst: id,
-            each: Some((
-                Value::unknown(
-                    format!("each.key of module `{name}`, which is not evaluated"),
-                    None,
-                ),
-                Value::unknown(
-                    format!("each.value of module `{name}`, which is not evaluated"),
-                    None,
-                ),
-            )),
-            count: Some(Value::unknown(
-                format!("count.index of module `{name}`, which is not evaluated"),
-                None,
-            )),
-            sealed: false,
+            ..Ctx::default()
         };
+        let exp = self.expansion(&call.body, &Scope::new(&ctx0));
+        for (suffix, each, count) in exp.instances() {
+            let ctx = Ctx {
+                inst: id,
+                each,
+                count,
+                sealed: false,
+            };
+            let exists = match &exp {
+                Expansion::Unknown(u) => Some(u.clone()),
+                _ => inst.exists.clone(),
+            };
+            out.push(self.pseudo_instance(inst, name, call, &suffix, &ctx, exists));
+        }
+    }
+
+    fn pseudo_instance(
+        &self,
+        inst: &Inst<'a>,
+        name: &str,
+        call: &'a Block<'a>,
+        suffix: &str,
+        ctx: &Ctx,
+        exists: Option<Value>,
+    ) -> Resource {
         let mut attrs = Map::new();
-        let sc = Scope::new(&ctx);
+        let sc = Scope::new(ctx);
         for a in &call.body.attrs {
             if matches!(
                 a.name.as_str(),
@@ -1181,12 +1193,12 @@ impl<'a> Evaluator<'a> {
             attrs.push(a.name.clone(), a.key_span, self.eval(a.expr, &sc));
         }
         Resource {
-            address: format!("{}module.{name}", inst.prefix),
+            address: format!("{}module.{name}{suffix}", inst.prefix),
             rtype: "module".into(),
             mode: Mode::Managed,
             span: call.header.unwrap_or(Span::new(FileId(0), 0..0)),
             attrs,
-            exists: inst.exists.clone(),
+            exists,
         }
     }
 

@@ -833,6 +833,15 @@ module "svc" {
   source = "terraform-aws-modules/ecs/aws//modules/service"
   image  = module.ecr.repository_url
 }
+module "none" {
+  source = "terraform-aws-modules/ecs/aws//modules/service"
+  count  = 0
+}
+module "keyed" {
+  source   = "terraform-aws-modules/ecs/aws//modules/service"
+  for_each = { a = "img-a", b = "img-b" }
+  image    = each.value
+}
 resource "x" "y" {
   v = module.vpc.vpc_id
 }
@@ -872,6 +881,15 @@ resource "aws_vpc_endpoint" "this" {
         .diagnostics
         .iter()
         .any(|d| d.code == "module-not-loaded"));
+    assert!(!l.addresses().iter().any(|a| a.starts_with("module.none")));
+    assert_eq!(
+        l.res("module.keyed[\"b\"]")
+            .attrs
+            .get("image")
+            .unwrap()
+            .as_str(),
+        Some("img-b")
+    );
     // Uninstalled modules that use each other's outputs are not a cycle.
     let image = l.res("module.svc").attrs.get("image").unwrap().clone();
     assert!(
