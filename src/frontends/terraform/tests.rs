@@ -1397,3 +1397,43 @@ fn corpus_loads_without_panic() {
     }
     assert!(elapsed.as_secs() < 30, "too slow: {elapsed:?}");
 }
+
+#[test]
+fn equivalence_fixture() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/equivalence");
+    let sources = SourceMap::new();
+    let units = load(std::slice::from_ref(&dir), &sources, &opts_for(&dir));
+    assert_eq!(units.len(), 1);
+    let u = &units[0];
+    assert_eq!(u.region.as_ref().unwrap().as_str(), Some("eu-west-1"));
+    let get = |addr: &str| u.resources.iter().find(|r| r.address == addr).unwrap();
+    let td = get("aws_ecs_task_definition.app");
+    let cd = td.attrs.get("container_definitions").unwrap();
+    let Val::Encoded(inner) = &cd.kind else {
+        panic!("{cd:?}")
+    };
+    let c0 = &inner.as_list().unwrap()[0];
+    assert_eq!(
+        c0.get("image").unwrap().as_str(),
+        Some("123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0")
+    );
+    let group = c0
+        .get("logConfiguration")
+        .and_then(|l| l.get("options"))
+        .and_then(|o| o.get("awslogs-group"))
+        .unwrap();
+    assert_eq!(
+        json(group),
+        serde_json::json!({"$ref": "aws_cloudwatch_log_group.app.name", "value": "/ecs/app"})
+    );
+    let svc = get("aws_ecs_service.app");
+    assert_eq!(
+        json(svc.attrs.get("network_configuration").unwrap()),
+        serde_json::json!([{
+            "subnets": [{"$ref": "aws_subnet.private.id"}],
+            "security_groups": [{"$ref": "aws_security_group.task.id"}],
+            "assign_public_ip": false
+        }])
+    );
+    assert!(u.diagnostics.is_empty(), "{:?}", u.diagnostics);
+}
