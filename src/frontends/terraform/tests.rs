@@ -1437,3 +1437,33 @@ fn equivalence_fixture() {
     );
     assert!(u.diagnostics.is_empty(), "{:?}", u.diagnostics);
 }
+
+#[test]
+fn path_module_in_child_reads_files() {
+    let files = [
+        (
+            "root/main.tf",
+            "module \"m\" {\n  source = \"../mods/m\"\n}\n",
+        ),
+        (
+            "mods/m/main.tf",
+            r#"
+resource "aws_ecs_task_definition" "t" {
+  container_definitions = file("${path.module}/defs.json")
+  tpl                   = templatefile("${path.module}/t.tpl", { name = "x" })
+  where                 = path.module
+}
+"#,
+        ),
+        ("mods/m/defs.json", "[{\"image\": \"nginx\"}]"),
+        ("mods/m/t.tpl", "hello ${name}"),
+    ];
+    let l = load_with(&files, &["root"], |_, _| {});
+    let r = "module.m.aws_ecs_task_definition.t";
+    assert_eq!(l.attr(r, "where").as_str(), Some("../mods/m"));
+    assert_eq!(l.attr(r, "tpl").as_str(), Some("hello x"));
+    assert_eq!(
+        l.attr(r, "container_definitions").as_str(),
+        Some("[{\"image\": \"nginx\"}]")
+    );
+}
