@@ -1256,11 +1256,24 @@ fn corpus_loads_without_panic() {
     fn walk(v: &Value, kinds: &mut std::collections::BTreeMap<String, usize>) {
         match &v.kind {
             Val::Unknown(r) => {
-                let words: Vec<&str> = r.0.split_whitespace().take(3).collect();
-                let mut k = words.join(" ");
-                if let Some(i) = k.find('`') {
-                    k.truncate(i);
+                // The reason with quoted names elided, first words only.
+                let mut plain = String::new();
+                let mut quoted = false;
+                for ch in r.0.chars() {
+                    if ch == '`' {
+                        quoted = !quoted;
+                        if quoted {
+                            plain.push('…');
+                        }
+                    } else if !quoted {
+                        plain.push(ch);
+                    }
                 }
+                let k: String = plain
+                    .split_whitespace()
+                    .take(5)
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 *kinds.entry(k.trim().to_string()).or_default() += 1;
             }
             Val::List(l) | Val::Template(l) | Val::Choice(l) => {
