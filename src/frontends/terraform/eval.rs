@@ -261,6 +261,8 @@ pub struct Evaluator<'a> {
     sources: &'a SourceMap,
     opts: &'a Options,
     root_dir: PathBuf,
+    /// The root directory as the user gave it.
+    pub root_shown: PathBuf,
     allowed_roots: Vec<PathBuf>,
     max_file_size: u64,
     /// Values of the root module's variables (tfvars, -var...).
@@ -298,6 +300,7 @@ impl<'a> Evaluator<'a> {
             configs,
             sources,
             opts,
+            root_shown: root_dir.clone(),
             root_dir,
             allowed_roots,
             max_file_size,
@@ -1972,7 +1975,12 @@ impl<'a> Evaluator<'a> {
                 span,
             );
         }
-        let id = match crate::base::source::load(self.sources, &path, self.max_file_size) {
+        // Read (and report) it under the path as the user wrote it when it is relative.
+        let shown = match self.sources.find(&path) {
+            Some(_) => path.clone(),
+            None => self.shown_path(ps),
+        };
+        let id = match crate::base::source::load(self.sources, &shown, self.max_file_size) {
             Ok(id) => id,
             Err(d) => return err(format!("templatefile: {}", d.message), span),
         };
@@ -2001,6 +2009,11 @@ impl<'a> Evaluator<'a> {
             ..Ctx::default()
         };
         self.hcl(e, loc, &Scope::new(&ctx))
+    }
+
+    /// `p` (relative to the root module) as a path relative to where the user pointed us.
+    fn shown_path(&self, p: &str) -> PathBuf {
+        super::join_tidy(&self.root_shown, p)
     }
 
     pub fn root_dir(&self) -> &Path {

@@ -40,7 +40,10 @@ pub struct ParsedFile {
 
 /// Every `.tf`/`.tf.json` file of one directory, parsed, in lexical order.
 pub struct ParsedDir {
+    /// Absolute, normalised: the directory's identity.
     pub dir: PathBuf,
+    /// As the user gave it (tidied): what files are read and reported as.
+    pub display: PathBuf,
     pub files: Vec<ParsedFile>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -61,6 +64,54 @@ pub fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Lexical normalisation that keeps a relative path relative (for display and file names).
+pub fn tidy(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().map(|c| c.as_os_str()).collect()
+}
+
+/// `base` joined with `rel`, resolving `.` and `..` of `rel` only: `base` stays as given, so that
+/// files keep the names discovery gave them.
+pub fn join_tidy(base: &Path, rel: &str) -> PathBuf {
+    let rel = Path::new(rel);
+    if rel.is_absolute() {
+        return tidy(rel);
+    }
+    let mut out: Vec<Component> = base.components().collect();
+    for c in rel.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().map(|c| c.as_os_str()).collect()
 }
 
 /// `path` relative to `base` (both normalised), as Terraform prints `path.module`.
@@ -91,9 +142,10 @@ fn max_size(opts: &Options) -> u64 {
     }
 }
 
-fn parse_dir(dir: &Path, sources: &SourceMap, max: u64) -> ParsedDir {
+fn parse_dir(key: &Path, dir: &Path, sources: &SourceMap, max: u64) -> ParsedDir {
     let mut pd = ParsedDir {
-        dir: dir.to_path_buf(),
+        dir: key.to_path_buf(),
+        display: dir.to_path_buf(),
         files: Vec::new(),
         diagnostics: Vec::new(),
     };
@@ -190,7 +242,7 @@ fn is_local(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../")
 }
 
-/// `<root>/.terraform/modules/modules.json`: module key → directory.
+/// `<root>/.terraform/modules/modules.json`: module key → directory (as given, tidied).
 fn installed_modules(root: &Path, max: u64) -> HashMap<String, PathBuf> {
     let mut out = HashMap::new();
     let path = root.join(".terraform/modules/modules.json");
@@ -215,7 +267,7 @@ fn installed_modules(root: &Path, max: u64) -> HashMap<String, PathBuf> {
                 continue;
             };
             if !k.is_empty() {
-                out.insert(k.to_string(), normalize(&root.join(d)));
+                out.insert(k.to_string(), join_tidy(root, d));
             }
         }
     }
@@ -251,39 +303,49 @@ pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec
             given.push((d.clone(), n));
         }
     }
-    let installed: HashMap<PathBuf, HashMap<String, PathBuf>> = given
+    let installed_shown: HashMap<PathBuf, HashMap<String, PathBuf>> = given
         .par_iter()
-        .map(|(_, n)| (n.clone(), installed_modules(n, max)))
+        .map(|(shown, n)| (n.clone(), installed_modules(shown, max)))
+        .collect();
+    let installed: HashMap<PathBuf, HashMap<String, PathBuf>> = installed_shown
+        .iter()
+        .map(|(root, m)| {
+            let abs = m.iter().map(|(k, d)| (k.clone(), normalize(d))).collect();
+            (root.clone(), abs)
+        })
         .collect();
 
     // Parse every directory once, then the local and installed modules they call, transitively.
+    // (identity, path as shown)
     let mut parsed: HashMap<PathBuf, ParsedDir> = HashMap::new();
-    let mut frontier: Vec<PathBuf> = given.iter().map(|(_, n)| n.clone()).collect();
-    for m in installed.values() {
-        frontier.extend(m.values().cloned());
+    let mut frontier: Vec<(PathBuf, PathBuf)> =
+        given.iter().map(|(s, n)| (n.clone(), s.clone())).collect();
+    for m in installed_shown.values() {
+        frontier.extend(m.values().map(|d| (normalize(d), d.clone())));
     }
     frontier.sort();
-    frontier.dedup();
+    frontier.dedup_by(|a, b| a.0 == b.0);
     while !frontier.is_empty() {
         let batch: Vec<ParsedDir> = frontier
             .par_iter()
-            .map(|d| parse_dir(d, sources, max))
+            .map(|(k, d)| parse_dir(k, d, sources, max))
             .collect();
-        let mut next = Vec::new();
+        let mut next: Vec<(PathBuf, PathBuf)> = Vec::new();
         for pd in batch {
             for s in module_sources(&pd) {
                 if is_local(&s) {
-                    let d = normalize(&pd.dir.join(&s));
+                    let shown = join_tidy(&pd.display, &s);
+                    let d = normalize(&shown);
                     if !parsed.contains_key(&d) && d.is_dir() {
-                        next.push(d);
+                        next.push((d, shown));
                     }
                 }
             }
             parsed.insert(pd.dir.clone(), pd);
         }
-        next.retain(|d| !parsed.contains_key(d));
+        next.retain(|(d, _)| !parsed.contains_key(d));
         next.sort();
-        next.dedup();
+        next.dedup_by(|a, b| a.0 == b.0);
         frontier = next;
     }
 
@@ -370,8 +432,9 @@ fn eval_root(
     ) else {
         return unit;
     };
+    ev.root_shown = shown.to_path_buf();
     let mut var_diags = Vec::new();
-    ev.root_vars = root_variables(&ev, dir, sources, opts, &mut var_diags);
+    ev.root_vars = root_variables(&ev, shown, sources, opts, &mut var_diags);
     unit.resources = ev.collect();
     unit.region = Some(ev.root_region());
     for d in ev.used_dirs() {

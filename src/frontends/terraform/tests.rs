@@ -1480,3 +1480,21 @@ resource "aws_ecs_task_definition" "t" {
         Some("[{\"image\": \"nginx\"}]")
     );
 }
+
+#[test]
+fn module_paths_keep_the_given_prefix() {
+    assert_eq!(
+        join_tidy(
+            Path::new("a/../corpus/vpc/examples/complete"),
+            "../../modules/ep"
+        ),
+        PathBuf::from("a/../corpus/vpc/modules/ep")
+    );
+    assert_eq!(join_tidy(Path::new("."), "./m"), PathBuf::from("m"));
+    assert_eq!(join_tidy(Path::new("x"), "../../y"), PathBuf::from("../y"));
+    assert_eq!(tidy(Path::new("./a/./b/../c")), PathBuf::from("a/c"));
+    assert_eq!(
+        relative_to(Path::new("/r/mods/m"), Path::new("/r/root")),
+        "../mods/m"
+    );
+}
