@@ -446,6 +446,19 @@ fn eval_root(
         }
     }
     unit.diagnostics.extend(var_diags);
+    for (name, decl) in &ev.root_config().variables {
+        if decl.body.attr("default").is_none() && !ev.root_vars.contains_key(name) {
+            let mut d = Diagnostic::info(
+                "variable-without-value",
+                format!(
+                    "variable `{name}` has no value (no default, tfvars, -var or TF_VAR_{name}); \
+                     what depends on it is unknown"
+                ),
+            );
+            d.span = decl.header;
+            unit.diagnostics.push(d);
+        }
+    }
     unit.diagnostics
         .extend(ev.diagnostics.borrow().iter().cloned());
     unit

@@ -661,6 +661,15 @@ resource "x" "y" {
         unknown_reason(&l.attr("x.y", "none")),
         "variable `none` has no value"
     );
+    let missing: Vec<&str> = l
+        .unit()
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "variable-without-value")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].starts_with("variable `none`"));
     assert_eq!(json(&l.attr("x.y", "ul")), serde_json::json!([1, 2]));
     assert_eq!(l.attr("x.y", "ur").as_str(), Some("us-east-1"));
     assert_eq!(l.attr("x.y", "str").as_str(), Some("[1]"));
