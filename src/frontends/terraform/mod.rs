@@ -5,6 +5,23 @@
 //! its caller, with the caller's inputs), and evaluates each root with its module tree into one
 //! [`Unit`]. See [`eval`] for the evaluation model: lazy, memoised, Unknown with a reason for
 //! whatever cannot be known statically.
+//!
+//! Conventions of the output, for the graph:
+//! - A resource with an unknown `count`/`for_each` is one instance `addr[*]` with
+//!   `exists = Some(Unknown)`; references to it are `Ref`s to `addr[*]`, and a splat or `for` over
+//!   it gives a one-element list holding that stand-in.
+//! - A module call that is not available (registry/git module not installed, local path without
+//!   files) becomes a pseudo-resource of `rtype` `"module"` at `module.NAME` (with its instance
+//!   key when it has `count`/`for_each`) whose attrs are its evaluated inputs plus `source` and
+//!   `version`; its outputs are Unknown.
+//! - Special data sources: `aws_region` → the provider's region or `Symbol::Region`;
+//!   `aws_partition` → symbols; `aws_caller_identity.account_id` → the single
+//!   `allowed_account_ids` entry or `Symbol::AccountId`; `aws_iam_policy_document.json` →
+//!   `Val::Encoded`; `aws_vpc_endpoint_service.service_name` (when only `service` is set) → a `Ref`
+//!   resolved to `⟨ReverseDnsPrefix⟩.<region>.<service>`.
+//! - Unknown reasons that start with `error: ` stand for what Terraform would reject (missing
+//!   attribute, undeclared variable...).
+//! - Assumption: a computed attribute of a resource is not null (`x != null` is true).
 
 pub mod config;
 pub mod eval;
