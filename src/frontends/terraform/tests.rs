@@ -1,0 +1,1509 @@
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::base::{Symbol, Val, Value};
+use crate::frontends::{Mode, Resource};
+
+struct Loaded {
+    units: Vec<Unit>,
+    sources: SourceMap,
+    _dir: tempfile::TempDir,
+}
+
+fn opts_for(root: &Path) -> Options {
+    Options {
+        max_file_size: 10 << 20,
+        scan_roots: vec![root.to_path_buf()],
+        ..Options::default()
+    }
+}
+
+/// Writes `files` (paths relative to a temporary directory) and loads `dirs` from it.
+fn load_with(
+    files: &[(&str, &str)],
+    dirs: &[&str],
+    tweak: impl FnOnce(&mut Options, &Path),
+) -> Loaded {
+    let tmp = tempfile::tempdir().unwrap();
+    for (p, text) in files {
+        let path = tmp.path().join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut opts = opts_for(tmp.path());
+    tweak(&mut opts, tmp.path());
+    let sources = SourceMap::new();
+    let dirs: Vec<PathBuf> = dirs.iter().map(|d| tmp.path().join(d)).collect();
+    let units = load(&dirs, &sources, &opts);
+    Loaded {
+        units,
+        sources,
+        _dir: tmp,
+    }
+}
+
+fn one(main: &str) -> Loaded {
+    load_with(&[("main.tf", main)], &["."], |_, _| {})
+}
+
+impl Loaded {
+    fn unit(&self) -> &Unit {
+        assert_eq!(self.units.len(), 1, "expected one unit");
+        &self.units[0]
+    }
+    fn res(&self, addr: &str) -> &Resource {
+        let u = self.unit();
+        u.resources
+            .iter()
+            .find(|r| r.address == addr)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {addr}; have {:?}",
+                    u.resources.iter().map(|r| &r.address).collect::<Vec<_>>()
+                )
+            })
+    }
+    fn attr(&self, addr: &str, key: &str) -> Value {
+        self.res(addr)
+            .attrs
+            .get(key)
+            .unwrap_or_else(|| panic!("{addr} has no {key}"))
+            .clone()
+    }
+    fn addresses(&self) -> Vec<String> {
+        self.unit()
+            .resources
+            .iter()
+            .map(|r| r.address.clone())
+            .collect()
+    }
+    fn text(&self, v: &Value) -> String {
+        let sp = v.span.expect("value has a span");
+        self.sources.get(sp.file).slice(sp).to_string()
+    }
+}
+
+/// The JSON view with integral numbers as integers, for readable expectations.
+fn json(v: &Value) -> serde_json::Value {
+    fn ints(j: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value as J;
+        match j {
+            J::Number(n) => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => J::from(f as i64),
+                _ => J::Number(n),
+            },
+            J::Array(a) => J::Array(a.into_iter().map(ints).collect()),
+            J::Object(o) => J::Object(o.into_iter().map(|(k, v)| (k, ints(v))).collect()),
+            other => other,
+        }
+    }
+    ints(v.to_json())
+}
+
+fn unknown_reason(v: &Value) -> String {
+    match &v.kind {
+        Val::Unknown(r) => r.to_string(),
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+}
+
+#[test]
+fn literals_and_spans() {
+    let l = one(r#"
+resource "aws_vpc" "main" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_hostnames = true
+  tags = { Name = "main", "k-2" = 3 }
+}
+"#);
+    let r = l.res("aws_vpc.main");
+    assert_eq!(r.rtype, "aws_vpc");
+    assert_eq!(r.mode, Mode::Managed);
+    assert_eq!(
+        l.sources.get(r.span.file).slice(r.span),
+        r#"resource "aws_vpc" "main""#
+    );
+    let c = l.attr("aws_vpc.main", "cidr_block");
+    assert_eq!(c.as_str(), Some("10.0.0.0/16"));
+    assert_eq!(l.text(&c), "\"10.0.0.0/16\"");
+    assert_eq!(
+        json(&l.attr("aws_vpc.main", "tags")),
+        serde_json::json!({"Name": "main", "k-2": 3})
+    );
+    assert!(r.exists.is_none());
+}
+
+#[test]
+fn template_with_unknown_part_renders_pattern() {
+    let l = one(r#"
+variable "region" {}
+resource "aws_vpc_endpoint" "dkr" {
+  service_name = "com.amazonaws.${var.region}.ecr.dkr"
+  other        = "${var.region}"
+}
+"#);
+    let v = l.attr("aws_vpc_endpoint.dkr", "service_name");
+    assert!(matches!(v.kind, Val::Template(_)), "{v:?}");
+    assert_eq!(v.render_pattern().unwrap(), "com.amazonaws.⟨?⟩.ecr.dkr");
+    assert_eq!(l.text(&v), "\"com.amazonaws.${var.region}.ecr.dkr\"");
+    let o = l.attr("aws_vpc_endpoint.dkr", "other");
+    assert_eq!(unknown_reason(&o), "variable `region` has no value");
+}
+
+#[test]
+fn templates_known_heredoc_and_directives() {
+    let l = one(r#"
+locals {
+  names = ["a", "b"]
+  on    = true
+}
+resource "x" "y" {
+  s   = "n-${1 + 2}-${local.on}"
+  h   = <<-EOT
+    hello ${local.names[1]}
+    EOT
+  d   = "%{ for n in local.names }<${n}>%{ endfor }"
+  d2  = "%{ if local.on }yes%{ else }no%{ endif }"
+  st  = "a %{~ if true ~} b %{~ endif ~} c"
+  esc = "$${literal}"
+}
+"#);
+    let a = |k| l.attr("x.y", k).as_str().map(str::to_string);
+    assert_eq!(a("s").as_deref(), Some("n-3-true"));
+    assert_eq!(a("h").as_deref(), Some("hello b\n"));
+    assert_eq!(a("d").as_deref(), Some("<a><b>"));
+    assert_eq!(a("d2").as_deref(), Some("yes"));
+    assert_eq!(a("st").as_deref(), Some("abc"));
+    assert_eq!(a("esc").as_deref(), Some("${literal}"));
+}
+
+#[test]
+fn operators_conditionals_and_choice() {
+    let l = one(r#"
+variable "flag" {
+  type = bool
+}
+variable "n" {
+  default = 4
+}
+resource "x" "y" {
+  arith = var.n * 2 + 1 - 10 / 5 % 3
+  cmp   = var.n >= 4 && !(var.n == 5) || false
+  known = var.n > 3 ? "big" : "small"
+  choice = var.flag ? "a" : "b"
+  unk   = var.flag ? var.nope : "b"
+  short = false && var.flag
+  eq    = [1, "a"] == [1, "a"]
+}
+"#);
+    assert_eq!(l.attr("x.y", "arith").as_f64(), Some(7.0));
+    assert_eq!(l.attr("x.y", "cmp").as_bool(), Some(true));
+    assert_eq!(l.attr("x.y", "known").as_str(), Some("big"));
+    assert_eq!(
+        json(&l.attr("x.y", "choice")),
+        serde_json::json!({"$choice": ["a", "b"]})
+    );
+    assert!(l.attr("x.y", "unk").is_unknown());
+    assert_eq!(l.attr("x.y", "short").as_bool(), Some(false));
+    assert_eq!(l.attr("x.y", "eq").as_bool(), Some(true));
+}
+
+#[test]
+fn for_expressions_and_splats() {
+    let l = one(r#"
+locals {
+  m = { a = 1, b = 2, c = 3 }
+  objs = [{ id = "x", g = "1" }, { id = "y", g = "1" }, { id = "z", g = "2" }]
+}
+resource "x" "y" {
+  list    = [for k, v in local.m : "${k}=${v}" if v > 1]
+  obj     = { for k, v in local.m : upper_is_not_needed(k) => v }
+  obj2    = { for k, v in local.m : k => v * 10 }
+  grouped = { for o in local.objs : o.g => o.id... }
+  splat   = local.objs[*].id
+  legacy  = local.objs.*.id
+  single  = local.objs[0].id
+}
+"#);
+    assert_eq!(
+        json(&l.attr("x.y", "list")),
+        serde_json::json!(["b=2", "c=3"])
+    );
+    assert!(
+        l.attr("x.y", "obj").is_unknown(),
+        "function result is Unknown until functions land"
+    );
+    assert_eq!(
+        json(&l.attr("x.y", "obj2")),
+        serde_json::json!({"a": 10, "b": 20, "c": 30})
+    );
+    assert_eq!(
+        json(&l.attr("x.y", "grouped")),
+        serde_json::json!({"1": ["x", "y"], "2": ["z"]})
+    );
+    assert_eq!(
+        json(&l.attr("x.y", "splat")),
+        serde_json::json!(["x", "y", "z"])
+    );
+    assert_eq!(
+        json(&l.attr("x.y", "legacy")),
+        serde_json::json!(["x", "y", "z"])
+    );
+    assert_eq!(l.attr("x.y", "single").as_str(), Some("x"));
+}
+
+#[test]
+fn resource_references_resolve_set_attributes() {
+    let l = one(r#"
+resource "aws_iam_role" "exec" {
+  name = "app-exec"
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.exec.name
+  policy_arn = aws_iam_role.exec.arn
+  whole      = aws_iam_role.exec
+  depends_on = [aws_iam_role.exec]
+}
+"#);
+    let role = l.attr("aws_iam_role_policy_attachment.a", "role");
+    let Val::Ref(r) = &role.kind else {
+        panic!("{role:?}")
+    };
+    assert_eq!(
+        (r.target.as_str(), r.attr.as_str()),
+        ("aws_iam_role.exec", "name")
+    );
+    assert_eq!(role.as_str(), Some("app-exec"));
+    assert_eq!(l.text(&role), "aws_iam_role.exec.name");
+    let arn = l.attr("aws_iam_role_policy_attachment.a", "policy_arn");
+    assert_eq!(
+        json(&arn),
+        serde_json::json!({"$ref": "aws_iam_role.exec.arn"})
+    );
+    let whole = l.attr("aws_iam_role_policy_attachment.a", "whole");
+    let Val::Ref(w) = &whole.kind else { panic!() };
+    assert_eq!(w.attr, "");
+    assert!(l
+        .res("aws_iam_role_policy_attachment.a")
+        .attrs
+        .get("depends_on")
+        .is_none());
+}
+
+#[test]
+fn count_and_for_each_addresses() {
+    let l = one(r#"
+variable "azs" {
+  default = ["a", "b"]
+}
+variable "unknown_n" {
+  type = number
+}
+resource "aws_subnet" "private" {
+  count             = length_is_a_function_so_use_literal()
+  cidr_block        = "10.0.${count.index}.0/24"
+}
+resource "aws_subnet" "two" {
+  count      = 2
+  cidr_block = "10.0.${count.index}.0/24"
+  az         = var.azs[count.index]
+}
+resource "aws_subnet" "none" {
+  count = 0
+}
+resource "aws_vpc_endpoint" "this" {
+  for_each     = { "ecr.api" = "Interface", s3 = "Gateway" }
+  service_name = "com.amazonaws.eu-west-1.${each.key}"
+  type         = each.value
+}
+resource "aws_route_table_association" "a" {
+  count     = 2
+  subnet_id = aws_subnet.two[count.index].id
+}
+data "aws_subnet" "d" {
+  for_each = var.unknown_set
+  id       = each.value
+}
+variable "unknown_set" {}
+resource "x" "refs" {
+  cidrs = [for s in data.aws_subnet.d : s.cidr_block]
+  ids   = aws_subnet.two[*].id
+  ids2  = [for s in aws_subnet.two : s.id]
+  ep    = aws_vpc_endpoint.this["ecr.api"].id
+  unk   = aws_subnet.private[*].id
+}
+resource "x" "unk" {
+  count = var.unknown_n
+}
+resource "x" "huge" {
+  count = 1000000
+}
+"#);
+    let addrs = l.addresses();
+    for a in [
+        "aws_subnet.two[0]",
+        "aws_subnet.two[1]",
+        "aws_vpc_endpoint.this[\"ecr.api\"]",
+        "aws_vpc_endpoint.this[\"s3\"]",
+        "aws_subnet.private[*]",
+        "x.unk[*]",
+    ] {
+        assert!(addrs.contains(&a.to_string()), "{a} missing from {addrs:?}");
+    }
+    assert!(!addrs.iter().any(|a| a.starts_with("aws_subnet.none")));
+    assert_eq!(
+        l.attr("aws_subnet.two[1]", "cidr_block").as_str(),
+        Some("10.0.1.0/24")
+    );
+    assert_eq!(l.attr("aws_subnet.two[1]", "az").as_str(), Some("b"));
+    assert_eq!(
+        l.attr("aws_vpc_endpoint.this[\"ecr.api\"]", "service_name")
+            .as_str(),
+        Some("com.amazonaws.eu-west-1.ecr.api")
+    );
+    assert_eq!(
+        json(&l.attr("aws_route_table_association.a[1]", "subnet_id")),
+        serde_json::json!({"$ref": "aws_subnet.two[1].id"})
+    );
+    let ids =
+        serde_json::json!([{"$ref": "aws_subnet.two[0].id"}, {"$ref": "aws_subnet.two[1].id"}]);
+    assert_eq!(json(&l.attr("x.refs", "ids")), ids);
+    assert_eq!(json(&l.attr("x.refs", "ids2")), ids);
+    assert_eq!(
+        json(&l.attr("x.refs", "ep")),
+        serde_json::json!({"$ref": "aws_vpc_endpoint.this[\"ecr.api\"].id"})
+    );
+    assert_eq!(
+        json(&l.attr("x.refs", "unk")),
+        serde_json::json!([{"$ref": "aws_subnet.private[*].id"}])
+    );
+    assert_eq!(
+        json(&l.attr("x.refs", "cidrs")),
+        serde_json::json!([{"$ref": "data.aws_subnet.d[*].cidr_block"}])
+    );
+    assert!(unknown_reason(l.res("x.huge[*]").exists.as_ref().unwrap()).contains("more than"));
+    let ex = l.res("x.unk[*]").exists.clone().unwrap();
+    assert_eq!(unknown_reason(&ex), "variable `unknown_n` has no value");
+    assert!(l
+        .res("aws_subnet.private[*]")
+        .exists
+        .as_ref()
+        .unwrap()
+        .is_unknown());
+}
+
+#[test]
+fn dynamic_blocks_expand() {
+    let l = one(r#"
+locals {
+  rules = [{ port = 443, cidr = "10.0.0.0/8" }, { port = 80, cidr = "0.0.0.0/0" }]
+}
+resource "aws_security_group" "sg" {
+  ingress {
+    from_port = 22
+  }
+  dynamic "ingress" {
+    for_each = local.rules
+    iterator = rule
+    content {
+      from_port   = rule.value.port
+      cidr_blocks = [rule.value.cidr]
+      idx         = rule.key
+    }
+  }
+  dynamic "egress" {
+    for_each = { all = "-1" }
+    content {
+      protocol = egress.value
+      name     = egress.key
+    }
+  }
+}
+"#);
+    assert_eq!(
+        json(&l.attr("aws_security_group.sg", "ingress")),
+        serde_json::json!([
+            {"from_port": 22},
+            {"from_port": 443, "cidr_blocks": ["10.0.0.0/8"], "idx": 0},
+            {"from_port": 80, "cidr_blocks": ["0.0.0.0/0"], "idx": 1}
+        ])
+    );
+    assert_eq!(
+        json(&l.attr("aws_security_group.sg", "egress")),
+        serde_json::json!([{"protocol": "-1", "name": "all"}])
+    );
+    let ing = l.attr("aws_security_group.sg", "ingress");
+    let first = &ing.as_list().unwrap()[0];
+    assert!(l.text(first).starts_with("ingress {"));
+}
+
+#[test]
+fn nested_blocks_are_lists_of_maps() {
+    let l = one(r#"
+resource "aws_ecs_service" "s" {
+  network_configuration {
+    subnets          = ["a"]
+    assign_public_ip = false
+  }
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+}
+"#);
+    assert_eq!(
+        json(&l.attr("aws_ecs_service.s", "network_configuration")),
+        serde_json::json!([{"subnets": ["a"], "assign_public_ip": false}])
+    );
+    assert!(l.res("aws_ecs_service.s").attrs.get("lifecycle").is_none());
+}
+
+#[test]
+fn data_sources_symbols_and_provider_region() {
+    let l = one(r#"
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["123456789012"]
+}
+provider "aws" {
+  alias = "east"
+  region = var.r
+}
+variable "r" {}
+data "aws_region" "current" {}
+data "aws_region" "east" {
+  provider = aws.east
+}
+data "aws_partition" "p" {}
+data "aws_caller_identity" "me" {}
+data "aws_vpc" "v" {
+  id = "vpc-1"
+}
+data "aws_vpc_endpoint_service" "dkr" {
+  service = "ecr.dkr"
+}
+resource "x" "y" {
+  region  = data.aws_region.current.name
+  region2 = data.aws_region.east.region
+  part    = data.aws_partition.p.partition
+  rdns    = "${data.aws_partition.p.reverse_dns_prefix}.${data.aws_region.east.region}.ecr.dkr"
+  suffix  = data.aws_partition.p.dns_suffix
+  acct    = data.aws_caller_identity.me.account_id
+  vpc     = data.aws_vpc.v.id
+  cidr    = data.aws_vpc.v.cidr_block
+  svc     = data.aws_vpc_endpoint_service.dkr.service_name
+}
+"#);
+    assert_eq!(l.attr("x.y", "region").as_str(), Some("eu-west-1"));
+    assert_eq!(l.attr("x.y", "region2").kind, Val::Symbol(Symbol::Region));
+    assert_eq!(l.attr("x.y", "part").kind, Val::Symbol(Symbol::Partition));
+    assert_eq!(l.attr("x.y", "suffix").kind, Val::Symbol(Symbol::UrlSuffix));
+    assert_eq!(
+        l.attr("x.y", "rdns").render_pattern().unwrap(),
+        "⟨?⟩.⟨?⟩.ecr.dkr"
+    );
+    assert_eq!(l.attr("x.y", "acct").as_str(), Some("123456789012"));
+    assert_eq!(
+        json(&l.attr("x.y", "vpc")),
+        serde_json::json!({"$ref": "data.aws_vpc.v.id", "value": "vpc-1"})
+    );
+    assert_eq!(
+        json(&l.attr("x.y", "cidr")),
+        serde_json::json!({"$ref": "data.aws_vpc.v.cidr_block"})
+    );
+    assert_eq!(
+        l.unit().region.as_ref().unwrap().as_str(),
+        Some("eu-west-1")
+    );
+    assert!(l.addresses().contains(&"data.aws_vpc.v".to_string()));
+}
+
+#[test]
+fn policy_documents_render_and_merge() {
+    let l = one(r#"
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Pull"
+    actions   = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    resources = ["*"]
+  }
+  statement {
+    sid     = "Logs"
+    actions = ["logs:PutLogEvents"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = ["1", "2"]
+    }
+  }
+}
+data "aws_iam_policy_document" "merged" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  statement {
+    sid       = "Logs"
+    effect    = "Deny"
+    actions   = ["logs:*"]
+    resources = ["*"]
+  }
+  override_policy_documents = [<<-EOT
+    {"Statement": [{"Sid": "Pull", "Effect": "Allow", "Action": "ecr:*", "Resource": "*"}, {"Sid": "New", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    EOT
+  ]
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  policy             = data.aws_iam_policy_document.merged.minified_json
+}
+"#);
+    assert_eq!(
+        json(&l.attr("aws_iam_role.r", "assume_role_policy")),
+        serde_json::json!({"$json": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": ["1", "2"]}}
+        }]}})
+    );
+    assert_eq!(
+        json(&l.attr("aws_iam_role.r", "policy")),
+        serde_json::json!({"$json": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Pull", "Effect": "Allow", "Action": "ecr:*", "Resource": "*"},
+            {"Sid": "Logs", "Effect": "Deny", "Action": "logs:*", "Resource": "*"},
+            {"Sid": "New", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+        ]}})
+    );
+}
+
+#[test]
+fn tfvars_precedence() {
+    let files = [
+        (
+            "main.tf",
+            r#"
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { default = "default" }
+variable "f" { default = "default" }
+variable "l" { type = list(string) }
+variable "none" {}
+variable "untyped_list" {}
+variable "untyped_region" {}
+variable "str" { type = string }
+resource "x" "y" {
+  a = var.a
+  b = var.b
+  c = var.c
+  d = var.d
+  e = var.e
+  f = var.f
+  l = var.l
+  none = var.none
+  ul   = var.untyped_list
+  ur   = var.untyped_region
+  str  = var.str
+}
+"#,
+        ),
+        (
+            "terraform.tfvars",
+            "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\ne = \"tfvars\"\n",
+        ),
+        (
+            "terraform.tfvars.json",
+            r#"{"b": "tfvars.json", "c": "tfvars.json", "d": "tfvars.json", "e": "tfvars.json"}"#,
+        ),
+        (
+            "a.auto.tfvars",
+            "c = \"a.auto\"\nd = \"a.auto\"\ne = \"a.auto\"\n",
+        ),
+        (
+            "b.auto.tfvars.json",
+            r#"{"d": "b.auto.json", "e": "b.auto.json"}"#,
+        ),
+        ("extra.tfvars", "e = \"var-file\"\nf = \"var-file\"\n"),
+    ];
+    let l = load_with(&files, &["."], |o, root| {
+        o.env_vars = vec![("a".into(), "env".into()), ("f".into(), "env".into())];
+        o.var_files = vec![root.join("extra.tfvars")];
+        o.vars = vec![
+            ("f".into(), "cli".into()),
+            ("l".into(), "[\"p\", \"q\"]".into()),
+            ("untyped_list".into(), "[1, 2]".into()),
+            ("untyped_region".into(), "us-east-1".into()),
+            ("str".into(), "[1]".into()),
+        ];
+    });
+    let a = |k: &str| {
+        l.attr("x.y", k)
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    assert_eq!(a("a"), "tfvars");
+    assert_eq!(a("b"), "tfvars.json");
+    assert_eq!(a("c"), "a.auto");
+    assert_eq!(a("d"), "b.auto.json");
+    assert_eq!(a("e"), "var-file");
+    assert_eq!(a("f"), "cli");
+    assert_eq!(json(&l.attr("x.y", "l")), serde_json::json!(["p", "q"]));
+    assert_eq!(
+        unknown_reason(&l.attr("x.y", "none")),
+        "variable `none` has no value"
+    );
+    let missing: Vec<&str> = l
+        .unit()
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "variable-without-value")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].starts_with("variable `none`"));
+    assert_eq!(json(&l.attr("x.y", "ul")), serde_json::json!([1, 2]));
+    assert_eq!(l.attr("x.y", "ur").as_str(), Some("us-east-1"));
+    assert_eq!(l.attr("x.y", "str").as_str(), Some("[1]"));
+    // env alone, with the default underneath
+    let l2 = load_with(
+        &[(
+            "main.tf",
+            "variable \"v\" {\n default = 1\n}\nresource \"x\" \"y\" {\n v = var.v\n}\n",
+        )],
+        &["."],
+        |o, _| {
+            o.env_vars = vec![("v".into(), "from-env".into())];
+        },
+    );
+    assert_eq!(l2.attr("x.y", "v").as_str(), Some("from-env"));
+}
+
+#[test]
+fn modules_inputs_outputs_and_child_not_root() {
+    let files = [
+        (
+            "root/main.tf",
+            r#"
+provider "aws" { region = "eu-west-1" }
+module "net" {
+  source = "../modules/net"
+  cidr   = "10.1.0.0/16"
+  names  = ["a", "b"]
+}
+module "eps" {
+  source   = "../modules/ep"
+  for_each = toset_is_a_function_so_use_map()
+  vpc_id   = module.net.vpc_id
+}
+module "ep" {
+  source   = "../modules/ep"
+  for_each = { api = "ecr.api", dkr = "ecr.dkr" }
+  service  = each.value
+  vpc_id   = module.net.vpc_id
+}
+module "counted" {
+  source = "../modules/ep"
+  count  = 1
+  service = "logs"
+  vpc_id  = "vpc-x"
+}
+resource "x" "use" {
+  vpc     = module.net.vpc_id
+  subnets = module.net.subnet_ids
+  ep      = module.ep["api"].endpoint_id
+  ep0     = module.counted[0].endpoint_id
+  missing = module.net.nope
+}
+"#,
+        ),
+        (
+            "modules/net/main.tf",
+            r#"
+variable "cidr" {}
+variable "names" {}
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr
+}
+resource "aws_subnet" "s" {
+  for_each = toset_unknown_here()
+  vpc_id   = aws_vpc.this.id
+}
+resource "aws_subnet" "k" {
+  count  = 2
+  vpc_id = aws_vpc.this.id
+  name   = var.names[count.index]
+}
+output "vpc_id" { value = aws_vpc.this.id }
+output "subnet_ids" { value = aws_subnet.k[*].id }
+"#,
+        ),
+        (
+            "modules/ep/main.tf",
+            r#"
+variable "service" { default = "s3" }
+variable "vpc_id" {}
+data "aws_region" "current" {}
+resource "aws_vpc_endpoint" "this" {
+  vpc_id       = var.vpc_id
+  service_name = "com.amazonaws.${data.aws_region.current.name}.${var.service}"
+}
+output "endpoint_id" { value = aws_vpc_endpoint.this.id }
+"#,
+        ),
+    ];
+    let l = load_with(&files, &["root", "modules/net", "modules/ep"], |_, _| {});
+    assert_eq!(
+        l.units.len(),
+        1,
+        "child modules are not roots: {:?}",
+        l.units.iter().map(|u| &u.name).collect::<Vec<_>>()
+    );
+    let addrs = l.addresses();
+    for a in [
+        "module.net.aws_vpc.this",
+        "module.net.aws_subnet.s[*]",
+        "module.net.aws_subnet.k[0]",
+        "module.net.aws_subnet.k[1]",
+        "module.ep[\"api\"].aws_vpc_endpoint.this",
+        "module.ep[\"dkr\"].aws_vpc_endpoint.this",
+        "module.ep[\"api\"].data.aws_region.current",
+        "module.eps[*].aws_vpc_endpoint.this",
+        "module.counted[0].aws_vpc_endpoint.this",
+    ] {
+        assert!(addrs.contains(&a.to_string()), "{a} missing from {addrs:?}");
+    }
+    assert_eq!(
+        l.attr("module.net.aws_vpc.this", "cidr_block").as_str(),
+        Some("10.1.0.0/16")
+    );
+    assert_eq!(
+        l.attr("module.net.aws_subnet.k[1]", "name").as_str(),
+        Some("b")
+    );
+    assert_eq!(
+        l.attr("module.ep[\"dkr\"].aws_vpc_endpoint.this", "service_name")
+            .as_str(),
+        Some("com.amazonaws.eu-west-1.ecr.dkr")
+    );
+    assert_eq!(
+        json(&l.attr("module.ep[\"api\"].aws_vpc_endpoint.this", "vpc_id")),
+        serde_json::json!({"$ref": "module.net.aws_vpc.this.id"})
+    );
+    assert_eq!(
+        json(&l.attr("x.use", "vpc")),
+        serde_json::json!({"$ref": "module.net.aws_vpc.this.id"})
+    );
+    assert_eq!(
+        json(&l.attr("x.use", "subnets")),
+        serde_json::json!([{"$ref": "module.net.aws_subnet.k[0].id"}, {"$ref": "module.net.aws_subnet.k[1].id"}])
+    );
+    assert_eq!(
+        json(&l.attr("x.use", "ep")),
+        serde_json::json!({"$ref": "module.ep[\"api\"].aws_vpc_endpoint.this.id"})
+    );
+    assert_eq!(
+        json(&l.attr("x.use", "ep0")),
+        serde_json::json!({"$ref": "module.counted[0].aws_vpc_endpoint.this.id"})
+    );
+    assert!(unknown_reason(&l.attr("x.use", "missing")).contains("no output `nope`"));
+    let ex = l.res("module.eps[*].aws_vpc_endpoint.this").exists.clone();
+    assert!(ex.unwrap().is_unknown());
+}
+
+#[test]
+fn uninstalled_and_installed_registry_modules() {
+    let files = [
+        (
+            "main.tf",
+            r#"
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "~> 6.0"
+  name    = "x"
+}
+module "ep" {
+  source = "terraform-aws-modules/vpc/aws//modules/vpc-endpoints"
+  endpoints = { s3 = { service = "s3" } }
+}
+module "ecr" {
+  source         = "terraform-aws-modules/ecr/aws"
+  read_arns      = [module.svc.task_exec_iam_role_arn]
+}
+module "svc" {
+  source = "terraform-aws-modules/ecs/aws//modules/service"
+  image  = module.ecr.repository_url
+}
+module "none" {
+  source = "terraform-aws-modules/ecs/aws//modules/service"
+  count  = 0
+}
+module "keyed" {
+  source   = "terraform-aws-modules/ecs/aws//modules/service"
+  for_each = { a = "img-a", b = "img-b" }
+  image    = each.value
+}
+resource "x" "y" {
+  v = module.vpc.vpc_id
+}
+"#,
+        ),
+        (
+            ".terraform/modules/modules.json",
+            r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"ep","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws//modules/vpc-endpoints","Dir":".terraform/modules/ep/modules/vpc-endpoints"}]}"#,
+        ),
+        (
+            ".terraform/modules/ep/modules/vpc-endpoints/main.tf",
+            r#"
+variable "endpoints" {}
+resource "aws_vpc_endpoint" "this" {
+  for_each = var.endpoints
+  service_name = each.value.service
+}
+"#,
+        ),
+    ];
+    let l = load_with(&files, &["."], |_, _| {});
+    let v = l.attr("x.y", "v");
+    assert_eq!(
+        unknown_reason(&v),
+        "module `vpc` (source `terraform-aws-modules/vpc/aws`) is not installed; run terraform init"
+    );
+    let pseudo = l.res("module.vpc");
+    assert_eq!(pseudo.rtype, "module");
+    assert_eq!(pseudo.attrs.get("name").unwrap().as_str(), Some("x"));
+    assert_eq!(
+        l.attr("module.ep.aws_vpc_endpoint.this[\"s3\"]", "service_name")
+            .as_str(),
+        Some("s3")
+    );
+    assert!(l
+        .unit()
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "module-not-loaded"));
+    assert!(!l.addresses().iter().any(|a| a.starts_with("module.none")));
+    assert_eq!(
+        l.res("module.keyed[\"b\"]")
+            .attrs
+            .get("image")
+            .unwrap()
+            .as_str(),
+        Some("img-b")
+    );
+    // Uninstalled modules that use each other's outputs are not a cycle.
+    let image = l.res("module.svc").attrs.get("image").unwrap().clone();
+    assert!(
+        unknown_reason(&image).contains("not installed"),
+        "{image:?}"
+    );
+}
+
+#[test]
+fn variable_types_fill_optional_attributes() {
+    let l = one(r#"
+variable "rules" {
+  type = map(object({
+    prefix     = string
+    credential = optional(string)
+    create     = optional(bool, true)
+    ports      = optional(list(number), [443])
+  }))
+  default = {
+    pub = { prefix = "ecr-public" }
+    hub = { prefix = "docker", credential = "arn:x", create = false }
+  }
+}
+variable "n" {
+  type    = number
+  default = "3"
+}
+resource "x" "y" {
+  for_each   = var.rules
+  credential = each.value.credential
+  create     = each.value.create
+  ports      = each.value.ports
+  n          = var.n + 1
+}
+"#);
+    assert_eq!(l.attr("x.y[\"pub\"]", "credential").kind, Val::Null);
+    assert_eq!(l.attr("x.y[\"pub\"]", "create").as_bool(), Some(true));
+    assert_eq!(
+        json(&l.attr("x.y[\"pub\"]", "ports")),
+        serde_json::json!([443])
+    );
+    assert_eq!(l.attr("x.y[\"hub\"]", "credential").as_str(), Some("arn:x"));
+    assert_eq!(l.attr("x.y[\"hub\"]", "create").as_bool(), Some(false));
+    assert_eq!(l.attr("x.y[\"hub\"]", "n").as_f64(), Some(4.0));
+}
+
+#[test]
+fn unknown_count_data_source_accepts_index() {
+    let l = one(r#"
+variable "create" { type = bool }
+data "aws_iam_policy_document" "assume" {
+  count = var.create ? 1 : 0
+  statement {
+    actions = ["sts:AssumeRole"]
+  }
+}
+data "aws_region" "r" {
+  region = null
+}
+resource "aws_iam_role" "r" {
+  count              = var.create ? 1 : 0
+  assume_role_policy = data.aws_iam_policy_document.assume[0].json
+  region             = data.aws_region.r.region
+}
+"#);
+    let p = l.attr("aws_iam_role.r[*]", "assume_role_policy");
+    assert!(matches!(p.deref().kind, Val::Encoded(_)), "{p:?}");
+    assert_eq!(
+        l.attr("aws_iam_role.r[*]", "region").kind,
+        Val::Symbol(Symbol::Region)
+    );
+}
+
+#[test]
+fn locals_cycle_is_unknown_not_overflow() {
+    let l = one(r#"
+locals {
+  a = local.b
+  b = local.a
+  deep = local.c1
+  c1 = local.c2
+  c2 = local.c3
+  c3 = "end"
+}
+resource "x" "y" {
+  a    = local.a
+  deep = local.deep
+}
+"#);
+    assert!(unknown_reason(&l.attr("x.y", "a")).contains("cycle"));
+    assert_eq!(l.attr("x.y", "deep").as_str(), Some("end"));
+}
+
+#[test]
+fn long_reference_chain_does_not_overflow() {
+    let mut src = String::from("locals {\n  l0 = \"v\"\n");
+    for i in 1..2000 {
+        src.push_str(&format!("  l{i} = local.l{}\n", i - 1));
+    }
+    src.push_str("}\nresource \"x\" \"y\" {\n  v = local.l1999\n}\n");
+    let l = one(&src);
+    let v = l.attr("x.y", "v");
+    assert!(v.as_str() == Some("v") || v.is_unknown());
+}
+
+#[test]
+fn module_recursion_is_guarded() {
+    let files = [(
+        "main.tf",
+        "module \"me\" {\n  source = \"./\"\n}\nresource \"x\" \"y\" {}\n",
+    )];
+    let l = load_with(&files, &["."], |_, _| {});
+    assert!(l.addresses().contains(&"x.y".to_string()));
+}
+
+#[test]
+fn try_can_and_errors() {
+    let l = one(r#"
+locals {
+  obj = { a = 1 }
+}
+variable "unk" {}
+resource "x" "y" {
+  t1 = try(local.obj.b, "fallback")
+  t2 = try(local.obj.a, "fallback")
+  t3 = try(var.unk, "fallback")
+  c1 = can(local.obj.b)
+  c2 = can(local.obj.a)
+  p  = provider::aws::arn_parse("arn:aws:iam::1:role/x")
+  idx = local.obj["a"]
+  nn  = { for k, v in { a = aws_iam_role.r.arn, b = null, c = "x-${var.unk}" } : k => v if v != null }
+  cwd = path.cwd == path.root
+}
+resource "aws_iam_role" "r" {}
+"#);
+    assert_eq!(l.attr("x.y", "t1").as_str(), Some("fallback"));
+    assert_eq!(l.attr("x.y", "t2").as_f64(), Some(1.0));
+    assert_eq!(
+        unknown_reason(&l.attr("x.y", "t3")),
+        "variable `unk` has no value"
+    );
+    assert_eq!(l.attr("x.y", "c1").as_bool(), Some(false));
+    assert_eq!(l.attr("x.y", "c2").as_bool(), Some(true));
+    assert!(l.attr("x.y", "p").is_unknown());
+    assert_eq!(l.attr("x.y", "idx").as_f64(), Some(1.0));
+    let nn = l.attr("x.y", "nn");
+    let keys: Vec<&str> = nn
+        .as_map()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .collect();
+    assert_eq!(keys, ["a", "c"]);
+    assert_eq!(l.attr("x.y", "cwd").as_bool(), Some(false));
+}
+
+#[test]
+fn templatefile_reads_inside_scan_roots_only() {
+    let files = [
+        (
+            "main.tf",
+            r#"
+resource "x" "y" {
+  t   = templatefile("${path.module}/defs.tpl", { image = "nginx", names = ["a", "b"] })
+  out = templatefile("/etc/hostname", {})
+}
+"#,
+        ),
+        (
+            "defs.tpl",
+            "image=${image}%{ for n in names } ${n}%{ endfor }",
+        ),
+    ];
+    let l = load_with(&files, &["."], |_, _| {});
+    let t = l.attr("x.y", "t");
+    assert_eq!(t.as_str(), Some("image=nginx a b"));
+    assert!(unknown_reason(&l.attr("x.y", "out")).contains("outside"));
+}
+
+#[test]
+fn override_files_merge() {
+    let files = [
+        (
+            "main.tf",
+            r#"
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+  enable_dns_support = true
+  tags = { a = "1" }
+  ingress { x = 1 }
+  ingress { x = 2 }
+}
+locals { l = "base" }
+"#,
+        ),
+        (
+            "override.tf",
+            r#"
+resource "aws_vpc" "v" {
+  cidr_block = "10.9.0.0/16"
+  ingress { x = 9 }
+}
+"#,
+        ),
+        (
+            "z_override.tf",
+            "locals { l = \"over\" }\nresource \"x\" \"y\" {\n l = local.l\n}\n",
+        ),
+    ];
+    let l = load_with(&files, &["."], |_, _| {});
+    assert_eq!(
+        l.attr("aws_vpc.v", "cidr_block").as_str(),
+        Some("10.9.0.0/16")
+    );
+    assert_eq!(
+        l.attr("aws_vpc.v", "enable_dns_support").as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        json(&l.attr("aws_vpc.v", "ingress")),
+        serde_json::json!([{"x": 9}])
+    );
+    // an override for an undeclared resource is ignored
+    assert!(!l.addresses().contains(&"x.y".to_string()));
+}
+
+#[test]
+fn terraform_json_syntax() {
+    let files = [(
+        "main.tf.json",
+        r#"{
+  "variable": {"region": {"default": "eu-west-1"}},
+  "locals": {"svc": "ecr.dkr"},
+  "resource": {
+    "aws_vpc_endpoint": {
+      "dkr": {
+        "service_name": "com.amazonaws.${var.region}.${local.svc}",
+        "count": 2,
+        "tags": {"Name": "ep-${count.index}"},
+        "subnet_ids": ["${aws_subnet.a.id}"]
+      }
+    },
+    "aws_subnet": {"a": {"cidr_block": "10.0.0.0/24"}}
+  }
+}"#,
+    )];
+    let l = load_with(&files, &["."], |_, _| {});
+    let sn = l.attr("aws_vpc_endpoint.dkr[1]", "service_name");
+    assert_eq!(sn.as_str(), Some("com.amazonaws.eu-west-1.ecr.dkr"));
+    assert_eq!(
+        json(&l.attr("aws_vpc_endpoint.dkr[1]", "tags")),
+        serde_json::json!({"Name": "ep-1"})
+    );
+    assert_eq!(
+        json(&l.attr("aws_vpc_endpoint.dkr[0]", "subnet_ids")),
+        serde_json::json!([{"$ref": "aws_subnet.a.id"}])
+    );
+    assert!(l.text(&sn).contains("com.amazonaws"));
+}
+
+#[test]
+fn parse_errors_become_diagnostics() {
+    let files = [
+        ("bad.tf", "resource \"x\" {\n"),
+        ("good.tf", "resource \"x\" \"y\" {}\n"),
+    ];
+    let l = load_with(&files, &["."], |_, _| {});
+    assert!(l.unit().diagnostics.iter().any(|d| d.code == "parse-error"));
+    assert!(l.addresses().contains(&"x.y".to_string()));
+}
+
+#[test]
+fn fixture_private_service() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/tf/private-service");
+    let sources = SourceMap::new();
+    let units = load(std::slice::from_ref(&dir), &sources, &opts_for(&dir));
+    assert_eq!(units.len(), 1);
+    let u = &units[0];
+    let ep = |k: &str| {
+        u.resources
+            .iter()
+            .find(|r| r.address == format!("aws_vpc_endpoint.this[\"{k}\"]"))
+            .unwrap_or_else(|| panic!("no endpoint {k}"))
+    };
+    for (k, svc) in [
+        ("ecr.api", "ecr.api"),
+        ("ecr.dkr", "ecr.dkr"),
+        ("logs", "logs"),
+    ] {
+        let sn = ep(k).attrs.get("service_name").unwrap();
+        assert_eq!(
+            sn.render_pattern().unwrap(),
+            format!("com.amazonaws.⟨?⟩.{svc}")
+        );
+    }
+    let td = u
+        .resources
+        .iter()
+        .find(|r| r.address == "module.task.aws_ecs_task_definition.this")
+        .expect("task definition from the local module");
+    let exec = td.attrs.get("execution_role_arn").unwrap();
+    assert_eq!(
+        exec.to_json(),
+        serde_json::json!({"$ref": "aws_iam_role.exec.arn"})
+    );
+    let role = u
+        .resources
+        .iter()
+        .find(|r| r.address == "aws_iam_role.exec")
+        .unwrap();
+    let assume = role.attrs.get("assume_role_policy").unwrap();
+    assert!(matches!(assume.kind, Val::Encoded(_)), "{assume:?}");
+}
+
+/// Every directory under `root` holding `.tf`/`.tf.json` files (outside `.terraform`).
+fn tf_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut has = false;
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                if name != ".terraform" && name != ".git" {
+                    stack.push(p);
+                }
+            } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
+                has = true;
+            }
+        }
+        if has {
+            out.push(d);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn corpus_loads_without_panic() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        println!("skipped: no corpus at {}", corpus.display());
+        return;
+    }
+    let start = std::time::Instant::now();
+    let dirs = tf_dirs(&corpus);
+    let sources = SourceMap::new();
+    let opts = Options {
+        max_file_size: 2 << 20,
+        scan_roots: vec![corpus.clone()],
+        ..Options::default()
+    };
+    let units = load(&dirs, &sources, &opts);
+    let elapsed = start.elapsed();
+
+    let mut resources = 0usize;
+    let mut unknown_kinds: std::collections::BTreeMap<String, usize> = Default::default();
+    fn walk(v: &Value, kinds: &mut std::collections::BTreeMap<String, usize>) {
+        match &v.kind {
+            Val::Unknown(r) => {
+                // The reason with quoted names elided, first words only.
+                let mut plain = String::new();
+                let mut quoted = false;
+                for ch in r.0.chars() {
+                    if ch == '`' {
+                        quoted = !quoted;
+                        if quoted {
+                            plain.push('…');
+                        }
+                    } else if !quoted {
+                        plain.push(ch);
+                    }
+                }
+                let k: String = plain
+                    .split_whitespace()
+                    .take(5)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                *kinds.entry(k.trim().to_string()).or_default() += 1;
+            }
+            Val::List(l) | Val::Template(l) | Val::Choice(l) => {
+                l.iter().for_each(|x| walk(x, kinds))
+            }
+            Val::Map(m) => m.entries.iter().for_each(|e| walk(&e.value, kinds)),
+            Val::Encoded(x) => walk(x, kinds),
+            Val::Ref(r) => {
+                if let Some(x) = &r.resolved {
+                    walk(x, kinds)
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut diags = 0;
+    for u in &units {
+        resources += u.resources.len();
+        diags += u.diagnostics.len();
+        for r in &u.resources {
+            for e in &r.attrs.entries {
+                walk(&e.value, &mut unknown_kinds);
+            }
+        }
+    }
+    if std::env::var("PROBE").is_ok() {
+        let want = std::env::var("PROBE").unwrap();
+        let mut n = 0;
+        for u in &units {
+            for r in &u.resources {
+                for e in &r.attrs.entries {
+                    let j = e.value.to_json().to_string();
+                    if j.contains(&want) && n < 12 {
+                        n += 1;
+                        println!(
+                            "{} {} {} = {}",
+                            u.name,
+                            r.address,
+                            e.key,
+                            &j[..j.len().min(200)]
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut kinds: Vec<_> = unknown_kinds.into_iter().collect();
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
+    println!(
+        "corpus: {} dirs, {} roots, {} resources, {} diagnostics, {:?}",
+        dirs.len(),
+        units.len(),
+        resources,
+        diags,
+        elapsed
+    );
+    for (k, n) in kinds.iter().take(25) {
+        println!("  unknown {n:6}  {k}");
+    }
+    assert!(units.len() > 100 && units.len() < dirs.len());
+
+    // terraform-aws-vpc examples/complete: one endpoint per enabled key under module.vpc_endpoints.
+    let vpc = units
+        .iter()
+        .find(|u| {
+            u.name
+                .ends_with("terraform-aws-modules__terraform-aws-vpc/examples/complete")
+        })
+        .expect("vpc complete example is a root");
+    let mut eps: Vec<&str> = vpc
+        .resources
+        .iter()
+        .filter(|r| r.rtype == "aws_vpc_endpoint" && r.address.starts_with("module.vpc_endpoints."))
+        .map(|r| r.address.as_str())
+        .collect();
+    eps.sort();
+    println!("vpc complete endpoints: {eps:?}");
+    assert_eq!(
+        eps,
+        [
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"dynamodb\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"ecr_api\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"ecr_dkr\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"ecs\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"rds\"]",
+            "module.vpc_endpoints.aws_vpc_endpoint.this[\"s3\"]",
+        ]
+    );
+    assert!(!units
+        .iter()
+        .any(|u| u.name.ends_with("terraform-aws-vpc/modules/vpc-endpoints")));
+    let ecr_dkr = vpc
+        .resources
+        .iter()
+        .find(|r| r.address == "module.vpc_endpoints.aws_vpc_endpoint.this[\"ecr_dkr\"]")
+        .unwrap();
+    println!(
+        "ecr_dkr service_name: {:?}",
+        ecr_dkr.attrs.get("service_name").map(|v| v.to_json())
+    );
+    let policy = ecr_dkr.attrs.get("policy").unwrap();
+    assert!(matches!(policy.kind, Val::Encoded(_)), "{policy:?}");
+
+    // ecs-blueprints vpc-endpoints: the registry module is not installed; its inputs are kept.
+    let bp = units
+        .iter()
+        .find(|u| {
+            u.name
+                .ends_with("aws-ia__ecs-blueprints/terraform/fargate-examples/vpc-endpoints")
+        })
+        .expect("blueprint is a root");
+    let m = bp
+        .resources
+        .iter()
+        .find(|r| r.address == "module.vpc_endpoints")
+        .expect("pseudo-resource for the uninstalled module");
+    let endpoints = m.attrs.get("endpoints").unwrap();
+    println!("blueprint endpoints: {}", endpoints.to_json());
+    match endpoints.as_map() {
+        Some(map) => {
+            let keys: Vec<&str> = map.entries.iter().map(|e| e.key.as_str()).collect();
+            assert_eq!(keys.len(), 10, "{keys:?}");
+            assert!(
+                keys.contains(&"ecr_dkr") && keys.contains(&"s3"),
+                "{keys:?}"
+            );
+        }
+        // Until the function library lands, merge()/toset()/replace() are Unknown.
+        None => assert!(
+            unknown_reason(endpoints).contains("function"),
+            "{}",
+            unknown_reason(endpoints)
+        ),
+    }
+    assert!(elapsed.as_secs() < 30, "too slow: {elapsed:?}");
+}
+
+#[test]
+fn equivalence_fixture() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/equivalence");
+    let sources = SourceMap::new();
+    let units = load(std::slice::from_ref(&dir), &sources, &opts_for(&dir));
+    assert_eq!(units.len(), 1);
+    let u = &units[0];
+    assert_eq!(u.region.as_ref().unwrap().as_str(), Some("eu-west-1"));
+    let get = |addr: &str| u.resources.iter().find(|r| r.address == addr).unwrap();
+    let td = get("aws_ecs_task_definition.app");
+    let cd = td.attrs.get("container_definitions").unwrap();
+    let Val::Encoded(inner) = &cd.kind else {
+        panic!("{cd:?}")
+    };
+    let c0 = &inner.as_list().unwrap()[0];
+    assert_eq!(
+        c0.get("image").unwrap().as_str(),
+        Some("123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0")
+    );
+    let group = c0
+        .get("logConfiguration")
+        .and_then(|l| l.get("options"))
+        .and_then(|o| o.get("awslogs-group"))
+        .unwrap();
+    assert_eq!(
+        json(group),
+        serde_json::json!({"$ref": "aws_cloudwatch_log_group.app.name", "value": "/ecs/app"})
+    );
+    let svc = get("aws_ecs_service.app");
+    assert_eq!(
+        json(svc.attrs.get("network_configuration").unwrap()),
+        serde_json::json!([{
+            "subnets": [{"$ref": "aws_subnet.private.id"}],
+            "security_groups": [{"$ref": "aws_security_group.task.id"}],
+            "assign_public_ip": false
+        }])
+    );
+    assert!(u.diagnostics.is_empty(), "{:?}", u.diagnostics);
+}
+
+#[test]
+fn path_module_in_child_reads_files() {
+    let files = [
+        (
+            "root/main.tf",
+            "module \"m\" {\n  source = \"../mods/m\"\n}\n",
+        ),
+        (
+            "mods/m/main.tf",
+            r#"
+resource "aws_ecs_task_definition" "t" {
+  container_definitions = file("${path.module}/defs.json")
+  tpl                   = templatefile("${path.module}/t.tpl", { name = "x" })
+  where                 = path.module
+}
+"#,
+        ),
+        ("mods/m/defs.json", "[{\"image\": \"nginx\"}]"),
+        ("mods/m/t.tpl", "hello ${name}"),
+    ];
+    let l = load_with(&files, &["root"], |_, _| {});
+    let r = "module.m.aws_ecs_task_definition.t";
+    assert_eq!(l.attr(r, "where").as_str(), Some("../mods/m"));
+    assert_eq!(l.attr(r, "tpl").as_str(), Some("hello x"));
+    assert_eq!(
+        l.attr(r, "container_definitions").as_str(),
+        Some("[{\"image\": \"nginx\"}]")
+    );
+}
+
+#[test]
+fn module_paths_keep_the_given_prefix() {
+    assert_eq!(
+        join_tidy(
+            Path::new("a/../corpus/vpc/examples/complete"),
+            "../../modules/ep"
+        ),
+        PathBuf::from("a/../corpus/vpc/modules/ep")
+    );
+    assert_eq!(join_tidy(Path::new("."), "./m"), PathBuf::from("./m"));
+    assert_eq!(join_tidy(Path::new("x"), "../../y"), PathBuf::from("../y"));
+    assert_eq!(tidy(Path::new("./a/./b/../c")), PathBuf::from("a/c"));
+    assert_eq!(
+        relative_to(Path::new("/r/mods/m"), Path::new("/r/root")),
+        "../mods/m"
+    );
+}
