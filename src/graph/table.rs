@@ -376,7 +376,10 @@ const SUBNET: &[Row] = &[
         "map_public_ip_on_launch",
         "MapPublicIpOnLaunch",
     )
-    .c(Bool),
+    .c(Bool)
+    // Both the provider and CloudFormation default it to false (irrelevant to Fargate ENIs,
+    // which follow assign_public_ip, but a plan prints it, so the graphs must agree).
+    .d(Lit::Bool(false)),
 ];
 
 /// Inline `route {}` blocks become [`Kind::Route`] nodes (see `build.rs`).

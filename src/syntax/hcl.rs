@@ -19,16 +19,31 @@ pub fn parse(file: FileId, text: &str) -> Result<Body, Diagnostic> {
     hcl_edit::parser::parse_body(text).map_err(|e| {
         let loc = e.location();
         let off = loc.offset().min(text.len());
+        let span = Span::new(file, off..(off + 1).min(text.len()).max(off));
+        let message = e.message().trim();
+        if message.contains("redefined object key") {
+            // Terraform accepts a key written twice in an object constructor (the last wins);
+            // hcl-edit 0.10 does not. The file is valid: say that we could not read it.
+            return Diagnostic::warning(
+                "unsupported-syntax",
+                format!(
+                    "skipped: this file writes a key twice in an object (line {}, column {}); \
+                     Terraform keeps the last one, but pullpath's HCL parser cannot read it yet",
+                    loc.line(),
+                    loc.column()
+                ),
+            )
+            .at(span);
+        }
         Diagnostic::error(
             "parse-error",
             format!(
-                "invalid HCL: {} (line {}, column {})",
-                e.message().trim(),
+                "invalid HCL: {message} (line {}, column {})",
                 loc.line(),
                 loc.column()
             ),
         )
-        .at(Span::new(file, off..(off + 1).min(text.len()).max(off)))
+        .at(span)
     })
 }
 
@@ -50,6 +65,15 @@ mod tests {
     fn error_has_line_and_column() {
         let e = parse(FileId(0), "a = \nb = {").err().unwrap();
         assert!(e.message.contains("line"), "{}", e.message);
+    }
+
+    #[test]
+    fn duplicate_object_keys_are_a_parser_limit_not_an_error() {
+        let d = parse(FileId(0), "a = {\n  k = 1\n  k = 2\n}\n")
+            .err()
+            .unwrap();
+        assert_eq!(d.code, "unsupported-syntax");
+        assert_eq!(d.severity, crate::base::Severity::Warning);
     }
 
     #[test]

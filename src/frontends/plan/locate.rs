@@ -224,13 +224,15 @@ impl<'p> Locator<'p> {
                     .body
                     .attributes()
                     .map(|a| a.key.as_str().to_string())
-                    .chain(block.body.blocks().map(|b| match b.ident.as_str() {
-                        "dynamic" => b
-                            .labels
-                            .first()
-                            .map(|l| l.as_str().to_string())
-                            .unwrap_or_default(),
-                        other => other.to_string(),
+                    .chain(block.body.blocks().map(|b| {
+                        match b.ident.as_str() {
+                            "dynamic" => b
+                                .labels
+                                .first()
+                                .map(|l| l.as_str().to_string())
+                                .unwrap_or_default(),
+                            other => other.to_string(),
+                        }
                     }))
                     .collect();
                 headers
