@@ -55,6 +55,9 @@ struct CommonArgs {
     /// When to use colours (also honours NO_COLOR).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Print the wall time of each stage on standard error.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -138,7 +141,9 @@ fn run(command: &str, args: CommonArgs) -> Result<ExitCode, String> {
                 .collect(),
         },
     };
+    let start = std::time::Instant::now();
     let out = pipeline::run(&config);
+    let pipeline_time = start.elapsed();
     let items: Vec<Item> = out.diagnostics.iter().map(Item::from).collect();
     let errors = out
         .diagnostics
@@ -213,6 +218,21 @@ fn run(command: &str, args: CommonArgs) -> Result<ExitCode, String> {
                 ),
             )?;
         }
+    }
+    if args.timings {
+        for (stage, t) in &out.timings {
+            eprintln!("{stage:<18} {:>8.1} ms", t.as_secs_f64() * 1e3);
+        }
+        eprintln!(
+            "{:<18} {:>8.1} ms",
+            "pipeline",
+            pipeline_time.as_secs_f64() * 1e3
+        );
+        eprintln!(
+            "{:<18} {:>8.1} ms",
+            "total",
+            start.elapsed().as_secs_f64() * 1e3
+        );
     }
     Ok(if errors > 0 {
         ExitCode::from(1)

@@ -4,6 +4,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -28,6 +29,19 @@ pub struct Output {
     pub graphs: Vec<Graph>,
     /// Diagnostics about the input, sorted by file and position, duplicates removed.
     pub diagnostics: Vec<Diagnostic>,
+    /// Wall time of each stage (frontends run side by side, so theirs overlap).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+fn timed<T>(
+    timings: &mut Vec<(&'static str, Duration)>,
+    what: &'static str,
+    f: impl FnOnce() -> T,
+) -> T {
+    let start = Instant::now();
+    let out = f();
+    timings.push((what, start.elapsed()));
+    out
 }
 
 /// Runs `f`, turning a panic into an `internal-error` diagnostic about `what`.
@@ -91,46 +105,69 @@ pub fn run(config: &Config) -> Output {
 fn run_here(config: &Config) -> Output {
     let sources = SourceMap::new();
     let opts = &config.options;
-    let found = discover(&config.paths, &sources, opts.max_file_size);
+    let mut timings = Vec::new();
+    let found = timed(&mut timings, "discover", || {
+        discover(&config.paths, &sources, opts.max_file_size)
+    });
 
-    let (tf, (plans, templates)) = rayon::join(
-        || {
-            batch(
-                &found.terraform_dirs,
-                |d| d.display().to_string(),
-                |dirs| frontends::terraform::load(dirs, &sources, opts),
-            )
-        },
-        || {
+    let clock = |f: &dyn Fn() -> Vec<Unit>| {
+        let start = Instant::now();
+        (f(), start.elapsed())
+    };
+    let ((tf, t_tf), ((plans, t_plan), (templates, t_cfn))) =
+        timed(&mut timings, "frontends", || {
             rayon::join(
                 || {
-                    batch(
-                        &found.plans,
-                        |f| sources.path(*f).display().to_string(),
-                        |files| {
-                            files
-                                .iter()
-                                .map(|f| frontends::plan::load(*f, &sources, opts))
-                                .collect()
+                    clock(&|| {
+                        batch(
+                            &found.terraform_dirs,
+                            |d| d.display().to_string(),
+                            |dirs| frontends::terraform::load(dirs, &sources, opts),
+                        )
+                    })
+                },
+                || {
+                    rayon::join(
+                        || {
+                            clock(&|| {
+                                batch(
+                                    &found.plans,
+                                    |f| sources.path(*f).display().to_string(),
+                                    |files| {
+                                        files
+                                            .par_iter()
+                                            .map(|f| frontends::plan::load(*f, &sources, opts))
+                                            .collect()
+                                    },
+                                )
+                            })
+                        },
+                        || {
+                            clock(&|| {
+                                batch(
+                                    &found.templates,
+                                    |f| sources.path(*f).display().to_string(),
+                                    |files| frontends::cloudformation::load(files, &sources, opts),
+                                )
+                            })
                         },
                     )
                 },
-                || {
-                    batch(
-                        &found.templates,
-                        |f| sources.path(*f).display().to_string(),
-                        |files| frontends::cloudformation::load(files, &sources, opts),
-                    )
-                },
             )
-        },
-    );
+        });
+    timings.extend([
+        ("  terraform", t_tf),
+        ("  plan", t_plan),
+        ("  cloudformation", t_cfn),
+    ]);
     let units: Vec<Unit> = tf.into_iter().chain(plans).chain(templates).collect();
 
-    let built: Vec<Result<Graph, Diagnostic>> = units
-        .par_iter()
-        .map(|u| isolated(&u.name, || graph::build(u)).map_err(|d| d.in_file(u.root.clone())))
-        .collect();
+    let built: Vec<Result<Graph, Diagnostic>> = timed(&mut timings, "graph", || {
+        units
+            .par_iter()
+            .map(|u| isolated(&u.name, || graph::build(u)).map_err(|d| d.in_file(u.root.clone())))
+            .collect()
+    });
     let mut diagnostics = found.diagnostics;
     let mut graphs = Vec::new();
     for g in built {
@@ -166,5 +203,6 @@ fn run_here(config: &Config) -> Output {
         units,
         graphs,
         diagnostics,
+        timings,
     }
 }

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::base::{Diagnostic, FileId, Map, Ref, Span, Symbol, Val, Value};
 use crate::frontends::{Mode, Resource};
@@ -27,7 +27,7 @@ pub(crate) struct Tpl {
     pub dir: PathBuf,
     /// `""` for the root template, `"Stack/"` (or `"A/B/"`) for nested ones.
     pub prefix: String,
-    doc: Rc<Value>,
+    doc: Arc<Value>,
     /// Parameter values after defaults and overrides.
     params: HashMap<String, Value>,
     /// Logical id → resource type.
@@ -307,7 +307,7 @@ impl Tpl {
         file: FileId,
         dir: PathBuf,
         prefix: String,
-        doc: Rc<Value>,
+        doc: Arc<Value>,
         inputs: &ParamInputs,
         ancestors: Vec<FileId>,
     ) -> Tpl {

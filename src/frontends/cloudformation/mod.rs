@@ -31,7 +31,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::base::{source, Diagnostic, FileId, SourceMap, Span, Symbol, Val, Value};
 use crate::syntax::{json, yaml};
@@ -44,12 +44,12 @@ use eval::{ParamInputs, Tpl};
 /// of another given template are part of that template's unit, not units of their own.
 pub fn load(files: &[FileId], sources: &SourceMap, opts: &Options) -> Vec<Unit> {
     let mut cache = Cache::default();
+    cache.preload(files, sources);
     let (inputs, param_diags) = read_params(opts, sources);
     let mut built: Vec<(FileId, Unit, Vec<FileId>)> = Vec::new();
     for &file in files {
         let src = sources.get(file);
-        // Fast path: a template names one of these keys literally.
-        if !src.text.contains("Resources") && !src.text.contains("AWSTemplateFormatVersion") {
+        if !might_be_template(&src.text) {
             continue;
         }
         let (doc, parse_diags) = match cache.parse(file, sources) {
@@ -144,7 +144,7 @@ fn looks_like_template(text: &str) -> bool {
         || (text.contains("Resources") && (text.contains("AWS::") || text.contains("Custom::")))
 }
 
-type ParseResult = Result<(Rc<Value>, Vec<Diagnostic>), Diagnostic>;
+type ParseResult = Result<(Arc<Value>, Vec<Diagnostic>), Diagnostic>;
 
 /// Parsed files, each parsed once per `load` call.
 #[derive(Default)]
@@ -156,19 +156,35 @@ impl Cache {
     fn parse(&mut self, file: FileId, sources: &SourceMap) -> ParseResult {
         self.parsed
             .entry(file)
-            .or_insert_with(|| {
-                let src = sources.get(file);
-                let path = src.path.clone();
-                let r = parse_text(file, &src.path, &src.text);
-                match r {
-                    Ok((v, diags)) => Ok((
-                        Rc::new(v),
-                        diags.into_iter().map(|d| d.in_file(&path)).collect(),
-                    )),
-                    Err(d) => Err(d.in_file(&path)),
-                }
-            })
+            .or_insert_with(|| parse_file(file, sources))
             .clone()
+    }
+
+    /// Parses the given files in parallel (a template's nested stacks are parsed on demand).
+    fn preload(&mut self, files: &[FileId], sources: &SourceMap) {
+        use rayon::prelude::*;
+        let parsed: Vec<(FileId, ParseResult)> = files
+            .par_iter()
+            .filter(|&&f| !self.parsed.contains_key(&f) && might_be_template(&sources.get(f).text))
+            .map(|&f| (f, parse_file(f, sources)))
+            .collect();
+        self.parsed.extend(parsed);
+    }
+}
+
+/// Fast path: a template names one of these keys literally.
+fn might_be_template(text: &str) -> bool {
+    text.contains("Resources") || text.contains("AWSTemplateFormatVersion")
+}
+
+fn parse_file(file: FileId, sources: &SourceMap) -> ParseResult {
+    let src = sources.get(file);
+    match parse_text(file, &src.path, &src.text) {
+        Ok((v, diags)) => Ok((
+            Arc::new(v),
+            diags.into_iter().map(|d| d.in_file(&src.path)).collect(),
+        )),
+        Err(d) => Err(d.in_file(&src.path)),
     }
 }
 
@@ -220,7 +236,7 @@ impl Ctx<'_> {
         &mut self,
         path: &Path,
         here: Option<Span>,
-    ) -> Option<(FileId, Rc<Value>)> {
+    ) -> Option<(FileId, Arc<Value>)> {
         let max = if self.opts.max_file_size == 0 {
             u64::MAX
         } else {
