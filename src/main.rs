@@ -118,28 +118,16 @@ fn run(command: &str, args: CommonArgs) -> Result<ExitCode, String> {
     let env_vars = std::env::vars()
         .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_string(), v)))
         .collect();
-    let config = Config {
-        paths: paths.clone(),
-        options: Options {
-            var_files: args.var_files,
-            vars: args.vars,
-            env_vars,
-            params: args.params,
-            params_files: args.params_files,
-            tf_root: args.tf_root,
-            max_file_size: args.max_file_size,
-            scan_roots: paths
-                .iter()
-                .map(|p| {
-                    let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-                    if p.is_file() {
-                        p.parent().map(|d| d.to_path_buf()).unwrap_or(p)
-                    } else {
-                        p
-                    }
-                })
-                .collect(),
-        },
+    let mut config = Config::new(paths);
+    config.options = Options {
+        var_files: args.var_files,
+        vars: args.vars,
+        env_vars,
+        params: args.params,
+        params_files: args.params_files,
+        tf_root: args.tf_root,
+        max_file_size: args.max_file_size,
+        ..config.options
     };
     let start = std::time::Instant::now();
     let out = pipeline::run(&config);

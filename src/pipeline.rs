@@ -20,6 +20,32 @@ pub struct Config {
     pub options: Options,
 }
 
+impl Config {
+    /// A configuration for `paths` with the defaults: the size limit, and `file()` /
+    /// `templatefile()` / nested stacks allowed inside the given paths (a file's directory).
+    pub fn new(paths: Vec<PathBuf>) -> Config {
+        let scan_roots = paths
+            .iter()
+            .map(|p| {
+                let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+                if p.is_file() {
+                    p.parent().map(PathBuf::from).unwrap_or(p)
+                } else {
+                    p
+                }
+            })
+            .collect();
+        Config {
+            paths,
+            options: Options {
+                max_file_size: DEFAULT_MAX_FILE_SIZE,
+                scan_roots,
+                ..Options::default()
+            },
+        }
+    }
+}
+
 /// Default `--max-file-size`: 16 MiB. The largest real plan in our corpus is 2 MB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 

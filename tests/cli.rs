@@ -138,3 +138,51 @@ fn too_large_iac_files_are_skipped_with_a_diagnostic() {
         .unwrap()
         .contains("skipped: too large"));
 }
+
+#[test]
+fn for_each_in_a_local_module_gives_one_address_per_key() {
+    let (code, doc) = json(&["graph", "testdata/tf/endpoints-module"]);
+    assert_eq!(code, 0);
+    let endpoints: Vec<String> = addresses(&doc)
+        .into_iter()
+        .filter(|a| a.contains("aws_vpc_endpoint"))
+        .collect();
+    assert_eq!(
+        endpoints,
+        vec![
+            r#"module.endpoints.aws_vpc_endpoint.this["ecr.api"]"#,
+            r#"module.endpoints.aws_vpc_endpoint.this["ecr.dkr"]"#,
+            r#"module.endpoints.aws_vpc_endpoint.this["logs"]"#,
+        ]
+    );
+    // The region has no value: the service name keeps its known parts, with the reason.
+    let r = &doc["resources"][1];
+    assert_eq!(
+        r["file"],
+        "testdata/tf/endpoints-module/modules/endpoints/main.tf"
+    );
+    let parts = &r["fields"]["service_name"]["$template"];
+    assert_eq!(parts[2], ".ecr.api", "{r}");
+    assert_eq!(parts[1]["$unknown"], "variable `region` has no value");
+    // The module input carries the reference back to the caller's VPC.
+    let vpc_edges = doc["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["to"] == "aws_vpc.main" && e["field"] == "vpc_id")
+        .count();
+    assert_eq!(vpc_edges, 3, "{}", doc["edges"]);
+    // The child module is part of its caller, not a root of its own.
+    assert_eq!(doc["summary"]["units"], 1);
+
+    let (_, doc) = json(&[
+        "graph",
+        "testdata/tf/endpoints-module",
+        "--var",
+        "region=eu-west-1",
+    ]);
+    assert_eq!(
+        doc["resources"][1]["fields"]["service_name"],
+        "com.amazonaws.eu-west-1.ecr.api"
+    );
+}

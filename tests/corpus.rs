@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use pullpath::base::Severity;
-use pullpath::pipeline::{run, Config, Output, DEFAULT_MAX_FILE_SIZE};
+use pullpath::pipeline::{run, Config, Output};
 
 fn corpus() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
@@ -19,13 +19,7 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn load(path: &Path) -> Output {
-    let mut config = Config {
-        paths: vec![path.to_path_buf()],
-        ..Config::default()
-    };
-    config.options.max_file_size = DEFAULT_MAX_FILE_SIZE;
-    config.options.scan_roots = vec![path.to_path_buf()];
-    run(&config)
+    run(&Config::new(vec![path.to_path_buf()]))
 }
 
 /// Files of the corpus that are invalid, each checked by hand (see INDEX.md and the reason given).
@@ -216,4 +210,46 @@ fn whole_corpus_loads_and_only_invalid_files_have_errors() {
         out.sources.len(),
         out.diagnostics.len()
     );
+}
+
+fn addresses_of(out: &Output, rtype: &str) -> Vec<String> {
+    out.units
+        .iter()
+        .flat_map(|u| &u.resources)
+        .filter(|r| r.rtype == rtype)
+        .map(|r| r.address.clone())
+        .collect()
+}
+
+#[test]
+fn expansion_is_visible_in_real_configurations() {
+    let Some(root) = corpus() else { return };
+    // for_each over a map in a local module (terraform-aws-vpc's vpc-endpoints module).
+    let out = load(&root.join("terraform-aws-modules__terraform-aws-vpc/examples/complete"));
+    let mut endpoints = addresses_of(&out, "aws_vpc_endpoint");
+    endpoints.sort();
+    assert_eq!(
+        endpoints,
+        ["dynamodb", "ecr_api", "ecr_dkr", "ecs", "rds", "s3"]
+            .iter()
+            .map(|k| format!("module.vpc_endpoints.aws_vpc_endpoint.this[\"{k}\"]"))
+            .collect::<Vec<_>>()
+    );
+    // A plan's child-module instances.
+    let out =
+        load(&root.join("terraform-compliance__cli/tests/functional/test_issue-158/plan.out.json"));
+    let nat = addresses_of(&out, "aws_nat_gateway");
+    assert_eq!(
+        nat,
+        (0..3)
+            .map(|i| format!("module.vpc.aws_nat_gateway.this[{i}]"))
+            .collect::<Vec<_>>()
+    );
+    // Nested stacks (SAM applications) loaded into their parent.
+    let out = load(&root.join(
+        "aws-samples__container-patterns/pattern/ecs-cluster-isolated-vpc-no-nat-gateway/files/parent.yml",
+    ));
+    let endpoints = addresses_of(&out, "AWS::EC2::VPCEndpoint");
+    assert_eq!(endpoints.len(), 10, "{endpoints:?}");
+    assert!(endpoints.contains(&"VpcStack/EcrDkrEndpoint".to_string()));
 }

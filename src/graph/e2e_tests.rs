@@ -4,16 +4,11 @@
 use std::path::Path;
 
 use super::Shape;
-use crate::pipeline::{run, Config, DEFAULT_MAX_FILE_SIZE};
+use crate::pipeline::{run, Config};
 
 fn shape(file: &str) -> Shape {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/equivalence");
-    let mut config = Config {
-        paths: vec![dir.join(file)],
-        ..Config::default()
-    };
-    config.options.max_file_size = DEFAULT_MAX_FILE_SIZE;
-    let out = run(&config);
+    let out = run(&Config::new(vec![dir.join(file)]));
     assert_eq!(out.graphs.len(), 1, "{file}: {:#?}", out.diagnostics);
     // The templates write the Region literally; a template's own Region is a symbol.
     out.graphs[0].shape_with_region(Some("eu-west-1"))
