@@ -142,6 +142,17 @@ const KNOWN_INVALID: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whole folders where one kind of error is expected: checkov's Terraform fixtures are test
+/// cases per file, so a directory (one Terraform module) often declares the same resource or
+/// provider twice, which Terraform rejects ("Duplicate resource configuration"). Sampled by hand:
+/// `example_KMSRotation/main.tf` declares `aws_kms_key.unknown2` twice; `panos/resources/api_key`
+/// has three unaliased `provider "panos"` blocks; `file_bom` declares `aws_s3_bucket.example` in
+/// two files.
+const EXPECTED_ERRORS: &[(&str, &str)] = &[(
+    "bridgecrewio__checkov/tests/terraform/",
+    "duplicate-declaration",
+)];
+
 /// Valid Terraform that hcl-edit 0.10 rejects with a parse error (a parser limitation). Keys
 /// written twice in an object, the other limitation, are reported as `unsupported-syntax`
 /// warnings instead (see `syntax::hcl`).
@@ -170,6 +181,12 @@ fn whole_corpus_loads_and_only_invalid_files_have_errors() {
             .unwrap_or(&file)
             .display()
             .to_string();
+        if EXPECTED_ERRORS
+            .iter()
+            .any(|(dir, code)| rel.starts_with(dir) && d.code == *code)
+        {
+            continue;
+        }
         errors
             .entry(rel)
             .or_default()

@@ -104,7 +104,7 @@ impl Cx {
                             self.diagnostics.push(
                                 Diagnostic::warning(
                                     "duplicate-key",
-                                    format!("duplicate key `{name}`; the first one is used"),
+                                    format!("duplicate key `{name}`: its meaning is undefined (AWS and JSON parsers differ on which one wins); pullpath reads the first"),
                                 )
                                 .at(here)
                                 .with_related(there, "first defined here"),

@@ -647,7 +647,7 @@ impl Builder<'_> {
                         self.diagnostics.push(
                             Diagnostic::warning(
                                 "duplicate-key",
-                                format!("duplicate key `{key}`; the first one is used"),
+                                format!("duplicate key `{key}`: its meaning is undefined (AWS and YAML parsers differ on which one wins); pullpath reads the first"),
                             )
                             .at(sp)
                             .with_related(there, "first defined here"),

@@ -429,9 +429,10 @@ impl<'a> ModuleConfig<'a> {
     }
 
     fn dup(&mut self, what: &str, name: &str, at: Option<Span>) {
-        let mut d = Diagnostic::warning(
+        // Terraform rejects the configuration ("Duplicate ... configuration").
+        let mut d = Diagnostic::error(
             "duplicate-declaration",
-            format!("duplicate {what} `{name}`; the first one is used"),
+            format!("duplicate {what} `{name}`: Terraform rejects this; pullpath reads the first"),
         );
         d.span = at;
         self.diagnostics.push(d);
