@@ -186,3 +186,17 @@ fn for_each_in_a_local_module_gives_one_address_per_key() {
         "com.amazonaws.eu-west-1.ecr.api"
     );
 }
+
+/// What users see, as snapshots: the graph as text, and diagnostics rendered by miette.
+#[test]
+fn snapshots_of_what_users_see() {
+    let run = |args: &[&str]| {
+        let out = pullpath().args(args).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    insta::assert_snapshot!("graph_text_main_tf", run(&["graph", "testdata/equivalence/main.tf"]));
+    insta::assert_snapshot!(
+        "check_text_diagnostics",
+        run(&["check", "testdata/diagnostics", "--color", "never"])
+    );
+}
