@@ -194,7 +194,10 @@ fn snapshots_of_what_users_see() {
         let out = pullpath().args(args).output().unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
-    insta::assert_snapshot!("graph_text_main_tf", run(&["graph", "testdata/equivalence/main.tf"]));
+    insta::assert_snapshot!(
+        "graph_text_main_tf",
+        run(&["graph", "testdata/equivalence/main.tf"])
+    );
     insta::assert_snapshot!(
         "check_text_diagnostics",
         run(&["check", "testdata/diagnostics", "--color", "never"])
