@@ -333,7 +333,7 @@ pub fn classify(v: &Value, graph: &Graph, ptc: &[(String, NodeId)]) -> Fact<Imag
             return Fact::unknown("an ECR registry without a repository", at);
         };
         let ecr = EcrImage {
-            account: normalise_account(unrender(acct, &holes, at)),
+            account: unrender(acct, &holes, at),
             region: unrender(region, &holes, at),
             repository: unrender(strip_tag(path), &holes, at),
             repository_node: None,
@@ -386,10 +386,6 @@ pub fn classify(v: &Value, graph: &Graph, ptc: &[(String, NodeId)]) -> Fact<Imag
     )
 }
 
-fn normalise_account(v: Value) -> Value {
-    v
-}
-
 fn with_ptc(img: Image, ptc: &[(String, NodeId)]) -> Image {
     let Image::Ecr(ecr) = img else { return img };
     if let Some(repo) = ecr.repository.as_str() {
@@ -421,6 +417,10 @@ pub(crate) fn hole_reason(v: &Value, what: &str) -> String {
         Val::Symbol(s) => format!("{what} is {}", s.name()),
         Val::Choice(_) => format!("{what} depends on a condition that cannot be decided"),
         Val::Encoded(_) => format!("{what} is a JSON-encoded value"),
+        Val::Template(_) => format!(
+            "{what} is `{}`, with parts not known",
+            v.render_pattern().unwrap_or_default()
+        ),
         _ => format!("{what} is not a string"),
     }
 }

@@ -842,8 +842,7 @@ fn kms_of(graph: &Graph, n: NodeId) -> Fact<KmsKey> {
 // Permissions
 
 /// Asks the evaluator, over the visible policies of the role (and its boundary).
-fn check(graph: &Graph, role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision> {
-    let _ = graph;
+fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision> {
     let at = role.target_span();
     if !matches!(
         role.target,
@@ -918,7 +917,7 @@ impl ExecutionRole {
 fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) -> Vec<Permission> {
     let mut out = Vec::new();
     let mk = |need: Need, action: &'static str, resource: Value, at: Option<Span>| {
-        let decision = check(graph, role, action, &resource);
+        let decision = check(role, action, &resource);
         Permission {
             need,
             action,
@@ -1009,7 +1008,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                 action,
                 resource: res.clone(),
                 at,
-                decision: check(graph, role, action, res),
+                decision: check(role, action, res),
             });
             if let Some(r) = &s.secrets_manager_reference {
                 out.push(Permission {
@@ -1020,7 +1019,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     action: "secretsmanager:GetSecretValue",
                     resource: r.clone(),
                     at,
-                    decision: check(graph, role, "secretsmanager:GetSecretValue", r),
+                    decision: check(role, "secretsmanager:GetSecretValue", r),
                 });
             }
             if let Some(KmsKey::Customer { key, .. }) = s.kms.value() {
@@ -1032,7 +1031,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     action: "kms:Decrypt",
                     resource: key.clone(),
                     at,
-                    decision: check(graph, role, "kms:Decrypt", key),
+                    decision: check(role, "kms:Decrypt", key),
                 });
             }
         }
@@ -1046,7 +1045,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                 action: "s3:GetObject",
                 resource: f.value.clone(),
                 at,
-                decision: check(graph, role, "s3:GetObject", &f.value),
+                decision: check(role, "s3:GetObject", &f.value),
             });
         }
     }
@@ -1074,7 +1073,7 @@ fn log_check(graph: &Graph, role: &ExecutionRole, action: &str, l: &AwsLogs) -> 
         ]),
         None,
     );
-    let first = check(graph, role, action, &stream);
+    let first = check(role, action, &stream);
     if matches!(
         first.value(),
         Some(Decision::Allowed { .. } | Decision::Denied { .. })
@@ -1099,7 +1098,7 @@ fn log_check(graph: &Graph, role: &ExecutionRole, action: &str, l: &AwsLogs) -> 
         alts.push(r);
     }
     for alt in alts {
-        let d = check(graph, role, action, &alt);
+        let d = check(role, action, &alt);
         if matches!(d.value(), Some(Decision::Allowed { .. })) {
             return d;
         }
@@ -1233,11 +1232,12 @@ pub fn explain(facts: &TaskFacts, graph: &Graph) -> Vec<String> {
             Fact::Unknown { reason, .. } => {
                 out.push(format!("{a}: the execution role is not known: {reason}"))
             }
-            _ => {
+            Fact::Absent => {}
+            Fact::Known { value, .. } => {
                 if let Some(r) = role.blind_spot() {
                     out.push(format!("{a}: {r}"));
                 }
-                if let Some(r) = fact_reason(&role.trust) {
+                if let (RoleTarget::Node(_), Some(r)) = (value, fact_reason(&role.trust)) {
                     out.push(format!("{a}: trust of the execution role: {r}"));
                 }
                 if let Some(TrustDecision::Unknown(u)) = role.trust.value() {

@@ -4,8 +4,6 @@
 use crate::analysis::iam::{self, ManagedArn, TrustDecision};
 use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
-use crate::frontends::plan::KNOWN_AFTER_APPLY;
-use crate::frontends::Format;
 use crate::graph::{path_under, Graph, Kind, NodeId};
 
 use super::image::hole_reason;
@@ -343,15 +341,10 @@ pub fn attached(graph: &Graph, role: NodeId) -> (Vec<AttachedPolicy>, Option<Att
             _ => {}
         }
     }
-    // Attached lists the graph could not split (not a known list) stay on the role. In a plan,
-    // a bare "known after apply" there is the provider's computed copy of the attachments
-    // (the attribute is not written), not an attachment of its own.
-    let plan = graph.format == Some(Format::Plan);
+    // Attached lists the graph could not split (not a known list) stay on the role.
     for field in ["managed_policy_arns", "inline_policy"] {
         if let Some(v) = role_node.field(field) {
-            let computed = plan && matches!(&v.kind, Val::Unknown(r) if &*r.0 == KNOWN_AFTER_APPLY);
-            let empty = v.as_list().is_some_and(|l| l.is_empty());
-            if !computed && !empty {
+            if !v.as_list().is_some_and(|l| l.is_empty()) {
                 out.push(AttachedPolicy {
                     label: format!("{}.{field}", role_node.address),
                     origin: v.span.or(Some(role_node.span)),

@@ -673,3 +673,121 @@ fn corpus_nathanpeck_is_pull_ok() {
     ]);
     assert!(assert_pull_ok(&out) >= 3);
 }
+
+#[test]
+fn plan_without_sources_leaves_computed_attachments_unknown() {
+    // Without the `.tf` files, the plan cannot tell a computed `managed_policy_arns` from a
+    // written one: the role's permissions are not refused, only unknown.
+    let out = fixture("plan_only");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    let t = task(&facts, "aws_ecs_task_definition.app");
+    let d = dump(t);
+    assert_eq!(
+        verdict(t, &Need::EcrAuth, "ecr:GetAuthorizationToken"),
+        "Allowed",
+        "{d}"
+    );
+    assert!(t.execution_role.blind_spot().is_some());
+    assert!(assert_pull_ok(&out) == 1);
+}
+
+/// Runs the analysis over the whole corpus: no panic, and a census of refused permissions
+/// (`cargo test corpus_census -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn corpus_census() {
+    let Some(p) = corpus("") else {
+        return;
+    };
+    let out = load(&[p.to_str().unwrap_or_default()]);
+    let mut refused = std::collections::BTreeMap::<String, Vec<String>>::new();
+    let (mut tasks, mut unknown) = (0, 0);
+    for g in &out.graphs {
+        let facts = analyse(g);
+        let why = explain(&facts, g);
+        unknown += why.len();
+        for w in &why {
+            eprintln!("why: {w}");
+        }
+        for t in &facts.tasks {
+            tasks += 1;
+            for p in &t.permissions {
+                if matches!(&p.decision, Fact::Known { value, .. } if value.is_refused()) {
+                    refused
+                        .entry(p.action.to_string())
+                        .or_default()
+                        .push(format!("{} {}", g.unit, t.address));
+                }
+            }
+            if let Some(RoleTarget::Invalid { reason, .. }) = t.execution_role.target.value() {
+                eprintln!("invalid role: {} {}: {reason}", g.unit, t.address);
+            }
+            for c in &t.containers {
+                for k in &c.unknown_keys {
+                    eprintln!(
+                        "unknown key: {} {} {} {:?}",
+                        g.unit, t.address, k.written, k.suggestion
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("{tasks} task definitions, {unknown} unverified facts");
+    for (a, l) in refused {
+        eprintln!("{a}: {} refused", l.len());
+        for x in l {
+            eprintln!("  {x}");
+        }
+    }
+}
+
+#[test]
+fn pull_through_cache_and_dual_stack_images() {
+    let out = fixture("cfn_ptc");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    let t = task(&facts, "TaskDef");
+    let Some(Image::EcrPullThroughCache { prefix, ecr, .. }) = t.containers[0].image.value() else {
+        panic!("{:?}", t.containers[0].image)
+    };
+    assert_eq!(prefix, "docker-hub");
+    assert_eq!(ecr.repository.as_str(), Some("docker-hub/library/nginx"));
+    assert!(matches!(
+        t.containers[1].image.value(),
+        Some(Image::EcrDualStack(_))
+    ));
+    let d = dump(t);
+    assert_eq!(
+        verdict(t, &Need::EcrPull { container: 0 }, "ecr:BatchGetImage"),
+        "Allowed",
+        "{d}"
+    );
+    assert_eq!(
+        verdict(
+            t,
+            &Need::PullThroughCache { container: 0 },
+            "ecr:BatchImportUpstreamImage"
+        ),
+        "NotAllowed",
+        "{d}"
+    );
+}
+
+#[test]
+fn cross_account_image_with_a_visible_repository_policy() {
+    let out = fixture("tf_cross_account");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    let t = task(&facts, "aws_ecs_task_definition.app");
+    assert_eq!(t.cross_account.len(), 1, "{:?}", t.cross_account);
+    let x = &t.cross_account[0];
+    assert_eq!(x.account.as_str(), Some("111111111111"));
+    // The deployment account is not known here.
+    assert!(matches!(x.cross, Fact::Unknown { .. }));
+    let Some((policy, pull)) = &x.repository_policy else {
+        panic!("repository policy not found")
+    };
+    assert_eq!(g.node(*policy).address, "aws_ecr_repository_policy.shared");
+    assert!(pull.overall().is_allowed(), "{pull:?}");
+}
