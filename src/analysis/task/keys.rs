@@ -1,7 +1,9 @@
 //! Unknown and misspelled container-definition keys (FGP050, FGP052), with a did-you-mean.
 
 use crate::base::{Map, Span};
-use crate::graph::Node;
+use std::collections::HashMap;
+
+use crate::graph::WrittenKey;
 
 /// The ECS `ContainerDefinition` members, camelCase (domain (c)-1, plus `credentialSpecs`,
 /// `restartPolicy`, `versionConsistency` of the newer schema).
@@ -131,15 +133,23 @@ pub fn is_image_pull_behavior(k: &str) -> bool {
 /// Unknown keys of one container (`path` = `container_definitions[i]`), top level and the
 /// nested shapes the pull path reads. Terraform matches keys case-insensitively (the graph has
 /// already given known keys their canonical spelling); CloudFormation's schema is
-/// case-sensitive, so its written spelling must be the PascalCase of a member.
+/// case-sensitive, so its written spelling must be the PascalCase of a member. `written` maps
+/// canonical paths to the keys as written (the task definition's `written_keys`).
 pub fn unknown_keys(
-    node: &Node,
+    written: &HashMap<&str, &WrittenKey>,
     container: &Map,
     path: &str,
     cfn: bool,
     out: &mut Vec<UnknownKey>,
 ) {
-    check_map(node, container, path, CONTAINER_DEFINITION_KEYS, cfn, out);
+    check_map(
+        written,
+        container,
+        path,
+        CONTAINER_DEFINITION_KEYS,
+        cfn,
+        out,
+    );
     for (parent, members, list) in NESTED {
         let Some(v) = container.get(parent) else {
             continue;
@@ -148,17 +158,17 @@ pub fn unknown_keys(
         if *list {
             for (i, item) in v.as_list().unwrap_or_default().iter().enumerate() {
                 if let Some(m) = item.as_map() {
-                    check_map(node, m, &format!("{p}[{i}]"), members, cfn, out);
+                    check_map(written, m, &format!("{p}[{i}]"), members, cfn, out);
                 }
             }
         } else if let Some(m) = v.as_map() {
-            check_map(node, m, &p, members, cfn, out);
+            check_map(written, m, &p, members, cfn, out);
             if *parent == "logConfiguration" {
                 if let Some(items) = m.get("secretOptions").and_then(|s| s.as_list()) {
                     for (i, item) in items.iter().enumerate() {
                         if let Some(im) = item.as_map() {
                             check_map(
-                                node,
+                                written,
                                 im,
                                 &format!("{p}.secretOptions[{i}]"),
                                 &["name", "valueFrom"],
@@ -174,7 +184,7 @@ pub fn unknown_keys(
 }
 
 fn check_map(
-    node: &Node,
+    written_keys: &HashMap<&str, &WrittenKey>,
     m: &Map,
     path: &str,
     known: &[&'static str],
@@ -183,10 +193,8 @@ fn check_map(
 ) {
     for e in &m.entries {
         let key_path = format!("{path}.{}", e.key);
-        let written = node
-            .written_keys
-            .iter()
-            .find(|w| w.path == key_path)
+        let written = written_keys
+            .get(key_path.as_str())
             .map(|w| (w.written.clone(), w.span))
             .unwrap_or_else(|| (e.key.clone(), e.key_span));
         let is_member = known.contains(&e.key.as_str());

@@ -17,12 +17,12 @@ mod role;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::analysis::iam::{self, Decision, PrincipalQuery, RepoPull, TrustDecision};
 use crate::analysis::Fact;
 use crate::base::{Map, Span, Symbol, Val, Value};
-use crate::graph::{path_under, Graph, Kind, NodeId};
+use crate::graph::{path_under, Graph, Kind, NodeId, WrittenKey};
 
 pub use image::{classify as classify_image, EcrImage, Image};
 pub use keys::{did_you_mean, is_image_pull_behavior, UnknownKey, CONTAINER_DEFINITION_KEYS};
@@ -266,10 +266,15 @@ fn task(graph: &Graph, td: NodeId, ptc: &[(String, NodeId)], account: &Fact<Valu
         None => (Fact::Absent, vec![]),
         Some(v) => match v.as_list() {
             Some(items) => {
+                let written: HashMap<&str, &WrittenKey> = node
+                    .written_keys
+                    .iter()
+                    .map(|w| (w.path.as_str(), w))
+                    .collect();
                 let cs: Vec<Container> = items
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| container(graph, td, i, c, cfn, ptc))
+                    .map(|(i, c)| container(graph, td, &written, i, c, cfn, ptc))
                     .collect();
                 (Fact::known(cs.len(), v.span), cs)
             }
@@ -481,6 +486,7 @@ fn fargate(graph: &Graph, td: NodeId, sites: &[RunSite]) -> Fact<bool> {
 fn container(
     graph: &Graph,
     td: NodeId,
+    written: &HashMap<&str, &WrittenKey>,
     index: usize,
     c: &Value,
     cfn: bool,
@@ -489,10 +495,28 @@ fn container(
     let path = format!("container_definitions[{index}]");
     let empty = Map::new();
     let m = c.as_map().unwrap_or(&empty);
-    let image = match m.get("image") {
+    let mut image = match m.get("image") {
         Some(v) if !matches!(v.kind, Val::Null) => image::classify(v, graph, ptc),
         _ => Fact::Absent,
     };
+    // `!Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/${Repo}:1'`: the repository
+    // resource the graph links the image to, when the name is not a literal.
+    if let Fact::Known {
+        value: Image::Ecr(ecr),
+        ..
+    } = &mut image
+    {
+        if ecr.repository_node.is_none() && ecr.repository.as_str().is_none() {
+            let repos: Vec<NodeId> = graph
+                .targets(td, &format!("{path}.image"))
+                .into_iter()
+                .filter(|&t| graph.node(t).kind == Kind::EcrRepository)
+                .collect();
+            if let [one] = repos.as_slice() {
+                ecr.repository_node = Some(*one);
+            }
+        }
+    }
     let mut secrets = Vec::new();
     for (i, it) in m
         .get("secrets")
@@ -550,7 +574,7 @@ fn container(
         })
         .collect();
     let mut unknown_keys = Vec::new();
-    keys::unknown_keys(graph.node(td), m, &path, cfn, &mut unknown_keys);
+    keys::unknown_keys(written, m, &path, cfn, &mut unknown_keys);
     Container {
         index,
         name: m.get("name").and_then(|n| n.as_str()).map(String::from),
@@ -629,6 +653,27 @@ fn awslogs(graph: &Graph, td: NodeId, path: &str, driver: &Value, l: &Map) -> Aw
     }
 }
 
+/// A secret ARN as IAM sees it: a partial ARN (no `-XXXXXX` random suffix, which Secrets
+/// Manager resolves) gets an unknown suffix, so that `prod/db-*` may match but `prod/db` not.
+fn full_secret_arn(s: &str, at: Option<Span>) -> Value {
+    let name = s.rsplit(':').next().unwrap_or("");
+    let b = name.as_bytes();
+    let suffixed = b.len() > 7
+        && b[b.len() - 7] == b'-'
+        && b[b.len() - 6..].iter().all(u8::is_ascii_alphanumeric);
+    if suffixed {
+        Value::str(s, at)
+    } else {
+        Value::new(
+            Val::Template(vec![
+                Value::str(format!("{s}-"), at),
+                Value::unknown("the secret's random suffix", at),
+            ]),
+            at,
+        )
+    }
+}
+
 fn strip_secret_arn(s: &str) -> String {
     let parts: Vec<&str> = s.split(':').collect();
     if parts.len() > 7 {
@@ -684,7 +729,7 @@ fn secret(
             match s.split(':').nth(2) {
                 Some("secretsmanager") => {
                     store = Fact::known(SecretStore::SecretsManager, at);
-                    resource = Some(Value::str(strip_secret_arn(s), at));
+                    resource = Some(full_secret_arn(&strip_secret_arn(s), at));
                 }
                 Some("ssm") => {
                     store = Fact::known(SecretStore::Ssm, at);
@@ -713,7 +758,10 @@ fn secret(
         match nn.kind {
             Kind::Secret => {
                 store = Fact::known(SecretStore::SecretsManager, at);
-                resource = Some(v.clone());
+                // The secret's ARN as policies name it: Terraform `.arn` (`.id` is the same
+                // value), CloudFormation `!Ref`.
+                let attr = if nn.rtype.contains("::") { "" } else { "arn" };
+                resource = Some(image::reference(&nn.address, attr, at));
             }
             _ => {
                 store = Fact::known(SecretStore::Ssm, at);

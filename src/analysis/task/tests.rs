@@ -791,3 +791,76 @@ fn cross_account_image_with_a_visible_repository_policy() {
     assert_eq!(g.node(*policy).address, "aws_ecr_repository_policy.shared");
     assert!(pull.overall().is_allowed(), "{pull:?}");
 }
+
+#[test]
+fn sub_image_partial_secret_arn_and_references() {
+    let out = fixture("cfn_misc");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    let t = task(&facts, "TaskDef");
+    let c = &t.containers[0];
+    let Some(Image::Ecr(ecr)) = c.image.value() else {
+        panic!("{:?}", c.image)
+    };
+    assert_eq!(
+        ecr.repository_node.map(|n| g.node(n).address.as_str()),
+        Some("Repo")
+    );
+    let d = dump(t);
+    assert_eq!(
+        verdict(t, &Need::EcrPull { container: 0 }, "ecr:BatchGetImage"),
+        "Allowed",
+        "{d}"
+    );
+    // `prod/db` (no suffix, JSON key stripped) is asked as `prod/db-⟨?⟩`: the bare policy ARN
+    // never matches (FGP012).
+    let db = &c.secrets[0];
+    assert_eq!(db.store.value(), Some(&SecretStore::SecretsManager));
+    assert_eq!(
+        db.resource
+            .as_ref()
+            .and_then(|r| r.render_pattern())
+            .as_deref(),
+        Some("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-⟨?⟩")
+    );
+    let need = Need::Secret {
+        container: 0,
+        path: db.path.clone(),
+    };
+    let p = t
+        .permission(&need, "secretsmanager:GetSecretValue")
+        .unwrap();
+    let Fact::Known {
+        value: Decision::NotAllowed { near },
+        ..
+    } = &p.decision
+    else {
+        panic!("{d}")
+    };
+    assert_eq!(near.first().and_then(|c| c.sid.as_deref()), Some("Bare"));
+    // `/aws/reference/secretsmanager/...`: SSM, and the secret behind it.
+    let api = &c.secrets[1];
+    assert_eq!(api.store.value(), Some(&SecretStore::Ssm));
+    assert!(api.secrets_manager_reference.is_some());
+    let ssm = Need::Secret {
+        container: 0,
+        path: api.path.clone(),
+    };
+    assert_eq!(verdict(t, &ssm, "ssm:GetParameters"), "Allowed", "{d}");
+    let sm = Need::SecretReference {
+        container: 0,
+        path: api.path.clone(),
+    };
+    assert_eq!(
+        verdict(t, &sm, "secretsmanager:GetSecretValue"),
+        "NotAllowed",
+        "{d}"
+    );
+    // The environment file.
+    assert_eq!(c.environment_files.len(), 1);
+    let env = Need::EnvFile {
+        container: 0,
+        path: c.environment_files[0].path.clone(),
+    };
+    assert_eq!(verdict(t, &env, "s3:GetObject"), "NotAllowed", "{d}");
+}
