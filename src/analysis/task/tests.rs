@@ -864,3 +864,45 @@ fn sub_image_partial_secret_arn_and_references() {
     };
     assert_eq!(verdict(t, &env, "s3:GetObject"), "NotAllowed", "{d}");
 }
+
+#[test]
+fn boundary_misspelt_and_invisible_policies() {
+    let out = fixture("tf_attachments");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    let logs = Need::LogWrite { container: 0 };
+    let pull = Need::EcrPull { container: 0 };
+
+    let b = task(&facts, "aws_ecs_task_definition.boundary");
+    let d = dump(b);
+    assert!(b.execution_role.boundary.is_some());
+    assert_eq!(verdict(b, &pull, "ecr:BatchGetImage"), "Allowed", "{d}");
+    assert_eq!(verdict(b, &logs, "logs:PutLogEvents"), "NotAllowed", "{d}");
+
+    let m = task(&facts, "aws_ecs_task_definition.misspelt");
+    let d = dump(m);
+    let Some(PolicyDoc::Misspelt { suggestion, .. }) =
+        m.execution_role.policies.first().map(|p| &p.document)
+    else {
+        panic!("{:?}", m.execution_role.policies)
+    };
+    assert!(suggestion.ends_with("service-role/AmazonECSTaskExecutionRolePolicy"));
+    assert_eq!(
+        verdict(m, &Need::EcrAuth, "ecr:GetAuthorizationToken"),
+        "NotAllowed",
+        "{d}"
+    );
+
+    let e = task(&facts, "aws_ecs_task_definition.external");
+    let d = dump(e);
+    assert!(e.execution_role.blind_spot().is_some());
+    for p in &e.permissions {
+        assert!(matches!(p.decision, Fact::Unknown { .. }), "{d}");
+    }
+    let why = explain(&facts, g);
+    assert!(
+        why.iter()
+            .any(|l| l.contains("external") && l.contains("shared-exec")),
+        "{why:?}"
+    );
+}
