@@ -906,3 +906,15 @@ fn boundary_misspelt_and_invisible_policies() {
         "{why:?}"
     );
 }
+
+/// Prints what `explain` says about every fixture (`-- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn print_explanations() {
+    let out = load(&["testdata/task", "testdata/equivalence"]);
+    for g in &out.graphs {
+        for l in explain(&analyse(g), g) {
+            eprintln!("{}: {l}", g.unit);
+        }
+    }
+}
