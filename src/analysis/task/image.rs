@@ -345,7 +345,12 @@ pub fn classify(v: &Value, graph: &Graph, ptc: &[(String, NodeId)]) -> Fact<Imag
         };
         return Fact::known(img, at);
     }
-    if host.chars().any(is_hole) {
+    // `nginx:${var.tag}`: only the name before the tag or digest matters.
+    let name_only = match path {
+        None => host.split(['@', ':']).next().unwrap_or(host),
+        Some(_) => host,
+    };
+    if name_only.chars().any(is_hole) {
         let first = holes
             .first()
             .map(|h| hole_reason(h, "the registry"))

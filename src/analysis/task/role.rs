@@ -4,6 +4,7 @@
 use crate::analysis::iam::{self, ManagedArn, TrustDecision};
 use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
+use crate::frontends::Mode;
 use crate::graph::{path_under, Graph, Kind, NodeId};
 
 use super::image::hole_reason;
@@ -340,6 +341,19 @@ pub fn attached(graph: &Graph, role: NodeId) -> (Vec<AttachedPolicy>, Option<Att
             }
             _ => {}
         }
+    }
+    // A role read by a data source: what is attached to it lives outside this configuration.
+    if role_node.mode == Mode::Data {
+        out.push(AttachedPolicy {
+            label: role_node.address.clone(),
+            origin: Some(role_node.span),
+            via: Some(role),
+            document: PolicyDoc::Unresolved {
+                reason: "an existing role read by a data source: its policies are attached \
+                         outside this configuration"
+                    .into(),
+            },
+        });
     }
     // Attached lists the graph could not split (not a known list) stay on the role.
     for field in ["managed_policy_arns", "inline_policy"] {

@@ -289,6 +289,24 @@ fn role_from_a_variable_without_value() {
         why.iter().any(|l| l.contains("execution_role_arn")),
         "{why:?}"
     );
+    // A role read by a data source: found, but its policies are not visible.
+    let t = task(&facts, "aws_ecs_task_definition.data_role");
+    assert!(matches!(
+        t.execution_role.target.value(),
+        Some(RoleTarget::Node(_))
+    ));
+    assert!(t.execution_role.blind_spot().is_some());
+    for p in &t.permissions {
+        assert!(matches!(p.decision, Fact::Unknown { .. }), "{}", dump(t));
+    }
+    // An unknown tag does not hide the registry.
+    assert_eq!(
+        t.containers[0].image.value(),
+        Some(&Image::External {
+            registry: "docker.io".into()
+        })
+    );
+    assert!(matches!(t.containers[1].image.value(), Some(Image::Ecr(_))));
 }
 
 #[test]

@@ -22,3 +22,28 @@ resource "aws_ecs_task_definition" "app" {
     }
   }])
 }
+
+# An existing role read by a data source; the image tag is a variable without value.
+data "aws_iam_role" "exec" {
+  name = "ecsTaskExecutionRole"
+}
+
+variable "tag" {
+  type = string
+}
+
+resource "aws_ecs_task_definition" "data_role" {
+  family                   = "data-role"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = data.aws_iam_role.exec.arn
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "nginx:${var.tag}"
+  }, {
+    name  = "private"
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:${var.tag}"
+  }])
+}
