@@ -32,6 +32,8 @@ pub use role::{AttachedPolicy, ExecutionRole, PolicyDoc, RoleTarget};
 #[derive(Clone, Debug)]
 pub struct TaskFacts {
     pub tasks: Vec<TaskFact>,
+    /// Task-definition node → index in `tasks`.
+    index: HashMap<NodeId, usize>,
     /// The deployment account when the unit fixes it (`data.aws_caller_identity` with a known
     /// `account_id`); the account symbol stands for it otherwise.
     pub deployment_account: Fact<Value>,
@@ -39,8 +41,9 @@ pub struct TaskFacts {
 
 impl TaskFacts {
     pub fn get(&self, node: NodeId) -> Option<&TaskFact> {
-        self.tasks.iter().find(|t| t.node == node)
+        self.index.get(&node).map(|&i| &self.tasks[i])
     }
+    /// Linear: for tests and tools; rules use [`TaskFacts::get`].
     pub fn by_address(&self, address: &str) -> Option<&TaskFact> {
         self.tasks.iter().find(|t| t.address == address)
     }
@@ -222,11 +225,12 @@ pub struct CrossAccount {
 pub fn analyse(graph: &Graph) -> TaskFacts {
     let ptc = image::ptc_prefixes(graph);
     let deployment_account = deployment_account(graph);
-    let tasks = graph
+    let tasks: Vec<TaskFact> = graph
         .of_kind(Kind::TaskDefinition)
         .map(|n| task(graph, n.id, &ptc, &deployment_account))
         .collect();
     TaskFacts {
+        index: tasks.iter().enumerate().map(|(i, t)| (t.node, i)).collect(),
         tasks,
         deployment_account,
     }
@@ -602,6 +606,10 @@ fn awslogs(graph: &Graph, td: NodeId, path: &str, driver: &Value, l: &Map) -> Aw
         None => Fact::Absent,
         Some(v) => match v.as_str() {
             Some(s) => Fact::known(Value::str(s, v.span), v.span),
+            // `/ecs/${var.env}/app`: the ARN keeps the known parts.
+            None if matches!(v.deref().kind, Val::Template(_)) && group_node.is_none() => {
+                Fact::known(v.deref().clone(), v.span)
+            }
             None => match group_node.and_then(|g| graph.node(g).field("name")) {
                 Some(name) if name.as_str().is_some() => Fact::known(name.deref().clone(), v.span),
                 // A group of the graph whose name is generated: the reference stands for it.

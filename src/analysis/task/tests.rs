@@ -936,3 +936,126 @@ fn print_explanations() {
         }
     }
 }
+
+#[test]
+fn scale_is_linear_enough() {
+    use crate::base::{FileId, Map as VMap, Ref, Span as VSpan};
+    use crate::frontends::{Format, Mode, Resource, Unit};
+    let sp = VSpan {
+        file: FileId(0),
+        start: 0,
+        end: 0,
+    };
+    let s = |x: &str| Value::str(x, None);
+    let rf = |t: &str, a: &str| {
+        Value::new(
+            Val::Ref(Box::new(Ref {
+                target: t.into(),
+                attr: a.into(),
+                resolved: None,
+            })),
+            None,
+        )
+    };
+    let map = |kv: Vec<(&str, Value)>| {
+        let mut m = VMap::new();
+        for (k, v) in kv {
+            m.push(k, None, v);
+        }
+        Value::new(Val::Map(m), None)
+    };
+    let res = |address: String, rtype: &str, v: Value| Resource {
+        address,
+        rtype: rtype.into(),
+        mode: Mode::Managed,
+        span: sp,
+        attrs: v.as_map().cloned().unwrap_or_default(),
+        exists: None,
+    };
+    let mut rs = Vec::new();
+    let n = 5_000;
+    for i in 0..n {
+        rs.push(res(
+            format!("aws_iam_role.r{i}"),
+            "aws_iam_role",
+            map(vec![("name", s(&format!("role-{i}")))]),
+        ));
+        rs.push(res(
+            format!("aws_iam_role_policy_attachment.a{i}"),
+            "aws_iam_role_policy_attachment",
+            map(vec![
+                ("role", s(&format!("role-{i}"))),
+                (
+                    "policy_arn",
+                    s("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+                ),
+            ]),
+        ));
+        let container = map(vec![
+            ("name", s("app")),
+            (
+                "image",
+                s("123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"),
+            ),
+        ]);
+        rs.push(res(
+            format!("aws_ecs_task_definition.t{i}"),
+            "aws_ecs_task_definition",
+            map(vec![
+                (
+                    "requires_compatibilities",
+                    Value::new(Val::List(vec![s("FARGATE")]), None),
+                ),
+                (
+                    "execution_role_arn",
+                    rf(&format!("aws_iam_role.r{i}"), "arn"),
+                ),
+                (
+                    "container_definitions",
+                    Value::new(
+                        Val::Encoded(Box::new(Value::new(Val::List(vec![container]), None))),
+                        None,
+                    ),
+                ),
+            ]),
+        ));
+        rs.push(res(
+            format!("aws_ecs_service.s{i}"),
+            "aws_ecs_service",
+            map(vec![
+                (
+                    "task_definition",
+                    rf(&format!("aws_ecs_task_definition.t{i}"), "arn"),
+                ),
+                ("launch_type", s("FARGATE")),
+            ]),
+        ));
+    }
+    let unit = Unit {
+        name: "scale".into(),
+        format: Some(Format::Terraform),
+        resources: rs,
+        ..Unit::default()
+    };
+    let g = crate::graph::build(&unit);
+    let t0 = std::time::Instant::now();
+    let facts = analyse(&g);
+    let took = t0.elapsed();
+    assert_eq!(facts.tasks.len(), n);
+    let last = facts
+        .get(
+            g.get(&format!("aws_ecs_task_definition.t{}", n - 1))
+                .unwrap()
+                .id,
+        )
+        .unwrap();
+    assert_eq!(
+        verdict(last, &Need::EcrAuth, "ecr:GetAuthorizationToken"),
+        "Allowed",
+        "{}",
+        dump(last)
+    );
+    assert_eq!(last.run_sites.len(), 1);
+    // generous for a debug build: a quadratic pass over 20k nodes takes far longer
+    assert!(took.as_secs() < 20, "{took:?}");
+}
