@@ -1059,3 +1059,24 @@ fn scale_is_linear_enough() {
     // generous for a debug build: a quadratic pass over 20k nodes takes far longer
     assert!(took.as_secs() < 20, "{took:?}");
 }
+
+#[test]
+fn eventbridge_target_is_a_fargate_run_site() {
+    let out = fixture("cfn_events");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    let t = task(&facts, "TaskDef");
+    assert_eq!(t.run_sites.len(), 1, "{:?}", t.run_sites);
+    assert_eq!(t.run_sites[0].kind, Kind::EventTarget);
+    assert_eq!(t.fargate.value(), Some(&true));
+    assert_eq!(
+        t.run_sites[0]
+            .platform_version
+            .value()
+            .and_then(|v| v.as_str()),
+        Some("1.3.0")
+    );
+    // No role, no ECR: nothing to ask.
+    assert!(t.permissions.is_empty());
+    assert!(explain(&facts, g).is_empty(), "{:?}", explain(&facts, g));
+}
