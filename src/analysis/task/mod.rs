@@ -1103,6 +1103,24 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                 at,
                 decision: check(role, "s3:GetObject", &f.value),
             });
+            // The bucket, for `s3:GetBucketLocation` (domain (c)-6), when the ARN is literal.
+            if let Some(bucket) = f.value.as_str().and_then(|v| {
+                let (head, rest) = v.split_once(":::")?;
+                let name = rest.split('/').next()?;
+                Some(format!("{head}:::{name}"))
+            }) {
+                let res = Value::str(bucket, at);
+                out.push(Permission {
+                    need: Need::EnvFile {
+                        container: i,
+                        path: f.path.clone(),
+                    },
+                    action: "s3:GetBucketLocation",
+                    decision: check(role, "s3:GetBucketLocation", &res),
+                    resource: res,
+                    at,
+                });
+            }
         }
     }
     out

@@ -881,6 +881,8 @@ fn sub_image_partial_secret_arn_and_references() {
         path: c.environment_files[0].path.clone(),
     };
     assert_eq!(verdict(t, &env, "s3:GetObject"), "NotAllowed", "{d}");
+    let loc = t.permission(&env, "s3:GetBucketLocation").unwrap();
+    assert_eq!(loc.resource.as_str(), Some("arn:aws:s3:::my-bucket"));
 }
 
 #[test]
