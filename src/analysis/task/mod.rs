@@ -1,0 +1,1361 @@
+//! The task half of the pull-path analysis: for every task definition of a graph, what it needs
+//! to start on Fargate (images, awslogs, secrets, registry credentials, environment files) and
+//! what its execution role grants, as [`Fact`]s the rules read (FGP001–FGP014, FGP050).
+//!
+//! [`analyse`] is pure and reads the graph through its indexes (kinds, adjacency): one pass over
+//! the task definitions, each looking only at its own edges.
+//!
+//! Permission answers come from the IAM evaluator, over every policy attached to the execution
+//! role. When the role or one of its policies is not visible, a "not allowed" answer is not a
+//! proof: it becomes `Unknown` with the reason. An `Allowed` answer stays allowed (a policy we
+//! cannot see could only add a `Deny`, which we do not guess).
+
+mod image;
+mod keys;
+mod role;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::analysis::iam::{self, Decision, PrincipalQuery, RepoPull, TrustDecision};
+use crate::analysis::Fact;
+use crate::base::{Map, Span, Symbol, Val, Value};
+use crate::graph::{path_under, Graph, Kind, NodeId, WrittenKey};
+
+pub use image::{classify as classify_image, EcrImage, Image};
+pub use keys::{did_you_mean, is_image_pull_behavior, UnknownKey, CONTAINER_DEFINITION_KEYS};
+pub use role::{AttachedPolicy, ExecutionRole, PolicyDoc, RoleTarget};
+
+/// The facts of every task definition of one graph.
+#[derive(Clone, Debug)]
+pub struct TaskFacts {
+    pub tasks: Vec<TaskFact>,
+    /// Task-definition node → index in `tasks`.
+    index: HashMap<NodeId, usize>,
+    /// The deployment account when the unit fixes it (`data.aws_caller_identity` with a known
+    /// `account_id`); the account symbol stands for it otherwise.
+    pub deployment_account: Fact<Value>,
+}
+
+impl TaskFacts {
+    pub fn get(&self, node: NodeId) -> Option<&TaskFact> {
+        self.index.get(&node).map(|&i| &self.tasks[i])
+    }
+    /// Linear: for tests and tools; rules use [`TaskFacts::get`].
+    pub fn by_address(&self, address: &str) -> Option<&TaskFact> {
+        self.tasks.iter().find(|t| t.address == address)
+    }
+}
+
+/// One task definition.
+#[derive(Clone, Debug)]
+pub struct TaskFact {
+    pub node: NodeId,
+    pub address: String,
+    pub span: Span,
+    /// Whether it runs on Fargate (domain "Fargate task context"), with the span that decided.
+    pub fargate: Fact<bool>,
+    pub run_sites: Vec<RunSite>,
+    /// `Unknown` when `container_definitions` cannot be read (then `containers` is empty).
+    pub container_definitions: Fact<usize>,
+    pub containers: Vec<Container>,
+    pub execution_role: ExecutionRole,
+    pub permissions: Vec<Permission>,
+    pub cross_account: Vec<CrossAccount>,
+}
+
+impl TaskFact {
+    /// The permission facts of one need.
+    pub fn permission(&self, need: &Need, action: &str) -> Option<&Permission> {
+        self.permissions
+            .iter()
+            .find(|p| &p.need == need && p.action == action)
+    }
+}
+
+/// A service, EventBridge target or schedule that runs the task definition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSite {
+    pub node: NodeId,
+    pub kind: Kind,
+    /// Launches on Fargate (launch type, capacity provider strategy, or the cluster's default
+    /// strategy).
+    pub fargate: Fact<bool>,
+    /// `Absent` means `LATEST`.
+    pub platform_version: Fact<Value>,
+}
+
+/// One container definition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Container {
+    pub index: usize,
+    pub name: Option<String>,
+    /// `container_definitions[i]`.
+    pub path: String,
+    pub span: Option<Span>,
+    pub image: Fact<Image>,
+    /// `logConfiguration.logDriver` as written.
+    pub log_driver: Option<Value>,
+    pub awslogs: Option<AwsLogs>,
+    /// `secrets[]` and `logConfiguration.secretOptions[]`.
+    pub secrets: Vec<SecretRef>,
+    pub repository_credentials: Option<SecretRef>,
+    pub environment_files: Vec<EnvFile>,
+    pub unknown_keys: Vec<UnknownKey>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AwsLogs {
+    pub driver_span: Option<Span>,
+    /// `awslogs-group`: the group name (a literal, or a reference to a log group of the graph).
+    pub group: Fact<Value>,
+    pub group_node: Option<NodeId>,
+    pub region: Fact<Value>,
+    /// `awslogs-create-group`.
+    pub create_group: Fact<bool>,
+    /// The log group ARN the permissions are checked on.
+    pub group_arn: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretUse {
+    /// `secrets[]` (environment variable `name`).
+    Env,
+    /// `logConfiguration.secretOptions[]`.
+    LogOption,
+    /// `repositoryCredentials.credentialsParameter`.
+    RegistryCredentials,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretStore {
+    SecretsManager,
+    /// Parameter Store (an ARN, or a name: ECS reads any non-ARN string as a parameter name).
+    Ssm,
+}
+
+/// A secret or parameter a container reads at start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecretRef {
+    pub usage: SecretUse,
+    /// `name` of the item, when written.
+    pub name: Option<String>,
+    /// Canonical path of `valueFrom` / `credentialsParameter`.
+    pub path: String,
+    pub value: Value,
+    pub store: Fact<SecretStore>,
+    /// The ARN the permission is checked on (JSON-key / version suffix stripped), when the store
+    /// is known.
+    pub resource: Option<Value>,
+    /// A parameter name under `/aws/reference/secretsmanager/`: the Secrets Manager secret it
+    /// reads (its ARN pattern).
+    pub secrets_manager_reference: Option<Value>,
+    /// The secret or parameter resource of the graph.
+    pub node: Option<NodeId>,
+    pub kms: Fact<KmsKey>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum KmsKey {
+    /// The AWS managed key (`aws/secretsmanager`, `aws/ssm`): no `kms:Decrypt` needed.
+    AwsManaged,
+    /// A plain (not `SecureString`) parameter.
+    NotEncrypted,
+    /// A customer managed key: `key` is its ARN as far as known.
+    Customer { key: Value, node: Option<NodeId> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvFile {
+    pub path: String,
+    pub value: Value,
+    pub file_type: Option<Value>,
+}
+
+/// Why a permission is needed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// `ecr:GetAuthorizationToken` on `*`.
+    EcrAuth,
+    /// Image layers of container `container`.
+    EcrPull { container: usize },
+    /// Pull-through cache import for container `container`.
+    PullThroughCache { container: usize },
+    /// awslogs stream writes.
+    LogWrite { container: usize },
+    /// `awslogs-create-group`.
+    LogCreateGroup { container: usize },
+    /// The secret at `path`.
+    Secret { container: usize, path: String },
+    /// The Secrets Manager secret behind a `/aws/reference/secretsmanager/` parameter.
+    SecretReference { container: usize, path: String },
+    /// The customer key of the secret at `path`.
+    KmsDecrypt { container: usize, path: String },
+    /// An environment file.
+    EnvFile { container: usize, path: String },
+}
+
+/// One permission the execution role needs, and the answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Permission {
+    pub need: Need,
+    pub action: &'static str,
+    pub resource: Value,
+    /// Where the need is written (the image, the log driver, the `valueFrom`...).
+    pub at: Option<Span>,
+    /// The evaluator's answer (cited statements; `Cite::policy` indexes the visible policies of
+    /// the role, in order), or `Unknown` when the role or some of its policies are not visible
+    /// and nothing allows it.
+    pub decision: Fact<Decision>,
+}
+
+/// An ECR image of another account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrossAccount {
+    pub container: usize,
+    pub account: Value,
+    pub cross: Fact<bool>,
+    /// The repository's policy in the graph and what it grants the execution role.
+    pub repository_policy: Option<(NodeId, RepoPull)>,
+}
+
+/// Analyses every task definition of a graph.
+pub fn analyse(graph: &Graph) -> TaskFacts {
+    let ptc = image::ptc_prefixes(graph);
+    let deployment_account = deployment_account(graph);
+    let tasks: Vec<TaskFact> = graph
+        .of_kind(Kind::TaskDefinition)
+        .map(|n| task(graph, n.id, &ptc, &deployment_account))
+        .collect();
+    TaskFacts {
+        index: tasks.iter().enumerate().map(|(i, t)| (t.node, i)).collect(),
+        tasks,
+        deployment_account,
+    }
+}
+
+fn deployment_account(graph: &Graph) -> Fact<Value> {
+    graph
+        .nodes
+        .iter()
+        .filter(|n| n.rtype == "aws_caller_identity")
+        .find_map(|n| {
+            n.fields
+                .get("account_id")
+                .filter(|v| v.as_str().is_some())
+                .map(|v| Fact::known(v.deref().clone(), v.span))
+        })
+        .unwrap_or(Fact::Absent)
+}
+
+fn region_value(graph: &Graph) -> Value {
+    graph
+        .region
+        .clone()
+        .unwrap_or_else(|| Value::new(Val::Symbol(Symbol::Region), None))
+}
+
+fn account_sym() -> Value {
+    Value::new(Val::Symbol(Symbol::AccountId), None)
+}
+
+fn task(graph: &Graph, td: NodeId, ptc: &[(String, NodeId)], account: &Fact<Value>) -> TaskFact {
+    let node = graph.node(td);
+    let run_sites = run_sites(graph, td);
+    let fargate = fargate(graph, td, &run_sites);
+    let cfn = node.rtype.contains("::");
+    let (container_definitions, containers) = match node.field("container_definitions") {
+        None => (Fact::Absent, vec![]),
+        Some(v) => match v.as_list() {
+            Some(items) => {
+                let written: HashMap<&str, &WrittenKey> = node
+                    .written_keys
+                    .iter()
+                    .map(|w| (w.path.as_str(), w))
+                    .collect();
+                let cs: Vec<Container> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| container(graph, td, &written, i, c, cfn, ptc))
+                    .collect();
+                (Fact::known(cs.len(), v.span), cs)
+            }
+            None => (
+                Fact::unknown(
+                    image::hole_reason(v.deref(), "`container_definitions`"),
+                    v.span,
+                ),
+                vec![],
+            ),
+        },
+    };
+    let execution_role = role::execution_role(graph, td);
+    let permissions = permissions(graph, &containers, &execution_role);
+    let cross_account = cross_account(graph, td, &containers, &execution_role, account);
+    TaskFact {
+        node: td,
+        address: node.address.clone(),
+        span: node.span,
+        fargate,
+        run_sites,
+        container_definitions,
+        containers,
+        execution_role,
+        permissions,
+        cross_account,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fargate context
+
+/// `(kind, field of the task definition reference, prefix of the launch fields, cluster field)`.
+const SITES: &[(Kind, &str, &str, &str)] = &[
+    (Kind::Service, "task_definition", "", "cluster"),
+    (
+        Kind::EventTarget,
+        "ecs_target.task_definition_arn",
+        "ecs_target.",
+        "arn",
+    ),
+    (
+        Kind::Schedule,
+        "target.ecs_parameters.task_definition_arn",
+        "target.ecs_parameters.",
+        "target.arn",
+    ),
+];
+
+fn is_fargate_provider(s: &str) -> bool {
+    s.eq_ignore_ascii_case("FARGATE") || s.eq_ignore_ascii_case("FARGATE_SPOT")
+}
+
+fn run_sites(graph: &Graph, td: NodeId) -> Vec<RunSite> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for e in graph.edges_to(td) {
+        let from = graph.node(e.from);
+        let Some(&(kind, _, prefix, cluster)) = SITES
+            .iter()
+            .find(|s| s.0 == from.kind && path_under(&e.field, s.1))
+        else {
+            continue;
+        };
+        if !seen.insert(e.from) {
+            continue;
+        }
+        let pv = match from.field(&format!("{prefix}platform_version")) {
+            None => Fact::Absent,
+            Some(v) if v.as_str().is_some() => Fact::known(v.deref().clone(), v.span),
+            Some(v) => Fact::unknown(
+                image::hole_reason(v.deref(), "the platform version"),
+                v.span,
+            ),
+        };
+        out.push(RunSite {
+            node: e.from,
+            kind,
+            fargate: site_fargate(graph, e.from, prefix, cluster),
+            platform_version: pv,
+        });
+    }
+    out
+}
+
+/// Fargate from a capacity provider strategy: `None` when the list is empty.
+fn strategy_fargate(v: &Value) -> Option<Fact<bool>> {
+    let Some(items) = v.as_list() else {
+        return Some(Fact::unknown(
+            image::hole_reason(v.deref(), "the capacity provider strategy"),
+            v.span,
+        ));
+    };
+    if items.is_empty() {
+        return None;
+    }
+    let mut unknown = None;
+    for it in items {
+        match it.get("capacity_provider") {
+            Some(p) => match p.as_str() {
+                Some(s) if is_fargate_provider(s) => return Some(Fact::known(true, p.span)),
+                Some(_) => {}
+                None => {
+                    unknown = Some(Fact::unknown(
+                        image::hole_reason(p.deref(), "a capacity provider"),
+                        p.span,
+                    ))
+                }
+            },
+            None => unknown = Some(Fact::unknown("a strategy item without provider", it.span)),
+        }
+    }
+    Some(unknown.unwrap_or(Fact::known(false, v.span)))
+}
+
+fn site_fargate(graph: &Graph, site: NodeId, prefix: &str, cluster_field: &str) -> Fact<bool> {
+    let n = graph.node(site);
+    if let Some(lt) = n.field(&format!("{prefix}launch_type")) {
+        return match lt.as_str() {
+            Some(s) => Fact::known(s.eq_ignore_ascii_case("FARGATE"), lt.span),
+            None => Fact::unknown(image::hole_reason(lt.deref(), "the launch type"), lt.span),
+        };
+    }
+    if let Some(f) = n
+        .field(&format!("{prefix}capacity_provider_strategy"))
+        .and_then(strategy_fargate)
+    {
+        return f;
+    }
+    // Neither: the cluster's default capacity provider strategy, else EC2.
+    let clusters: Vec<NodeId> = graph
+        .targets(site, cluster_field)
+        .into_iter()
+        .filter(|&c| graph.node(c).kind == Kind::Cluster)
+        .collect();
+    let [cluster] = clusters.as_slice() else {
+        return Fact::unknown(
+            "neither launch type nor capacity provider strategy is set, and the cluster (whose \
+             default strategy decides) is not known",
+            Some(n.span),
+        );
+    };
+    let c = graph.node(*cluster);
+    if let Some(f) = c
+        .field("default_capacity_provider_strategy")
+        .and_then(strategy_fargate)
+    {
+        return f;
+    }
+    for e in graph.edges_to(*cluster) {
+        let a = graph.node(e.from);
+        if a.kind == Kind::ClusterCapacityProviders && path_under(&e.field, "cluster") {
+            if let Some(f) = a
+                .field("default_capacity_provider_strategy")
+                .and_then(strategy_fargate)
+            {
+                return f;
+            }
+        }
+    }
+    // The API launches on EC2 when no strategy applies.
+    Fact::known(false, Some(n.span))
+}
+
+fn fargate(graph: &Graph, td: NodeId, sites: &[RunSite]) -> Fact<bool> {
+    let node = graph.node(td);
+    let own = match node.field("requires_compatibilities") {
+        None => Fact::Absent,
+        Some(v) => match v.as_list() {
+            Some(items) => {
+                if let Some(f) = items.iter().find(|i| {
+                    i.as_str()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("FARGATE"))
+                }) {
+                    Fact::known(true, f.span.or(v.span))
+                } else if items.iter().all(|i| i.as_str().is_some()) {
+                    Fact::known(false, v.span)
+                } else {
+                    Fact::unknown("`requires_compatibilities` is not fully known", v.span)
+                }
+            }
+            None => Fact::unknown(
+                image::hole_reason(v.deref(), "`requires_compatibilities`"),
+                v.span,
+            ),
+        },
+    };
+    if own.value() == Some(&true) {
+        return own;
+    }
+    if let Some(s) = sites.iter().find(|s| s.fargate.value() == Some(&true)) {
+        return s.fargate.clone();
+    }
+    if let Fact::Unknown { .. } = own {
+        return own;
+    }
+    if let Some(s) = sites.iter().find(|s| !s.fargate.is_known()) {
+        return s.fargate.clone();
+    }
+    match own {
+        Fact::Known { .. } => own,
+        _ => Fact::known(false, None),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+fn container(
+    graph: &Graph,
+    td: NodeId,
+    written: &HashMap<&str, &WrittenKey>,
+    index: usize,
+    c: &Value,
+    cfn: bool,
+    ptc: &[(String, NodeId)],
+) -> Container {
+    let path = format!("container_definitions[{index}]");
+    let empty = Map::new();
+    let m = c.as_map().unwrap_or(&empty);
+    let mut image = match m.get("image") {
+        Some(v) if !matches!(v.kind, Val::Null) => image::classify(v, graph, ptc),
+        _ => Fact::Absent,
+    };
+    // `!Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/${Repo}:1'`: the repository
+    // resource the graph links the image to, when the name is not a literal.
+    if let Fact::Known {
+        value: Image::Ecr(ecr),
+        ..
+    } = &mut image
+    {
+        if ecr.repository_node.is_none() && ecr.repository.as_str().is_none() {
+            let repos: Vec<NodeId> = graph
+                .targets(td, &format!("{path}.image"))
+                .into_iter()
+                .filter(|&t| graph.node(t).kind == Kind::EcrRepository)
+                .collect();
+            if let [one] = repos.as_slice() {
+                ecr.repository_node = Some(*one);
+            }
+        }
+    }
+    let mut secrets = Vec::new();
+    for (i, it) in m
+        .get("secrets")
+        .and_then(|s| s.as_list())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if let Some(vf) = it.get("valueFrom") {
+            let p = format!("{path}.secrets[{i}].valueFrom");
+            let name = it.get("name").and_then(|n| n.as_str()).map(String::from);
+            secrets.push(secret(graph, td, &p, vf, SecretUse::Env, name));
+        }
+    }
+    let log = m.get("logConfiguration").and_then(|l| l.as_map());
+    let log_driver = log.and_then(|l| l.get("logDriver")).cloned();
+    if let Some(l) = log {
+        let opts = l
+            .get("secretOptions")
+            .and_then(|s| s.as_list())
+            .unwrap_or_default();
+        for (i, it) in opts.iter().enumerate() {
+            if let Some(vf) = it.get("valueFrom") {
+                let p = format!("{path}.logConfiguration.secretOptions[{i}].valueFrom");
+                let name = it.get("name").and_then(|n| n.as_str()).map(String::from);
+                secrets.push(secret(graph, td, &p, vf, SecretUse::LogOption, name));
+            }
+        }
+    }
+    let awslogs = match (&log_driver, log) {
+        (Some(d), Some(l)) if d.as_str() == Some("awslogs") => {
+            Some(awslogs(graph, td, &path, d, l))
+        }
+        _ => None,
+    };
+    let repository_credentials = m
+        .get("repositoryCredentials")
+        .and_then(|r| r.get("credentialsParameter"))
+        .map(|v| {
+            let p = format!("{path}.repositoryCredentials.credentialsParameter");
+            secret(graph, td, &p, v, SecretUse::RegistryCredentials, None)
+        });
+    let environment_files = m
+        .get("environmentFiles")
+        .and_then(|e| e.as_list())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            Some(EnvFile {
+                path: format!("{path}.environmentFiles[{i}]"),
+                value: f.get("value")?.clone(),
+                file_type: f.get("type").cloned(),
+            })
+        })
+        .collect();
+    let mut unknown_keys = Vec::new();
+    keys::unknown_keys(written, m, &path, cfn, &mut unknown_keys);
+    Container {
+        index,
+        name: m.get("name").and_then(|n| n.as_str()).map(String::from),
+        path,
+        span: c.span,
+        image,
+        log_driver,
+        awslogs,
+        secrets,
+        repository_credentials,
+        environment_files,
+        unknown_keys,
+    }
+}
+
+fn awslogs(graph: &Graph, td: NodeId, path: &str, driver: &Value, l: &Map) -> AwsLogs {
+    let opts = l.get("options").and_then(|o| o.as_map());
+    let opt = |k: &str| opts.and_then(|o| o.get(k));
+    let gpath = format!("{path}.logConfiguration.options.awslogs-group");
+    let group_node = graph
+        .targets(td, &gpath)
+        .into_iter()
+        .find(|&t| graph.node(t).kind == Kind::LogGroup);
+    let group = match opt("awslogs-group") {
+        None => Fact::Absent,
+        Some(v) => match v.as_str() {
+            Some(s) => Fact::known(Value::str(s, v.span), v.span),
+            // `/ecs/${var.env}/app`: the ARN keeps the known parts.
+            None if matches!(v.deref().kind, Val::Template(_)) && group_node.is_none() => {
+                Fact::known(v.deref().clone(), v.span)
+            }
+            None => match group_node.and_then(|g| graph.node(g).field("name")) {
+                Some(name) if name.as_str().is_some() => Fact::known(name.deref().clone(), v.span),
+                // A group of the graph whose name is generated: the reference stands for it.
+                _ if group_node.is_some() => Fact::known(v.clone(), v.span),
+                _ => Fact::unknown(image::hole_reason(v.deref(), "`awslogs-group`"), v.span),
+            },
+        },
+    };
+    let region = match opt("awslogs-region") {
+        None => Fact::Absent,
+        Some(v) if matches!(v.deref().kind, Val::Str(_) | Val::Symbol(_)) => {
+            Fact::known(v.deref().clone(), v.span)
+        }
+        Some(v) => Fact::unknown(image::hole_reason(v.deref(), "`awslogs-region`"), v.span),
+    };
+    let create_group = match opt("awslogs-create-group") {
+        None => Fact::Absent,
+        Some(v) => match v.as_bool() {
+            Some(b) => Fact::known(b, v.span),
+            None => Fact::unknown(
+                image::hole_reason(v.deref(), "`awslogs-create-group`"),
+                v.span,
+            ),
+        },
+    };
+    let region_v = region
+        .value()
+        .cloned()
+        .unwrap_or_else(|| region_value(graph));
+    let group_v = match &group {
+        Fact::Known { value, .. } => value.clone(),
+        _ => Value::unknown("log group not known", None),
+    };
+    let group_arn = image::arn(
+        &region_v,
+        "logs",
+        &region_v,
+        &account_sym(),
+        "log-group:",
+        &group_v,
+    );
+    AwsLogs {
+        driver_span: driver.span,
+        group,
+        group_node,
+        region,
+        create_group,
+        group_arn,
+    }
+}
+
+/// A secret ARN as IAM sees it: a partial ARN (no `-XXXXXX` random suffix, which Secrets
+/// Manager resolves) gets an unknown suffix, so that `prod/db-*` may match but `prod/db` not.
+fn full_secret_arn(s: &str, at: Option<Span>) -> Value {
+    let name = s.rsplit(':').next().unwrap_or("");
+    let b = name.as_bytes();
+    let suffixed = b.len() > 7
+        && b[b.len() - 7] == b'-'
+        && b[b.len() - 6..].iter().all(u8::is_ascii_alphanumeric);
+    if suffixed {
+        Value::str(s, at)
+    } else {
+        Value::new(
+            Val::Template(vec![
+                Value::str(format!("{s}-"), at),
+                Value::unknown("the secret's random suffix", at),
+            ]),
+            at,
+        )
+    }
+}
+
+fn strip_secret_arn(s: &str) -> String {
+    let parts: Vec<&str> = s.split(':').collect();
+    if parts.len() > 7 {
+        parts[..7].join(":")
+    } else {
+        s.to_string()
+    }
+}
+
+/// `arn:<p>:secretsmanager:<r>:<a>:secret:<name>-??????` with the random suffix unknown.
+fn secret_arn_from_name(graph: &Graph, name: &str) -> Value {
+    let r = region_value(graph);
+    let name = Value::new(
+        Val::Template(vec![
+            Value::str(format!("{name}-"), None),
+            Value::unknown("the secret's random suffix", None),
+        ]),
+        None,
+    );
+    image::arn(&r, "secretsmanager", &r, &account_sym(), "secret:", &name)
+}
+
+fn parameter_arn_from_name(graph: &Graph, name: &Value) -> Value {
+    let r = region_value(graph);
+    let name = match name.as_str() {
+        Some(s) => Value::str(s.trim_start_matches('/'), name.span),
+        None => name.clone(),
+    };
+    image::arn(&r, "ssm", &r, &account_sym(), "parameter/", &name)
+}
+
+fn secret(
+    graph: &Graph,
+    td: NodeId,
+    path: &str,
+    v: &Value,
+    usage: SecretUse,
+    name: Option<String>,
+) -> SecretRef {
+    let at = v.span;
+    let node = graph
+        .targets(td, path)
+        .into_iter()
+        .find(|&t| matches!(graph.node(t).kind, Kind::Secret | Kind::SsmParameter));
+    let creds = usage == SecretUse::RegistryCredentials;
+    let mut store = Fact::unknown(image::hole_reason(v.deref(), "the secret reference"), at);
+    let mut resource = None;
+    let mut reference = None;
+    let lit = v.as_str();
+    let unresolved_ref = matches!(v.kind, Val::Ref(_)) && lit.is_none();
+    if let Some(s) = lit {
+        if s.starts_with("arn:") {
+            match s.split(':').nth(2) {
+                Some("secretsmanager") => {
+                    store = Fact::known(SecretStore::SecretsManager, at);
+                    resource = Some(full_secret_arn(&strip_secret_arn(s), at));
+                }
+                Some("ssm") => {
+                    store = Fact::known(SecretStore::Ssm, at);
+                    resource = Some(Value::str(s, at));
+                }
+                _ => {
+                    store = Fact::unknown(
+                        format!("`{s}` is neither a Secrets Manager nor an SSM ARN"),
+                        at,
+                    )
+                }
+            }
+        } else if creds {
+            // `credentialsParameter` is always a Secrets Manager secret (ARN or name).
+            store = Fact::known(SecretStore::SecretsManager, at);
+            resource = Some(secret_arn_from_name(graph, s));
+        } else {
+            store = Fact::known(SecretStore::Ssm, at);
+            resource = Some(parameter_arn_from_name(graph, &Value::str(s, at)));
+            if let Some(rest) = s.strip_prefix("/aws/reference/secretsmanager/") {
+                reference = Some(secret_arn_from_name(graph, rest));
+            }
+        }
+    } else if let Some(n) = node {
+        let nn = graph.node(n);
+        match nn.kind {
+            Kind::Secret => {
+                store = Fact::known(SecretStore::SecretsManager, at);
+                // The secret's ARN as policies name it: Terraform `.arn` (`.id` is the same
+                // value), CloudFormation `!Ref`.
+                let attr = if nn.rtype.contains("::") { "" } else { "arn" };
+                resource = Some(image::reference(&nn.address, attr, at));
+            }
+            _ => {
+                store = Fact::known(SecretStore::Ssm, at);
+                let attr = match &v.kind {
+                    Val::Ref(r) => r.attr.to_ascii_lowercase(),
+                    _ => String::new(),
+                };
+                resource = Some(if attr == "arn" {
+                    v.clone()
+                } else {
+                    match nn.field("name") {
+                        Some(name) => parameter_arn_from_name(graph, name),
+                        None => parameter_arn_from_name(graph, v),
+                    }
+                });
+            }
+        }
+    } else if let Some(p) = v.render_pattern().filter(|_| !unresolved_ref) {
+        // A template: `arn:${AWS::Partition}:secretsmanager:...`.
+        let svc = p.strip_prefix("arn:").and_then(|r| r.split(':').nth(1));
+        match svc {
+            Some("secretsmanager") => {
+                store = Fact::known(SecretStore::SecretsManager, at);
+                resource = Some(v.clone());
+            }
+            Some("ssm") => {
+                store = Fact::known(SecretStore::Ssm, at);
+                resource = Some(v.clone());
+            }
+            _ => {}
+        }
+    }
+    let kms = match node {
+        Some(n) => kms_of(graph, n),
+        None => Fact::unknown("the secret or parameter is not defined here", at),
+    };
+    SecretRef {
+        usage,
+        name,
+        path: path.to_string(),
+        value: v.clone(),
+        store,
+        resource,
+        secrets_manager_reference: reference,
+        node,
+        kms,
+    }
+}
+
+fn aws_managed_alias(s: &str) -> bool {
+    s.ends_with("alias/aws/secretsmanager") || s.ends_with("alias/aws/ssm")
+}
+
+fn kms_of(graph: &Graph, n: NodeId) -> Fact<KmsKey> {
+    let node = graph.node(n);
+    let field = if node.kind == Kind::Secret {
+        "kms_key_id"
+    } else {
+        match node.field("type") {
+            None => return Fact::known(KmsKey::NotEncrypted, None),
+            Some(t) => match t.as_str() {
+                Some("SecureString") => "key_id",
+                Some(_) => return Fact::known(KmsKey::NotEncrypted, t.span),
+                None => {
+                    return Fact::unknown(
+                        image::hole_reason(t.deref(), "the parameter type"),
+                        t.span,
+                    )
+                }
+            },
+        }
+    };
+    let Some(k) = node.field(field) else {
+        return Fact::known(KmsKey::AwsManaged, None);
+    };
+    if k.as_str().is_some_and(aws_managed_alias) {
+        return Fact::known(KmsKey::AwsManaged, k.span);
+    }
+    let mut key_node = None;
+    for t in graph.targets(n, field) {
+        match graph.node(t).kind {
+            Kind::KmsKey => key_node = Some(t),
+            Kind::KmsAlias => {
+                if let Some(kn) = graph
+                    .targets(t, "target_key_id")
+                    .into_iter()
+                    .find(|&x| graph.node(x).kind == Kind::KmsKey)
+                {
+                    key_node = Some(kn);
+                }
+            }
+            _ => {}
+        }
+    }
+    let key = match key_node {
+        Some(kn) => {
+            let knode = graph.node(kn);
+            let attr = if knode.rtype.contains("::") {
+                "Arn"
+            } else {
+                "arn"
+            };
+            image::reference(&knode.address, attr, k.span)
+        }
+        None => match k.as_str() {
+            Some(s) if s.starts_with("arn:") && s.contains(":key/") => k.deref().clone(),
+            _ => Value::unknown(
+                format!(
+                    "the key ARN behind `{}` is not known",
+                    k.render_pattern().unwrap_or_default()
+                ),
+                k.span,
+            ),
+        },
+    };
+    Fact::known(
+        KmsKey::Customer {
+            key,
+            node: key_node,
+        },
+        k.span,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Permissions
+
+/// Asks the evaluator, over the visible policies of the role (and its boundary).
+fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision> {
+    let at = role.target_span();
+    if !matches!(
+        role.target,
+        Fact::Known {
+            value: RoleTarget::Node(_),
+            ..
+        }
+    ) {
+        return Fact::Unknown {
+            reason: crate::base::Reason::new(role.blind_spot().unwrap_or_default()),
+            at,
+        };
+    }
+    let visible: Vec<iam::Policy<'_>> = role
+        .policies
+        .iter()
+        .filter_map(|p| match &p.document {
+            PolicyDoc::Known(d) => Some(iam::Policy {
+                label: &p.label,
+                origin: p.origin,
+                document: d,
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut d = iam::evaluate(&visible, action, resource);
+    if let Some(b) = &role.boundary {
+        match &b.document {
+            PolicyDoc::Known(doc) => {
+                let bp = iam::Policy {
+                    label: &b.label,
+                    origin: b.origin,
+                    document: doc,
+                };
+                let bd = iam::evaluate(std::slice::from_ref(&bp), action, resource);
+                d = match (&d, &bd) {
+                    (Decision::Denied { .. }, _) => d,
+                    (_, Decision::Denied { .. } | Decision::NotAllowed { .. }) => bd,
+                    (Decision::Allowed { .. }, Decision::Allowed { .. }) => d,
+                    (Decision::NotAllowed { .. }, _) => d,
+                    (_, Decision::Unknown(_)) => bd,
+                    _ => d,
+                };
+            }
+            _ if d.is_refused() => {}
+            _ => {
+                return Fact::unknown(
+                    format!("the permissions boundary `{}` is not visible", b.label),
+                    b.origin,
+                )
+            }
+        }
+    }
+    match (&d, role.blind_spot()) {
+        (Decision::NotAllowed { .. }, Some(blind)) => Fact::unknown(
+            format!("no visible policy allows {action}, but {blind}"),
+            at,
+        ),
+        _ => Fact::known(d, at),
+    }
+}
+
+impl ExecutionRole {
+    fn target_span(&self) -> Option<Span> {
+        match &self.target {
+            Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
+            Fact::Absent => None,
+        }
+    }
+}
+
+fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) -> Vec<Permission> {
+    let mut out = Vec::new();
+    let mk = |need: Need, action: &'static str, resource: Value, at: Option<Span>| {
+        let decision = check(role, action, &resource);
+        Permission {
+            need,
+            action,
+            resource,
+            at,
+            decision,
+        }
+    };
+    let auth_at = containers.iter().find_map(|c| match &c.image {
+        Fact::Known { value, at } if value.ecr().is_some() => Some(*at),
+        Fact::Unknown { at, .. } => Some(*at),
+        _ => None,
+    });
+    if let Some(at) = auth_at {
+        out.push(mk(
+            Need::EcrAuth,
+            "ecr:GetAuthorizationToken",
+            Value::str("*", None),
+            at,
+        ));
+    }
+    for c in containers {
+        let i = c.index;
+        if let Fact::Known { value: img, at } = &c.image {
+            if let Some(ecr) = img.ecr() {
+                let arn = ecr.repository_arn(graph);
+                out.push(mk(
+                    Need::EcrPull { container: i },
+                    "ecr:BatchGetImage",
+                    arn.clone(),
+                    *at,
+                ));
+                out.push(mk(
+                    Need::EcrPull { container: i },
+                    "ecr:GetDownloadUrlForLayer",
+                    arn.clone(),
+                    *at,
+                ));
+                if matches!(img, Image::EcrPullThroughCache { .. }) {
+                    out.push(mk(
+                        Need::PullThroughCache { container: i },
+                        "ecr:BatchImportUpstreamImage",
+                        arn,
+                        *at,
+                    ));
+                }
+            }
+        }
+        if let Some(l) = &c.awslogs {
+            for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
+                let decision = log_check(graph, role, action, l);
+                out.push(Permission {
+                    need: Need::LogWrite { container: i },
+                    action,
+                    resource: l.group_arn.clone(),
+                    at: l.driver_span,
+                    decision,
+                });
+            }
+            if !matches!(
+                l.create_group,
+                Fact::Known { value: false, .. } | Fact::Absent
+            ) {
+                let decision = log_check(graph, role, "logs:CreateLogGroup", l);
+                out.push(Permission {
+                    need: Need::LogCreateGroup { container: i },
+                    action: "logs:CreateLogGroup",
+                    resource: l.group_arn.clone(),
+                    at: l.create_group_span().or(l.driver_span),
+                    decision,
+                });
+            }
+        }
+        for s in c.secrets.iter().chain(c.repository_credentials.iter()) {
+            let (Some(store), Some(res)) = (s.store.value(), &s.resource) else {
+                continue;
+            };
+            let action = match store {
+                SecretStore::SecretsManager => "secretsmanager:GetSecretValue",
+                SecretStore::Ssm => "ssm:GetParameters",
+            };
+            let at = s.value.span;
+            out.push(Permission {
+                need: Need::Secret {
+                    container: i,
+                    path: s.path.clone(),
+                },
+                action,
+                resource: res.clone(),
+                at,
+                decision: check(role, action, res),
+            });
+            if let Some(r) = &s.secrets_manager_reference {
+                out.push(Permission {
+                    need: Need::SecretReference {
+                        container: i,
+                        path: s.path.clone(),
+                    },
+                    action: "secretsmanager:GetSecretValue",
+                    resource: r.clone(),
+                    at,
+                    decision: check(role, "secretsmanager:GetSecretValue", r),
+                });
+            }
+            if let Some(KmsKey::Customer { key, .. }) = s.kms.value() {
+                out.push(Permission {
+                    need: Need::KmsDecrypt {
+                        container: i,
+                        path: s.path.clone(),
+                    },
+                    action: "kms:Decrypt",
+                    resource: key.clone(),
+                    at,
+                    decision: check(role, "kms:Decrypt", key),
+                });
+            }
+        }
+        for f in &c.environment_files {
+            let at = f.value.span;
+            out.push(Permission {
+                need: Need::EnvFile {
+                    container: i,
+                    path: f.path.clone(),
+                },
+                action: "s3:GetObject",
+                resource: f.value.clone(),
+                at,
+                decision: check(role, "s3:GetObject", &f.value),
+            });
+            // The bucket, for `s3:GetBucketLocation` (domain (c)-6), when the ARN is literal.
+            if let Some(bucket) = f.value.as_str().and_then(|v| {
+                let (head, rest) = v.split_once(":::")?;
+                let name = rest.split('/').next()?;
+                Some(format!("{head}:::{name}"))
+            }) {
+                let res = Value::str(bucket, at);
+                out.push(Permission {
+                    need: Need::EnvFile {
+                        container: i,
+                        path: f.path.clone(),
+                    },
+                    action: "s3:GetBucketLocation",
+                    decision: check(role, "s3:GetBucketLocation", &res),
+                    resource: res,
+                    at,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl AwsLogs {
+    fn create_group_span(&self) -> Option<Span> {
+        match &self.create_group {
+            Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
+            Fact::Absent => None,
+        }
+    }
+}
+
+/// Log permissions, matched generously (domain FGP006): the stream ARN
+/// `…:log-group:<g>:log-stream:<s>` first; when that is not allowed, the group ARN with and
+/// without `:*`, and the log group resource's own ARN.
+fn log_check(graph: &Graph, role: &ExecutionRole, action: &str, l: &AwsLogs) -> Fact<Decision> {
+    let stream = Value::new(
+        Val::Template(vec![
+            l.group_arn.clone(),
+            Value::str(":log-stream:", None),
+            Value::unknown("the log stream name", None),
+        ]),
+        None,
+    );
+    let first = check(role, action, &stream);
+    if matches!(
+        first.value(),
+        Some(Decision::Allowed { .. } | Decision::Denied { .. })
+    ) {
+        return first;
+    }
+    let mut alts = vec![
+        l.group_arn.clone(),
+        Value::new(
+            Val::Template(vec![l.group_arn.clone(), Value::str(":*", None)]),
+            None,
+        ),
+    ];
+    if let Some(g) = l.group_node {
+        let n = graph.node(g);
+        let attr = if n.rtype.contains("::") { "Arn" } else { "arn" };
+        let r = image::reference(&n.address, attr, None);
+        alts.push(Value::new(
+            Val::Template(vec![r.clone(), Value::str(":*", None)]),
+            None,
+        ));
+        alts.push(r);
+    }
+    for alt in alts {
+        let d = check(role, action, &alt);
+        if matches!(d.value(), Some(Decision::Allowed { .. })) {
+            return d;
+        }
+    }
+    first
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-account ECR
+
+fn cross_account(
+    graph: &Graph,
+    td: NodeId,
+    containers: &[Container],
+    role: &ExecutionRole,
+    deployment: &Fact<Value>,
+) -> Vec<CrossAccount> {
+    let mut out = Vec::new();
+    for c in containers {
+        let Some(ecr) = c.image.value().and_then(Image::ecr) else {
+            continue;
+        };
+        let at = ecr.account.span;
+        let cross = match (&ecr.account.kind, ecr.account.as_str(), deployment.value()) {
+            (Val::Symbol(Symbol::AccountId), _, _) => Fact::known(false, at),
+            (_, Some(a), Some(dep)) => match dep.as_str() {
+                Some(d) => Fact::known(a != d, at),
+                None => Fact::unknown("the deployment account is not known", at),
+            },
+            (_, Some(_), None) => Fact::unknown("the deployment account is not known", at),
+            _ => Fact::unknown(
+                image::hole_reason(ecr.account.deref(), "the image's account"),
+                at,
+            ),
+        };
+        if cross.value() == Some(&false) {
+            continue;
+        }
+        let repo = ecr.repository_node.or_else(|| {
+            graph
+                .targets(td, &format!("{}.image", c.path))
+                .into_iter()
+                .find(|&t| graph.node(t).kind == Kind::EcrRepository)
+        });
+        let repository_policy = repo.and_then(|r| {
+            graph.edges_to(r).find_map(|e| {
+                let p = graph.node(e.from);
+                if p.kind != Kind::EcrRepositoryPolicy || !path_under(&e.field, "repository") {
+                    return None;
+                }
+                let doc = p.field("policy")?.deref();
+                doc.as_map()?;
+                let arn = role.arn.clone()?;
+                let account = deployment.value().cloned().unwrap_or_else(account_sym);
+                let partition = image::partition_of(&ecr.region);
+                let policy = iam::Policy {
+                    label: &p.address,
+                    origin: p.field("policy").and_then(|v| v.span),
+                    document: doc,
+                };
+                let q = PrincipalQuery::Role {
+                    partition: &partition,
+                    account: &account,
+                    arn: &arn,
+                };
+                Some((e.from, iam::repository_grants_pull(&policy, &q)))
+            })
+        });
+        out.push(CrossAccount {
+            container: c.index,
+            account: ecr.account.clone(),
+            cross,
+            repository_policy,
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explanations
+
+fn fact_reason<T>(f: &Fact<T>) -> Option<String> {
+    match f {
+        Fact::Unknown { reason, .. } => Some(reason.to_string()),
+        _ => None,
+    }
+}
+
+/// What could not be verified, and why, one line each.
+pub fn explain(facts: &TaskFacts, graph: &Graph) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &facts.tasks {
+        let a = &t.address;
+        if let Some(r) = fact_reason(&t.fargate) {
+            out.push(format!("{a}: whether it runs on Fargate is not known: {r}"));
+        }
+        for s in &t.run_sites {
+            if let Some(r) = fact_reason(&s.platform_version) {
+                out.push(format!(
+                    "{a}: platform version of `{}`: {r}",
+                    graph.node(s.node).address
+                ));
+            }
+        }
+        if let Some(r) = fact_reason(&t.container_definitions) {
+            out.push(format!("{a}: the containers are not known: {r}"));
+        }
+        for c in &t.containers {
+            let cn = c.name.clone().unwrap_or_else(|| c.path.clone());
+            if let Some(r) = fact_reason(&c.image) {
+                out.push(format!("{a}: image of container `{cn}`: {r}"));
+            }
+            if let Some(l) = &c.awslogs {
+                if let Some(r) = fact_reason(&l.group) {
+                    out.push(format!("{a}: log group of container `{cn}`: {r}"));
+                }
+            }
+            for s in c.secrets.iter().chain(c.repository_credentials.iter()) {
+                if let Some(r) = fact_reason(&s.store) {
+                    out.push(format!("{a}: `{}`: {r}", s.path));
+                }
+                if s.store.is_known() {
+                    if let Some(r) = fact_reason(&s.kms) {
+                        out.push(format!("{a}: KMS key of `{}`: {r}", s.path));
+                    }
+                }
+            }
+        }
+        let role = &t.execution_role;
+        match &role.target {
+            Fact::Unknown { reason, .. } => {
+                out.push(format!("{a}: the execution role is not known: {reason}"))
+            }
+            Fact::Absent => {}
+            Fact::Known { value, .. } => {
+                if let Some(r) = role.blind_spot() {
+                    out.push(format!("{a}: {r}"));
+                }
+                if let (RoleTarget::Node(_), Some(r)) = (value, fact_reason(&role.trust)) {
+                    out.push(format!("{a}: trust of the execution role: {r}"));
+                }
+                if let Some(TrustDecision::Unknown(u)) = role.trust.value() {
+                    out.push(format!("{a}: trust of the execution role: {u}"));
+                }
+            }
+        }
+        let blind = role.blind_spot();
+        for p in &t.permissions {
+            let res = p.resource.render_pattern().unwrap_or_default();
+            match &p.decision {
+                // The blind spot is said once, above.
+                Fact::Unknown { reason, .. }
+                    if blind.as_deref().is_none_or(|b| !reason.0.contains(b)) =>
+                {
+                    out.push(format!("{a}: {} on `{res}`: {reason}", p.action));
+                }
+                Fact::Known {
+                    value: d @ Decision::Unknown(_),
+                    ..
+                } => {
+                    out.push(format!(
+                        "{a}: {} on `{res}`: {}",
+                        p.action,
+                        d.reason().unwrap_or_default()
+                    ));
+                }
+                _ => {}
+            }
+        }
+        for x in &t.cross_account {
+            if let Some(r) = fact_reason(&x.cross) {
+                out.push(format!(
+                    "{a}: whether the image of container {} is in another account: {r}",
+                    x.container
+                ));
+            } else if x.repository_policy.is_none() {
+                out.push(format!(
+                    "{a}: the image of container {} is in account `{}`, whose repository policy is not visible",
+                    x.container,
+                    x.account.render_pattern().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,42 @@
+# GetAuthorizationToken scoped to a repository ARN: it never applies (FGP004).
+resource "aws_iam_role" "exec" {
+  name = "exec"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "pull" {
+  role = aws_iam_role.exec.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid    = "Scoped"
+      Effect = "Allow"
+      Action = [
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+      ]
+      Resource = "arn:aws:ecr:us-east-1:123456789012:repository/app"
+    }]
+  })
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.exec.arn
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest"
+  }])
+}
