@@ -2,5 +2,6 @@
 
 pub mod fact;
 pub mod iam;
+pub mod network;
 
 pub use fact::Fact;
