@@ -108,16 +108,18 @@ impl<'g> Classifier<'g> {
         // The VPC's main route table.
         let vpc = match single_target(g, subnet, "vpc_id", Kind::Vpc) {
             Fact::Known { value, .. } => value,
-            Fact::Unknown { reason, at } => return (
-                Fact::unknown(
-                    format!(
+            Fact::Unknown { reason, at } => {
+                return (
+                    Fact::unknown(
+                        format!(
                         "`{}` has no route table association and its VPC is not known: {reason}",
                         s.address
                     ),
-                    at,
-                ),
-                false,
-            ),
+                        at,
+                    ),
+                    false,
+                )
+            }
             Fact::Absent => return (Fact::Absent, false),
         };
         for e in g.edges_to(vpc) {
@@ -276,7 +278,7 @@ impl<'g> Classifier<'g> {
                 }
                 return match v.as_str() {
                     Some(s) if s.starts_with("igw-") => Fact::known(Egress::Igw, at),
-                    Some(s) if s == "local" => Fact::known(Egress::None, at),
+                    Some("local") => Fact::known(Egress::None, at),
                     Some(_) => Fact::known(Egress::Other, at),
                     None => Fact::unknown(describe(g, route, field, v), at),
                 };

@@ -429,3 +429,38 @@ fn corpus_imported_subnets_are_unknown() {
         }
     }
 }
+
+#[test]
+fn event_targets_and_schedules_are_run_sites() {
+    let (out, i) = case("run_sites");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let kinds: Vec<(SiteKind, &str)> = f.sites.iter().map(|s| (s.kind, addr(g, s.node))).collect();
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+    let ev = f
+        .sites
+        .iter()
+        .find(|s| s.kind == SiteKind::EventTarget)
+        .unwrap();
+    assert_eq!(ev.public_ip.value(), Some(&true));
+    assert_eq!(subnets(ev)[0].egress.value(), Some(&Egress::None));
+    assert_eq!(
+        ev.private_only.value(),
+        Some(&true),
+        "no default route: a public IP does not help"
+    );
+    // No security group: the VPC default group, whose egress allows everything.
+    assert!(matches!(
+        ev.security_groups.value().unwrap()[0].value(),
+        Some(SgRef::VpcDefault { managed: None, .. })
+    ));
+    assert_eq!(ev.egress_internet.value(), Some(&true));
+    let sch = f
+        .sites
+        .iter()
+        .find(|s| s.kind == SiteKind::Schedule)
+        .unwrap();
+    assert_eq!(sch.public_ip.value(), Some(&false));
+    assert!(sch.public_ip_default);
+    assert_eq!(sch.private_only.value(), Some(&true));
+}
