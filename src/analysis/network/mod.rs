@@ -158,15 +158,85 @@ impl NetworkFacts {
     }
 }
 
+/// Indexes built once per graph, in one pass over the few kinds they need: standalone
+/// security-group rules by group, the managed default group and the main route table by VPC.
+pub struct Index<'g> {
+    pub g: &'g Graph,
+    rules: HashMap<NodeId, Vec<NodeId>>,
+    default_sgs: HashMap<NodeId, NodeId>,
+    main_tables: HashMap<NodeId, Fact<NodeId>>,
+}
+
+impl<'g> Index<'g> {
+    pub fn new(g: &'g Graph) -> Index<'g> {
+        let of = |k: Kind| g.by_kind.get(&k).into_iter().flatten().copied();
+        let mut rules: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+        for r in of(Kind::SecurityGroupRule) {
+            for t in edge_targets(g, r, "security_group_id") {
+                rules.entry(t).or_default().push(r);
+            }
+        }
+        let mut default_sgs = HashMap::new();
+        for d in of(Kind::DefaultSecurityGroup) {
+            for v in edge_targets(g, d, "vpc_id") {
+                default_sgs.entry(v).or_insert(d);
+            }
+        }
+        let mut main_tables = HashMap::new();
+        for a in of(Kind::MainRouteTableAssociation) {
+            if node_exists(g.node(a)) == Some(false) {
+                continue;
+            }
+            for v in edge_targets(g, a, "vpc_id") {
+                main_tables
+                    .entry(v)
+                    .or_insert_with(|| single_target(g, a, "route_table_id", Kind::RouteTable));
+            }
+        }
+        for d in of(Kind::DefaultRouteTable) {
+            if node_exists(g.node(d)) == Some(false) {
+                continue;
+            }
+            for v in edge_targets(g, d, "default_route_table_id") {
+                main_tables
+                    .entry(v)
+                    .or_insert_with(|| Fact::known(d, Some(g.node(d).span)));
+            }
+        }
+        Index {
+            g,
+            rules,
+            default_sgs,
+            main_tables,
+        }
+    }
+
+    /// Standalone rule nodes whose `security_group_id` is `sg`.
+    pub fn standalone_rules(&self, sg: NodeId) -> &[NodeId] {
+        self.rules.get(&sg).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The `aws_default_security_group` managing a VPC's default group.
+    pub fn default_sg(&self, vpc: NodeId) -> Option<NodeId> {
+        self.default_sgs.get(&vpc).copied()
+    }
+
+    /// The VPC's main route table when managed here.
+    pub fn main_table(&self, vpc: NodeId) -> Option<&Fact<NodeId>> {
+        self.main_tables.get(&vpc)
+    }
+}
+
 /// Analyses the network of every run site of the graph.
 pub fn analyse(graph: &Graph) -> NetworkFacts {
-    let mut cx = routes::Classifier::new(graph);
+    let ix = Index::new(graph);
+    let mut cx = routes::Classifier::new(&ix);
     let endpoints: Vec<Endpoint> = graph
         .by_kind
         .get(&Kind::VpcEndpoint)
         .into_iter()
         .flatten()
-        .map(|&id| endpoint(graph, id))
+        .map(|&id| endpoint(&ix, id))
         .collect();
     let mut sites = Vec::new();
     for (kind, sk, path) in [
@@ -187,7 +257,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
             if !fargate_capable(n, sk) {
                 continue;
             }
-            sites.push(site(graph, &mut cx, &endpoints, id, sk, path));
+            sites.push(site(&ix, &mut cx, &endpoints, id, sk, path));
         }
     }
     NetworkFacts { sites, endpoints }
@@ -235,13 +305,14 @@ fn fargate_capable(n: &Node, kind: SiteKind) -> bool {
 }
 
 fn site(
-    g: &Graph,
+    ix: &Index,
     cx: &mut routes::Classifier,
     endpoints: &[Endpoint],
     id: NodeId,
     kind: SiteKind,
     path: &'static str,
 ) -> RunSite {
+    let g = ix.g;
     let n = g.node(id);
     // Public IP.
     let ip_path = format!("{path}.assign_public_ip");
@@ -277,7 +348,7 @@ fn site(
     };
     // Security groups (none → the VPC default).
     let sg_path = format!("{path}.security_groups");
-    let dflt = || match default_sg(g, &vpc) {
+    let dflt = || match default_sg(ix, &vpc) {
         Fact::Known { value, at } => Fact::known(vec![value], at),
         other => other.map(|_| vec![]),
     };
@@ -301,7 +372,7 @@ fn site(
         Fact::Absent => vec![],
     };
     let egress_internet = sg::allows_443(
-        g,
+        ix,
         &groups,
         Direction::Egress,
         &Peer {
@@ -313,7 +384,7 @@ fn site(
     let site_endpoints = endpoints
         .iter()
         .enumerate()
-        .map(|(i, ep)| site_endpoint(g, i, ep, &vpc, &subnets, &groups, &task_cidrs))
+        .map(|(i, ep)| site_endpoint(ix, i, ep, &vpc, &subnets, &groups, &task_cidrs))
         .collect();
     RunSite {
         node: id,
@@ -508,13 +579,10 @@ fn subnet_cidrs(subnets: &Fact<Vec<SubnetFacts>>) -> Fact<Vec<Ipv4Net>> {
     }
 }
 
-fn default_sg(g: &Graph, vpc: &Fact<NodeId>) -> Fact<Fact<SgRef>> {
+fn default_sg(ix: &Index, vpc: &Fact<NodeId>) -> Fact<Fact<SgRef>> {
     match vpc {
         Fact::Known { value, at } => {
-            let managed = g
-                .referrers(*value, Kind::DefaultSecurityGroup)
-                .into_iter()
-                .next();
+            let managed = ix.default_sg(*value);
             Fact::known(
                 Fact::known(
                     SgRef::VpcDefault {
@@ -552,7 +620,7 @@ fn sg_of(g: &Graph, f: Fact<NodeId>) -> Fact<SgRef> {
 }
 
 fn site_endpoint(
-    g: &Graph,
+    ix: &Index,
     index: usize,
     ep: &Endpoint,
     vpc: &Fact<NodeId>,
@@ -560,6 +628,7 @@ fn site_endpoint(
     groups: &[Fact<SgRef>],
     task_cidrs: &Fact<Vec<Ipv4Net>>,
 ) -> SiteEndpoint {
+    let g = ix.g;
     let at = Some(g.node(ep.node).span);
     let in_task_vpc = match (&ep.vpc, vpc) {
         (Fact::Known { value: a, at }, Fact::Known { value: b, .. }) => Fact::known(a == b, *at),
@@ -579,7 +648,7 @@ fn site_endpoint(
     };
     let admits_task = if interface {
         sg::allows_443(
-            g,
+            ix,
             &ep.security_groups,
             Direction::Ingress,
             &Peer {
@@ -624,7 +693,7 @@ fn site_endpoint(
             Fact::Absent => Fact::known(vec![], None),
         };
         sg::allows_443(
-            g,
+            ix,
             groups,
             Direction::Egress,
             &Peer {
@@ -635,7 +704,7 @@ fn site_endpoint(
         )
     } else if gateway && ep.service.value().map(|s| &s.service) == Some(&Service::S3) {
         sg::allows_443(
-            g,
+            ix,
             groups,
             Direction::Egress,
             &Peer {
@@ -751,7 +820,8 @@ fn on_route_tables(ep: &Endpoint, subnets: &Fact<Vec<SubnetFacts>>) -> Fact<bool
 // ---------------------------------------------------------------------------------------------
 // Endpoints
 
-fn endpoint(g: &Graph, id: NodeId) -> Endpoint {
+fn endpoint(ix: &Index, id: NodeId) -> Endpoint {
+    let g = ix.g;
     let n = g.node(id);
     // Service name (possibly through `data "aws_vpc_endpoint_service"`).
     let service = match n.field("service_name") {
@@ -895,7 +965,7 @@ fn endpoint(g: &Graph, id: NodeId) -> Endpoint {
         };
     security_groups.extend(assoc_sgs);
     if security_groups.is_empty() {
-        if let Fact::Known { value, .. } = default_sg(g, &vpc) {
+        if let Fact::Known { value, .. } = default_sg(ix, &vpc) {
             security_groups.push(value);
         } else {
             security_groups.push(Fact::unknown(

@@ -8,7 +8,7 @@ use crate::base::Span;
 use crate::frontends::Mode;
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::{describe, edge_targets, node_exists, single_target};
+use super::{describe, edge_targets, node_exists, single_target, Index};
 
 /// Where a subnet's IPv4 default route (`0.0.0.0/0`) leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,18 +28,25 @@ pub enum Egress {
 type RouteTable = (Fact<NodeId>, bool);
 type Class = (Fact<Egress>, Option<NodeId>);
 
+/// A route table's IPv4 default route: the route, or why it is not known (`Ok(None)`: none).
+type DefaultRoute = Result<Option<NodeId>, (String, Option<Span>)>;
+
 pub struct Classifier<'g> {
     g: &'g Graph,
+    ix: &'g Index<'g>,
     tables: HashMap<NodeId, RouteTable>,
     classes: HashMap<NodeId, Option<Class>>,
+    defaults: HashMap<NodeId, DefaultRoute>,
 }
 
 impl<'g> Classifier<'g> {
-    pub fn new(g: &'g Graph) -> Classifier<'g> {
+    pub fn new(ix: &'g Index<'g>) -> Classifier<'g> {
         Classifier {
-            g,
+            g: ix.g,
+            ix,
             tables: HashMap::new(),
             classes: HashMap::new(),
+            defaults: HashMap::new(),
         }
     }
 
@@ -122,23 +129,8 @@ impl<'g> Classifier<'g> {
             }
             Fact::Absent => return (Fact::Absent, false),
         };
-        for e in g.edges_to(vpc) {
-            let from = g.node(e.from);
-            if node_exists(from) == Some(false) {
-                continue;
-            }
-            match (from.kind, e.field.as_str()) {
-                (Kind::MainRouteTableAssociation, "vpc_id") => {
-                    return (
-                        single_target(g, from.id, "route_table_id", Kind::RouteTable),
-                        false,
-                    )
-                }
-                (Kind::DefaultRouteTable, "default_route_table_id") => {
-                    return (Fact::known(from.id, Some(from.span)), false)
-                }
-                _ => {}
-            }
+        if let Some(t) = self.ix.main_table(vpc) {
+            return (t.clone(), false);
         }
         (
             Fact::unknown(
@@ -192,6 +184,22 @@ impl<'g> Classifier<'g> {
                 None,
             );
         }
+        if !self.defaults.contains_key(&rt) {
+            let d = self.default_route(rt);
+            self.defaults.insert(rt, d);
+        }
+        let route = match &self.defaults[&rt] {
+            Ok(Some(r)) => *r,
+            Ok(None) => return (Fact::known(Egress::None, Some(t.span)), None),
+            Err((reason, at)) => return (Fact::unknown(reason.clone(), *at), None),
+        };
+        (self.target_class(route), Some(route))
+    }
+
+    /// The IPv4 default route of a route table (once per table).
+    fn default_route(&self, rt: NodeId) -> DefaultRoute {
+        let g = self.g;
+        let t = g.node(rt);
         // Inline routes that are not a known list (a plan's computed `route`, a dynamic block).
         let mut unknown: Option<(String, Option<Span>)> = None;
         if let Some(v) = t.field("routes") {
@@ -238,13 +246,11 @@ impl<'g> Classifier<'g> {
                 }
             }
         }
-        let Some(route) = default else {
-            return match unknown {
-                Some((reason, at)) => (Fact::unknown(reason, at), None),
-                None => (Fact::known(Egress::None, Some(t.span)), None),
-            };
-        };
-        (self.target_class(route), Some(route))
+        match (default, unknown) {
+            (Some(r), _) => Ok(Some(r)),
+            (None, Some(u)) => Err(u),
+            (None, None) => Ok(None),
+        }
     }
 
     /// The class given by a default route's target.

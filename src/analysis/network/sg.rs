@@ -14,7 +14,7 @@ use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::{describe, edge_targets, node_exists};
+use super::{describe, edge_targets, node_exists, Index};
 
 /// A security group as the analysis knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -68,7 +68,8 @@ enum Verdict {
 }
 
 /// Does the union of `groups`' rules in `dir` allow TCP 443 with `peer`?
-pub fn allows_443(g: &Graph, groups: &[Fact<SgRef>], dir: Direction, peer: &Peer) -> Fact<bool> {
+pub fn allows_443(ix: &Index, groups: &[Fact<SgRef>], dir: Direction, peer: &Peer) -> Fact<bool> {
+    let g = ix.g;
     let mut unknown: Option<(String, Option<Span>)> = None;
     let mut last_at = None;
     if groups.is_empty() {
@@ -83,7 +84,7 @@ pub fn allows_443(g: &Graph, groups: &[Fact<SgRef>], dir: Direction, peer: &Peer
             }
             Fact::Absent => continue,
         };
-        match group_allows(g, sg, dir, peer) {
+        match group_allows(ix, sg, dir, peer) {
             Verdict::Match(at) => return Fact::known(true, at),
             Verdict::No => {
                 if let SgRef::Node(id) = sg {
@@ -102,7 +103,8 @@ pub fn allows_443(g: &Graph, groups: &[Fact<SgRef>], dir: Direction, peer: &Peer
     }
 }
 
-fn group_allows(g: &Graph, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
+fn group_allows(ix: &Index, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
+    let g = ix.g;
     let node = match sg {
         SgRef::Node(id) => id,
         SgRef::VpcDefault {
@@ -161,14 +163,8 @@ fn group_allows(g: &Graph, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
         None => {}
     }
     // Standalone rules naming this group.
-    for e in g.edges_to(node) {
-        if e.field != "security_group_id" {
-            continue;
-        }
-        let r = g.node(e.from);
-        if r.kind != Kind::SecurityGroupRule {
-            continue;
-        }
+    for &rid in ix.standalone_rules(node) {
+        let r = g.node(rid);
         let rdir = match r.field("direction").and_then(|v| v.as_str()) {
             Some("ingress") => Direction::Ingress,
             Some("egress") => Direction::Egress,
