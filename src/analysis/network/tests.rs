@@ -464,3 +464,80 @@ fn event_targets_and_schedules_are_run_sites() {
     assert!(sch.public_ip_default);
     assert_eq!(sch.private_only.value(), Some(&true));
 }
+
+/// Terraform HCL shapes. Skipped, with a message, while the HCL frontend loads nothing.
+#[test]
+fn terraform_hcl_shapes() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/network/tf_hcl");
+    let out = load(&p);
+    let Some(g) = out.graphs.first() else {
+        eprintln!(
+            "skipped: the Terraform HCL frontend loaded nothing from {}",
+            p.display()
+        );
+        return;
+    };
+    let f = analyse(g);
+    assert_eq!(f.sites.len(), 4);
+
+    let public = site(&f, g, "aws_ecs_service.public");
+    let sub = &subnets(public)[0];
+    assert_eq!(sub.egress.value(), Some(&Egress::Igw));
+    assert_eq!(
+        addr(g, sub.egress_route.unwrap()),
+        "aws_route_table.public#route[0]"
+    );
+    assert_eq!(public.private_only.value(), Some(&false));
+    // Terraform removes AWS's default egress rule: no egress at all.
+    assert_eq!(public.egress_internet.value(), Some(&false));
+
+    let nat = site(&f, g, "aws_ecs_service.behind_nat");
+    assert_eq!(subnets(nat)[0].egress.value(), Some(&Egress::Nat));
+    assert_eq!(nat.public_ip.value(), Some(&false));
+    assert!(nat.public_ip_default);
+    assert_eq!(
+        nat.egress_internet.value(),
+        Some(&true),
+        "standalone egress rule"
+    );
+
+    let iso = site(&f, g, "aws_ecs_service.isolated");
+    let sub = &subnets(iso)[0];
+    assert!(!sub.route_table_explicit);
+    assert_eq!(
+        addr(g, *sub.route_table.value().unwrap()),
+        "aws_default_route_table.main"
+    );
+    assert_eq!(sub.egress.value(), Some(&Egress::None));
+    assert_eq!(iso.private_only.value(), Some(&true));
+    let (se, ep) = endpoint(&f, iso, g, "aws_vpc_endpoint.ecr_dkr");
+    assert_eq!(ep.service.value().unwrap().service, Service::EcrDkr);
+    assert_eq!(
+        ep.private_dns.value(),
+        Some(&true),
+        "aws_vpc_endpoint_private_dns"
+    );
+    assert_eq!(ep.vpc_dns_support.value(), Some(&true));
+    assert_eq!(ep.vpc_dns_hostnames.value(), Some(&true));
+    assert_eq!(ep.subnets.value().map(|v| v.len()), Some(1));
+    assert_eq!(se.az_coverage.value(), Some(&true));
+    assert_eq!(se.admits_task.value(), Some(&true));
+    assert_eq!(se.task_egress.value(), Some(&true));
+    let (se, ep) = endpoint(&f, iso, g, "aws_vpc_endpoint.s3");
+    assert!(ep.endpoint_type_default);
+    assert_eq!(se.on_task_route_tables.value(), Some(&true));
+    assert_eq!(se.task_egress.value(), Some(&true));
+
+    let shared = site(&f, g, "aws_ecs_service.shared");
+    let sub = &subnets(shared)[0];
+    assert_eq!(
+        addr(g, *sub.subnet.value().unwrap()),
+        "data.aws_subnet.shared"
+    );
+    assert!(!sub.route_table.is_known());
+    assert!(!shared.private_only.is_known());
+    assert!(
+        !shared.egress_internet.is_known(),
+        "default SG of an unknown VPC"
+    );
+}
