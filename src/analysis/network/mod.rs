@@ -88,6 +88,8 @@ pub struct SubnetFacts {
     pub egress: Fact<Egress>,
     /// The route node that decided the class (the default route), when there is one.
     pub egress_route: Option<NodeId>,
+    /// The NAT gateway the default route targets, when it does (FGP035 reads its facts).
+    pub nat_gateway: Option<NodeId>,
     /// `(Igw and public IP) or Nat or Other`.
     pub internet: Fact<bool>,
     pub private_only: Fact<bool>,
@@ -121,6 +123,9 @@ pub struct Endpoint {
     pub security_groups: Vec<Fact<SgRef>>,
     /// Route tables (`route_table_ids` and associations).
     pub route_tables: Fact<Vec<NodeId>>,
+    /// Whether the endpoint is created (`Unknown` under an undecidable condition or count).
+    /// Endpoints known not to be created are left out of [`NetworkFacts::endpoints`].
+    pub exists: Fact<bool>,
 }
 
 /// An endpoint as seen from one run site.
@@ -236,6 +241,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
         .get(&Kind::VpcEndpoint)
         .into_iter()
         .flatten()
+        .filter(|&&id| node_exists(graph.node(id)) != Some(false))
         .map(|&id| endpoint(&ix, id))
         .collect();
     let mut sites = Vec::new();
@@ -254,7 +260,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
     ] {
         for &id in graph.by_kind.get(&kind).into_iter().flatten() {
             let n = graph.node(id);
-            if !fargate_capable(n, sk) {
+            if !fargate_capable(n, sk) || node_exists(n) == Some(false) {
                 continue;
             }
             sites.push(site(&ix, &mut cx, &endpoints, id, sk, path));
@@ -416,6 +422,7 @@ fn subnet_facts(
             route_table_explicit: false,
             egress: same_unknown(&s),
             egress_route: None,
+            nat_gateway: None,
             internet: same_unknown(&s),
             private_only: same_unknown(&s),
             subnet: s,
@@ -448,6 +455,11 @@ fn subnet_facts(
     };
     let (route_table, explicit) = cx.route_table(sid);
     let (egress, egress_route) = cx.egress(sid);
+    let nat_gateway = egress_route.and_then(|r| {
+        edge_targets(g, r, "nat_gateway_id")
+            .into_iter()
+            .find(|&t| g.node(t).kind == Kind::NatGateway)
+    });
     let internet = match &egress {
         Fact::Known { value, at } => match value {
             Egress::Igw => match public_ip {
@@ -480,6 +492,7 @@ fn subnet_facts(
         route_table_explicit: explicit,
         egress,
         egress_route,
+        nat_gateway,
         internet,
         private_only,
     }
@@ -991,6 +1004,7 @@ fn endpoint(ix: &Index, id: NodeId) -> Endpoint {
         vpc_dns_hostnames,
         security_groups,
         route_tables,
+        exists: exists_fact(n),
     }
 }
 
@@ -1050,6 +1064,20 @@ pub(crate) fn node_exists(n: &Node) -> Option<bool> {
     match &n.exists {
         None => Some(true),
         Some(v) => v.as_bool(),
+    }
+}
+
+/// Whether a node is created, as a fact.
+fn exists_fact(n: &Node) -> Fact<bool> {
+    match &n.exists {
+        None => Fact::known(true, None),
+        Some(v) => match v.as_bool() {
+            Some(b) => Fact::known(b, v.span),
+            None => Fact::unknown(
+                format!("whether `{}` is created is not known", n.address),
+                v.span.or(Some(n.span)),
+            ),
+        },
     }
 }
 
@@ -1238,6 +1266,7 @@ pub fn explain(facts: &NetworkFacts, graph: &Graph) -> Vec<String> {
                 }
             }
             for (label, f) in [
+                ("created", &ep.exists.clone().map(|_| ())),
                 ("service", &ep.service.clone().map(|_| ())),
                 ("type", &ep.endpoint_type.clone().map(|_| ())),
                 ("private DNS", &ep.private_dns.clone().map(|_| ())),

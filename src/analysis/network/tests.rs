@@ -113,6 +113,7 @@ fn private_subnet_behind_nat() {
     let s = site(&f, g, "Service");
     let sub = &subnets(s)[0];
     assert_eq!(sub.egress.value(), Some(&Egress::Nat));
+    assert_eq!(addr(g, sub.nat_gateway.unwrap()), "Nat");
     assert_eq!(sub.internet.value(), Some(&true));
     assert_eq!(s.private_only.value(), Some(&false));
 }
@@ -540,4 +541,29 @@ fn terraform_hcl_shapes() {
         !shared.egress_internet.is_known(),
         "default SG of an unknown VPC"
     );
+}
+
+#[test]
+fn endpoints_under_conditions() {
+    let (out, i) = case("conditional_endpoints");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let s = site(&f, g, "Service");
+    assert_eq!(
+        f.site_endpoints(s, &Service::EcrApi).count(),
+        0,
+        "never created"
+    );
+    let dkr: Vec<_> = f.site_endpoints(s, &Service::EcrDkr).collect();
+    assert_eq!(dkr.len(), 1);
+    assert!(!dkr[0].1.exists.is_known());
+    let lines = explain(&f, g);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("EcrDkrEndpoint") && l.contains("created")),
+        "{lines:?}"
+    );
+    let (_, logs) = f.site_endpoints(s, &Service::Logs).next().unwrap();
+    assert_eq!(logs.exists.value(), Some(&true));
 }
