@@ -567,3 +567,71 @@ fn endpoints_under_conditions() {
     let (_, logs) = f.site_endpoints(s, &Service::Logs).next().unwrap();
     assert_eq!(logs.exists.value(), Some(&true));
 }
+
+/// Many run sites, subnets and endpoints sharing one route table and one security group: the
+/// analysis follows adjacency lists and memoises per subnet and route table, so this stays fast
+/// (a quadratic pass over nodes would take minutes here).
+#[test]
+fn scale() {
+    use serde_json::json;
+    const SUBNETS: usize = 2000;
+    const SERVICES: usize = 3000;
+    const ENDPOINTS: usize = 20;
+    let r = |id: &str| json!({ "Ref": id });
+    let mut res = serde_json::Map::new();
+    res.insert(
+        "Vpc".into(),
+        json!({"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/8"}}),
+    );
+    res.insert("Igw".into(), json!({"Type": "AWS::EC2::InternetGateway"}));
+    res.insert(
+        "Rt".into(),
+        json!({"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": r("Vpc")}}),
+    );
+    res.insert("Default".into(), json!({"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": r("Rt"), "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": r("Igw")}}));
+    res.insert("Sg".into(), json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {"VpcId": r("Vpc"), "GroupDescription": "x",
+        "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"}]}}));
+    for i in 0..SUBNETS {
+        res.insert(format!("S{i}"), json!({"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": r("Vpc"),
+            "CidrBlock": format!("10.{}.{}.0/24", i / 256, i % 256), "AvailabilityZone": "eu-west-1a"}}));
+        res.insert(
+            format!("A{i}"),
+            json!({"Type": "AWS::EC2::SubnetRouteTableAssociation",
+            "Properties": {"SubnetId": r(&format!("S{i}")), "RouteTableId": r("Rt")}}),
+        );
+    }
+    for i in 0..ENDPOINTS {
+        res.insert(format!("E{i}"), json!({"Type": "AWS::EC2::VPCEndpoint", "Properties": {"VpcId": r("Vpc"),
+            "ServiceName": format!("com.amazonaws.eu-west-1.svc{i}"), "VpcEndpointType": "Interface",
+            "SubnetIds": [r("S0"), r("S1")], "SecurityGroupIds": [r("Sg")]}}));
+    }
+    for i in 0..SERVICES {
+        res.insert(format!("Svc{i}"), json!({"Type": "AWS::ECS::Service", "Properties": {"LaunchType": "FARGATE",
+            "NetworkConfiguration": {"AwsvpcConfiguration": {"AssignPublicIp": "ENABLED", "SecurityGroups": [r("Sg")],
+                "Subnets": [r(&format!("S{}", i % SUBNETS)), r(&format!("S{}", (i + 1) % SUBNETS))]}}}}));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("template.json");
+    std::fs::write(&file, json!({"Resources": res}).to_string()).unwrap();
+    let out = load(&file);
+    let g = &out.graphs[0];
+    let t = std::time::Instant::now();
+    let f = analyse(g);
+    let took = t.elapsed();
+    assert_eq!(f.sites.len(), SERVICES);
+    assert_eq!(f.endpoints.len(), ENDPOINTS);
+    assert!(f
+        .sites
+        .iter()
+        .all(|s| s.private_only.value() == Some(&false)));
+    assert!(f.sites.iter().all(|s| s
+        .endpoints
+        .iter()
+        .all(|e| e.admits_task.value() == Some(&true))));
+    assert!(took.as_secs() < 20, "analyse took {took:?}");
+    eprintln!(
+        "analyse: {} nodes, {} sites in {took:?}",
+        g.nodes.len(),
+        f.sites.len()
+    );
+}
