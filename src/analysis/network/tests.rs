@@ -529,6 +529,17 @@ fn terraform_hcl_shapes() {
     assert_eq!(se.on_task_route_tables.value(), Some(&true));
     assert_eq!(se.task_egress.value(), Some(&true));
 
+    let (se, ep) = endpoint(&f, iso, g, "aws_vpc_endpoint.logs");
+    assert_eq!(ep.service.value().unwrap().service, Service::Logs);
+    // No security group: the VPC default group admits only its members, not the task's group.
+    assert_eq!(se.admits_task.value(), Some(&false));
+    let (_, ep) = endpoint(&f, iso, g, "aws_vpc_endpoint.secrets");
+    let name = ep.service.value().unwrap();
+    assert_eq!(
+        (&name.service, name.confidence),
+        (&Service::SecretsManager, Confidence::Suffix)
+    );
+
     let shared = site(&f, g, "aws_ecs_service.shared");
     let sub = &subnets(shared)[0];
     assert_eq!(

@@ -175,3 +175,27 @@ resource "aws_ecs_service" "shared" {
     subnets = [data.aws_subnet.shared.id]
   }
 }
+
+# Service names through a data source, and with only the suffix known.
+data "aws_vpc_endpoint_service" "logs" {
+  service = "logs"
+}
+
+resource "aws_vpc_endpoint" "logs" {
+  vpc_id              = aws_vpc.main.id
+  service_name        = data.aws_vpc_endpoint_service.logs.service_name
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [aws_subnet.isolated.id]
+}
+
+variable "service_prefix" {
+  type = string
+}
+
+resource "aws_vpc_endpoint" "secrets" {
+  vpc_id            = aws_vpc.main.id
+  service_name      = "${var.service_prefix}.secretsmanager"
+  vpc_endpoint_type = "Interface"
+  subnet_ids        = [aws_subnet.isolated.id]
+}
