@@ -362,7 +362,7 @@ fn site(
         Fact::Known { value, .. } if value.is_empty() => dflt(),
         Fact::Absent if n.field(path).is_some() => dflt(),
         Fact::Known { value, at } => Fact::Known {
-            value: value.into_iter().map(|f| sg_of(g, f)).collect(),
+            value: value.into_iter().map(|f| sg_of(ix, f)).collect(),
             at,
         },
         Fact::Unknown { reason, at } => Fact::Unknown { reason, at },
@@ -618,10 +618,19 @@ fn default_sg(ix: &Index, vpc: &Fact<NodeId>) -> Fact<Fact<SgRef>> {
     }
 }
 
-fn sg_of(g: &Graph, f: Fact<NodeId>) -> Fact<SgRef> {
+fn sg_of(ix: &Index, f: Fact<NodeId>) -> Fact<SgRef> {
+    let g = ix.g;
     match f {
         Fact::Known { value, at } => match g.node(value).kind {
             Kind::SecurityGroup | Kind::DefaultSecurityGroup => Fact::known(SgRef::Node(value), at),
+            // `aws_vpc.x.default_security_group_id`, `!GetAtt Vpc.DefaultSecurityGroup`.
+            Kind::Vpc => Fact::known(
+                SgRef::VpcDefault {
+                    vpc: value,
+                    managed: ix.default_sg(value),
+                },
+                at,
+            ),
             _ => Fact::unknown(
                 format!("`{}` is not a security group", g.node(value).address),
                 at,
@@ -902,7 +911,7 @@ fn endpoint(ix: &Index, id: NodeId) -> Endpoint {
                 assoc_subnets.push(single_target(g, a.id, "subnet_id", Kind::Subnet))
             }
             Kind::VpcEndpointSecurityGroupAssociation => assoc_sgs.push(sg_of(
-                g,
+                ix,
                 single_target(g, a.id, "security_group_id", Kind::SecurityGroup),
             )),
             Kind::VpcEndpointRouteTableAssociation => {
@@ -972,7 +981,7 @@ fn endpoint(ix: &Index, id: NodeId) -> Endpoint {
     // Security groups: written ones and associations; none → the VPC default group.
     let mut security_groups: Vec<Fact<SgRef>> =
         match node_list(g, id, "security_group_ids", Kind::SecurityGroup) {
-            Fact::Known { value, .. } => value.into_iter().map(|f| sg_of(g, f)).collect(),
+            Fact::Known { value, .. } => value.into_iter().map(|f| sg_of(ix, f)).collect(),
             Fact::Unknown { reason, at } => vec![Fact::Unknown { reason, at }],
             Fact::Absent => vec![],
         };
@@ -1142,10 +1151,12 @@ pub(crate) fn single_target(g: &Graph, id: NodeId, field: &str, kind: Kind) -> F
         }
         return Fact::unknown(format!("`{}` has no {field}", n.address), Some(n.span));
     };
-    let targets: Vec<NodeId> = edge_targets(g, id, field)
-        .into_iter()
-        .filter(|&t| kind_matches(g.node(t).kind, kind))
+    let mut targets: Vec<NodeId> = g
+        .edges_from(id)
+        .filter(|e| e.field == field && edge_matches(g, e, kind))
+        .map(|e| e.to)
         .collect();
+    targets.dedup();
     match targets.as_slice() {
         [t] => Fact::known(*t, v.span),
         [] => Fact::unknown(describe(g, id, field, v), v.span),
@@ -1156,13 +1167,47 @@ pub(crate) fn single_target(g: &Graph, id: NodeId, field: &str, kind: Kind) -> F
     }
 }
 
-fn kind_matches(have: Kind, want: Kind) -> bool {
+/// Whether an edge leads to a node of the wanted kind: the kind itself, its managed-default
+/// variant, or, for security groups, a VPC's default group (`default_security_group_id`).
+fn edge_matches(g: &Graph, e: &crate::graph::Edge, want: Kind) -> bool {
+    let have = g.node(e.to).kind;
     have == want
         || matches!(
             (have, want),
             (Kind::DefaultRouteTable, Kind::RouteTable)
                 | (Kind::DefaultSecurityGroup, Kind::SecurityGroup)
         )
+        || (have == Kind::Vpc && want == Kind::SecurityGroup && is_default_sg_attr(&e.attr))
+}
+
+fn is_default_sg_attr(attr: &str) -> bool {
+    attr.eq_ignore_ascii_case("default_security_group_id")
+        || attr.eq_ignore_ascii_case("DefaultSecurityGroup")
+}
+
+/// The groups a rule's `security_group_id` at `field` of `holder` names.
+pub(crate) fn sg_targets(ix: &Index, holder: NodeId, field: &str) -> Vec<SgRef> {
+    let g = ix.g;
+    g.edges_from(holder)
+        .filter(|e| e.field == field && edge_matches(g, e, Kind::SecurityGroup))
+        .filter_map(|e| sg_of(ix, Fact::known(e.to, None)).value().copied())
+        .collect()
+}
+
+/// Two references to the same group (a managed `aws_default_security_group` is its VPC's
+/// default group).
+pub(crate) fn same_group(ix: &Index, a: &SgRef, b: &SgRef) -> bool {
+    let key = |s: &SgRef| match *s {
+        SgRef::VpcDefault { vpc, .. } => (true, vpc),
+        SgRef::Node(id) if ix.g.node(id).kind == Kind::DefaultSecurityGroup => {
+            match edge_targets(ix.g, id, "vpc_id").first() {
+                Some(&v) => (true, v),
+                None => (false, id),
+            }
+        }
+        SgRef::Node(id) => (false, id),
+    };
+    key(a) == key(b)
 }
 
 /// A list field of node references: each element a node (from its edge) or why not.
@@ -1173,7 +1218,7 @@ pub(crate) fn node_list(g: &Graph, id: NodeId, field: &str, kind: Kind) -> Fact<
     };
     let mut by_field: HashMap<&str, Vec<NodeId>> = HashMap::new();
     for e in g.edges_from(id) {
-        if crate::graph::path_under(&e.field, field) && kind_matches(g.node(e.to).kind, kind) {
+        if crate::graph::path_under(&e.field, field) && edge_matches(g, e, kind) {
             by_field.entry(e.field.as_str()).or_default().push(e.to);
         }
     }

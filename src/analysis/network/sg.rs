@@ -14,7 +14,7 @@ use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::{describe, edge_targets, node_exists, Index};
+use super::{describe, edge_targets, node_exists, same_group, sg_targets, Index};
 
 /// A security group as the analysis knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -115,7 +115,11 @@ fn group_allows(ix: &Index, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
             return match dir {
                 Direction::Egress => cidr_verdict("0.0.0.0/0".parse().ok(), peer, None),
                 Direction::Ingress => {
-                    if peer.groups.iter().any(|f| f.value() == Some(&sg)) {
+                    if peer
+                        .groups
+                        .iter()
+                        .any(|f| f.value().is_some_and(|p| same_group(ix, p, &sg)))
+                    {
                         Verdict::Match(None)
                     } else if peer.groups.iter().any(|f| !f.is_known()) {
                         Verdict::Unknown(
@@ -137,7 +141,7 @@ fn group_allows(ix: &Index, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
             Val::List(items) => {
                 for (i, rule) in items.iter().enumerate() {
                     let path = format!("{}[{i}]", dir.field());
-                    match rule_verdict(g, node, sg, &path, rule, peer) {
+                    match rule_verdict(ix, node, sg, &path, rule, peer) {
                         Verdict::Match(at) => return Verdict::Match(at),
                         Verdict::No => {}
                         Verdict::Unknown(r, at) => {
@@ -195,7 +199,7 @@ fn group_allows(ix: &Index, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
         };
         for (i, rule) in list.iter().enumerate() {
             let path = format!("rules[{i}]");
-            match rule_verdict(g, r.id, sg, &path, rule, peer) {
+            match rule_verdict(ix, r.id, sg, &path, rule, peer) {
                 Verdict::Match(at) if exists == Some(true) => return Verdict::Match(at),
                 Verdict::Match(at) => {
                     unknown.get_or_insert((
@@ -221,13 +225,14 @@ fn group_allows(ix: &Index, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
 
 /// One canonical rule `{protocol, from_port, to_port, <peer>}` at `path` of node `holder`.
 fn rule_verdict(
-    g: &Graph,
+    ix: &Index,
     holder: NodeId,
     own: SgRef,
     path: &str,
     rule: &Value,
     peer: &Peer,
 ) -> Verdict {
+    let g = ix.g;
     let h = g.node(holder);
     let Some(m) = rule.as_map() else {
         return Verdict::Unknown(describe(g, holder, path, rule), rule.span);
@@ -311,7 +316,7 @@ fn rule_verdict(
                 );
             }
             "security_group_id" => {
-                let targets = edge_targets(g, holder, &field);
+                let targets = sg_targets(ix, holder, &field);
                 if targets.is_empty() {
                     if peer.groups.is_empty() {
                         return Verdict::No;
@@ -319,13 +324,9 @@ fn rule_verdict(
                     return Verdict::Unknown(describe(g, holder, &field, v), vat);
                 }
                 let hit = targets.iter().any(|t| {
-                    peer.groups.iter().any(|f| match f.value() {
-                        Some(SgRef::Node(id)) => id == t,
-                        Some(SgRef::VpcDefault {
-                            managed: Some(id), ..
-                        }) => id == t,
-                        _ => false,
-                    })
+                    peer.groups
+                        .iter()
+                        .any(|f| f.value().is_some_and(|p| same_group(ix, p, t)))
                 });
                 if hit {
                     return Verdict::Match(vat);
@@ -353,7 +354,11 @@ fn rule_verdict(
             "self" => {
                 return match v.as_bool() {
                     Some(true) => {
-                        if peer.groups.iter().any(|f| f.value() == Some(&own)) {
+                        if peer
+                            .groups
+                            .iter()
+                            .any(|f| f.value().is_some_and(|p| same_group(ix, p, &own)))
+                        {
                             Verdict::Match(vat)
                         } else if peer.groups.iter().any(|f| !f.is_known()) {
                             Verdict::Unknown(

@@ -646,3 +646,29 @@ fn scale() {
         f.sites.len()
     );
 }
+
+#[test]
+fn vpc_default_security_group_by_reference() {
+    let (out, i) = case("default_sg");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let s = site(&f, g, "Service");
+    let groups = s.security_groups.value().unwrap();
+    assert!(matches!(
+        groups[0].value(),
+        Some(SgRef::VpcDefault { managed: None, .. })
+    ));
+    // The default group's own egress allows everything.
+    assert_eq!(s.egress_internet.value(), Some(&true));
+    // No group on the endpoint: the default group, which admits its members (the task).
+    let (dkr, _) = endpoint(&f, s, g, "EcrDkrEndpoint");
+    assert_eq!(dkr.admits_task.value(), Some(&true));
+    let (api, _) = endpoint(&f, s, g, "EcrApiEndpoint");
+    assert_eq!(api.admits_task.value(), Some(&true));
+    let Fact::Known { at, .. } = &api.admits_task else {
+        panic!()
+    };
+    assert_eq!(text(&out, *at), "!GetAtt Vpc.DefaultSecurityGroup");
+    let (logs, _) = endpoint(&f, s, g, "LogsEndpoint");
+    assert_eq!(logs.admits_task.value(), Some(&true));
+}
