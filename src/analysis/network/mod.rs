@@ -109,6 +109,8 @@ pub struct Endpoint {
     pub service: Fact<ServiceName>,
     /// Region from the service name when literal.
     pub region: Fact<String>,
+    /// The service name's Region part is the deployment Region (`${AWS::Region}`).
+    pub region_is_deployment: bool,
     pub endpoint_type: Fact<EndpointType>,
     pub endpoint_type_default: bool,
     pub vpc: Fact<NodeId>,
@@ -145,6 +147,31 @@ pub struct SiteEndpoint {
     pub task_egress: Fact<bool>,
     /// Gateway endpoints: on the effective route table of every task subnet.
     pub on_task_route_tables: Fact<bool>,
+}
+
+impl Endpoint {
+    /// Private DNS that works: enabled on the endpoint, and the VPC resolves and hosts names
+    /// (`enable_dns_support` and `enable_dns_hostnames`). Unknown when any part is.
+    pub fn private_dns_effective(&self) -> Fact<bool> {
+        let mut unknown = None;
+        for f in [
+            &self.private_dns,
+            &self.vpc_dns_support,
+            &self.vpc_dns_hostnames,
+        ] {
+            match f {
+                Fact::Known { value: false, at } => return Fact::known(false, *at),
+                Fact::Known { .. } => {}
+                Fact::Unknown { .. } => {
+                    unknown.get_or_insert_with(|| f.clone());
+                }
+                Fact::Absent => {
+                    unknown.get_or_insert(Fact::unknown("not known", None));
+                }
+            }
+        }
+        unknown.unwrap_or_else(|| self.private_dns.clone())
+    }
 }
 
 impl NetworkFacts {
@@ -1001,6 +1028,9 @@ fn endpoint(ix: &Index, id: NodeId) -> Endpoint {
     }
     Endpoint {
         node: id,
+        region_is_deployment: n
+            .field("service_name")
+            .is_some_and(|v| mentions_region_symbol(v)),
         service,
         region,
         endpoint_type,
@@ -1040,6 +1070,15 @@ fn service_of(g: &Graph, id: NodeId, v: &Value) -> Fact<ServiceName> {
     match v.render_pattern().and_then(|r| service::classify(&r)) {
         Some(c) => Fact::known(c, v.span),
         None => Fact::unknown(describe(g, id, "service_name", v), v.span),
+    }
+}
+
+/// Whether a string value contains the Region pseudo parameter.
+fn mentions_region_symbol(v: &Value) -> bool {
+    match &v.deref().kind {
+        Val::Symbol(crate::base::Symbol::Region) => true,
+        Val::Template(parts) => parts.iter().any(mentions_region_symbol),
+        _ => false,
     }
 }
 

@@ -155,6 +155,8 @@ fn private_only_with_full_endpoints() {
         assert_eq!(ep.subnets.value().map(|v| v.len()), Some(2));
         assert_eq!(ep.service.value().unwrap().confidence, Confidence::Exact);
         assert!(ep.region.value().is_none(), "Region is the deployment's");
+        assert!(ep.region_is_deployment);
+        assert_eq!(ep.private_dns_effective().value(), Some(&true));
         assert_eq!(se.in_task_vpc.value(), Some(&true));
         assert_eq!(se.az_coverage.value(), Some(&true));
         assert_eq!(se.admits_task.value(), Some(&true), "{svc:?}");
@@ -193,6 +195,10 @@ fn s3_interface_without_subnets_is_not_a_gateway() {
     let (se, ep) = endpoint(&f, s, g, "S3Endpoint");
     assert_eq!(ep.endpoint_type.value(), Some(&EndpointType::Interface));
     assert!(!ep.endpoint_type_default);
+    // PrivateDnsEnabled not written: false by default.
+    assert_eq!(ep.private_dns.value(), Some(&false));
+    assert!(ep.private_dns_default);
+    assert_eq!(ep.private_dns_effective().value(), Some(&false));
     assert_eq!(ep.subnets.value().map(|v| v.len()), Some(0));
     assert_eq!(se.az_coverage.value(), Some(&false));
     assert!(!se.on_task_route_tables.is_known(), "not a gateway");
