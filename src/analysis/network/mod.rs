@@ -1028,9 +1028,7 @@ fn endpoint(ix: &Index, id: NodeId) -> Endpoint {
     }
     Endpoint {
         node: id,
-        region_is_deployment: n
-            .field("service_name")
-            .is_some_and(|v| mentions_region_symbol(v)),
+        region_is_deployment: n.field("service_name").is_some_and(mentions_region_symbol),
         service,
         region,
         endpoint_type,
