@@ -347,14 +347,16 @@ fn site(
 ) -> RunSite {
     let g = ix.g;
     let n = g.node(id);
+    // Where defaults point: the network configuration block, else the resource.
+    let nc_at = n.field(path).and_then(|v| v.span).or(Some(n.span));
     // Public IP.
     let ip_path = format!("{path}.assign_public_ip");
     let (public_ip, public_ip_default) = match n.field(&ip_path) {
         Some(v) => match v.as_bool() {
-            Some(b) => (Fact::known(b, v.span), n.is_default(&ip_path)),
+            Some(b) => (Fact::known(b, v.span.or(nc_at)), n.is_default(&ip_path)),
             None => (Fact::unknown(describe(g, id, &ip_path, v), v.span), false),
         },
-        None if n.field(path).is_some() => (Fact::known(false, None), true),
+        None if n.field(path).is_some() => (Fact::known(false, nc_at), true),
         None => (Fact::Absent, false),
     };
     // Subnets.
@@ -382,7 +384,7 @@ fn site(
     // Security groups (none → the VPC default).
     let sg_path = format!("{path}.security_groups");
     let dflt = || match default_sg(ix, &vpc) {
-        Fact::Known { value, at } => Fact::known(vec![value], at),
+        Fact::Known { value, .. } => Fact::known(vec![value], nc_at),
         other => other.map(|_| vec![]),
     };
     let security_groups = match node_list(g, id, &sg_path, Kind::SecurityGroup) {

@@ -100,6 +100,15 @@ fn public_subnet_with_and_without_public_ip() {
     let without = site(&f, g, "WithoutPublicIp");
     assert_eq!(without.public_ip.value(), Some(&false));
     assert!(without.public_ip_default);
+    // A default points at the network configuration it is missing from.
+    let Fact::Known { at, .. } = &without.public_ip else {
+        panic!()
+    };
+    assert!(
+        text(&out, *at).starts_with("Subnets:"),
+        "{}",
+        text(&out, *at)
+    );
     assert_eq!(subnets(without)[0].internet.value(), Some(&false));
     assert_eq!(subnets(without)[0].private_only.value(), Some(&true));
     assert_eq!(without.private_only.value(), Some(&true));
