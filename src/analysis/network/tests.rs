@@ -687,3 +687,29 @@ fn vpc_default_security_group_by_reference() {
     let (logs, _) = endpoint(&f, s, g, "LogsEndpoint");
     assert_eq!(logs.admits_task.value(), Some(&true));
 }
+
+#[test]
+fn transit_gateway_and_private_nat() {
+    let (out, i) = case("tgw_and_private_nat");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let tgw = site(&f, g, "TgwService");
+    let sub = &subnets(tgw)[0];
+    assert_eq!(sub.egress.value(), Some(&Egress::Other));
+    let Fact::Known { at, .. } = &sub.egress else {
+        panic!()
+    };
+    assert_eq!(text(&out, *at), "tgw-0123456789abcdef0");
+    assert_eq!(tgw.private_only.value(), Some(&false));
+    // No security group: the default group of the VPC (allow-all egress).
+    assert_eq!(tgw.egress_internet.value(), Some(&true));
+
+    let nat = site(&f, g, "Service");
+    let sub = &subnets(nat)[0];
+    assert_eq!(sub.egress.value(), Some(&Egress::None));
+    let Fact::Known { at, .. } = &sub.egress else {
+        panic!()
+    };
+    assert_eq!(text(&out, *at), "private");
+    assert_eq!(nat.private_only.value(), Some(&true));
+}
