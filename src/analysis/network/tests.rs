@@ -713,3 +713,29 @@ fn transit_gateway_and_private_nat() {
     assert_eq!(text(&out, *at), "private");
     assert_eq!(nat.private_only.value(), Some(&true));
 }
+
+/// The whole corpus: no panic, and every proven fact is backed by what it claims.
+#[test]
+fn corpus_wide() {
+    let Some(dir) = corpus("") else { return };
+    let out = load(&dir);
+    let (mut sites, mut private, mut internet, mut unknown) = (0, 0, 0, 0);
+    for g in &out.graphs {
+        let f = analyse(g);
+        let _ = explain(&f, g);
+        for s in &f.sites {
+            sites += 1;
+            match s.private_only.value() {
+                Some(true) => {
+                    private += 1;
+                    // Proven private-only: every subnet known and classified.
+                    assert!(subnets(s).iter().all(|x| x.egress.is_known()), "{}", g.unit);
+                }
+                Some(false) => internet += 1,
+                None => unknown += 1,
+            }
+        }
+    }
+    eprintln!("corpus: {sites} run sites: {private} private-only, {internet} with internet, {unknown} unknown");
+    assert!(sites > 0);
+}
