@@ -90,6 +90,12 @@ pub struct SubnetFacts {
     pub egress_route: Option<NodeId>,
     /// The NAT gateway the default route targets, when it does (FGP035 reads its facts).
     pub nat_gateway: Option<NodeId>,
+    /// The internet gateway on the way out: the default route's (`Igw`), or the one of the NAT
+    /// gateway's subnet (`Nat`, and a public NAT gateway whose subnet routes to one).
+    pub internet_gateway: Option<NodeId>,
+    /// Whether that internet gateway is attached to the subnet's VPC (`aws_internet_gateway.vpc_id`,
+    /// `aws_internet_gateway_attachment`, `AWS::EC2::VPCGatewayAttachment`); `Absent` without one.
+    pub igw_attached: Fact<bool>,
     /// `(Igw and public IP) or Nat or Other`.
     pub internet: Fact<bool>,
     pub private_only: Fact<bool>,
@@ -197,6 +203,8 @@ pub struct Index<'g> {
     rules: HashMap<NodeId, Vec<NodeId>>,
     default_sgs: HashMap<NodeId, NodeId>,
     main_tables: HashMap<NodeId, Fact<NodeId>>,
+    /// Internet gateway → the VPCs it is attached to, and the attaching resource's span.
+    igw_vpcs: HashMap<NodeId, Vec<(NodeId, Option<Span>)>>,
 }
 
 impl<'g> Index<'g> {
@@ -235,8 +243,29 @@ impl<'g> Index<'g> {
                     .or_insert_with(|| Fact::known(d, Some(g.node(d).span)));
             }
         }
+        let mut igw_vpcs: HashMap<NodeId, Vec<(NodeId, Option<Span>)>> = HashMap::new();
+        for i in of(Kind::InternetGateway) {
+            for v in edge_targets(g, i, "vpc_id") {
+                let at = g.node(i).field("vpc_id").and_then(|x| x.span);
+                igw_vpcs.entry(i).or_default().push((v, at));
+            }
+        }
+        for a in of(Kind::InternetGatewayAttachment) {
+            if node_exists(g.node(a)) == Some(false) {
+                continue;
+            }
+            for i in edge_targets(g, a, "internet_gateway_id") {
+                for v in edge_targets(g, a, "vpc_id") {
+                    igw_vpcs
+                        .entry(i)
+                        .or_default()
+                        .push((v, Some(g.node(a).span)));
+                }
+            }
+        }
         Index {
             g,
+            igw_vpcs,
             rules,
             default_sgs,
             main_tables,
@@ -251,6 +280,40 @@ impl<'g> Index<'g> {
     /// The `aws_default_security_group` managing a VPC's default group.
     pub fn default_sg(&self, vpc: NodeId) -> Option<NodeId> {
         self.default_sgs.get(&vpc).copied()
+    }
+
+    /// Whether an internet gateway is attached to a VPC.
+    pub fn igw_attached(&self, igw: NodeId, vpc: &Fact<NodeId>) -> Fact<bool> {
+        let n = self.g.node(igw);
+        let vpc = match vpc {
+            Fact::Known { value, .. } => *value,
+            Fact::Unknown { reason, at } => {
+                return Fact::Unknown {
+                    reason: reason.clone(),
+                    at: *at,
+                }
+            }
+            Fact::Absent => return Fact::unknown("the VPC is not known", Some(n.span)),
+        };
+        let attached = self.igw_vpcs.get(&igw).map(Vec::as_slice).unwrap_or(&[]);
+        if let Some((_, at)) = attached.iter().find(|(v, _)| *v == vpc) {
+            return Fact::known(true, at.or(Some(n.span)));
+        }
+        if n.mode == Mode::Data {
+            return Fact::unknown(
+                format!(
+                    "`{}` is a data source: its attachment is not in the configuration",
+                    n.address
+                ),
+                Some(n.span),
+            );
+        }
+        if let Some(v) = n.field("vpc_id") {
+            if edge_targets(self.g, igw, "vpc_id").is_empty() {
+                return Fact::unknown(describe(self.g, igw, "vpc_id", v), v.span);
+            }
+        }
+        Fact::known(false, Some(n.span))
     }
 
     /// The VPC's main route table when managed here.
@@ -365,7 +428,7 @@ fn site(
         Fact::Known { value, at } => Fact::Known {
             value: value
                 .into_iter()
-                .map(|s| subnet_facts(g, cx, s, &public_ip))
+                .map(|s| subnet_facts(ix, cx, s, &public_ip))
                 .collect(),
             at,
         },
@@ -437,11 +500,12 @@ fn site(
 }
 
 fn subnet_facts(
-    g: &Graph,
+    ix: &Index,
     cx: &mut routes::Classifier,
     s: Fact<NodeId>,
     public_ip: &Fact<bool>,
 ) -> SubnetFacts {
+    let g = ix.g;
     let Fact::Known { value: sid, .. } = s else {
         return SubnetFacts {
             vpc: same_unknown(&s),
@@ -452,6 +516,8 @@ fn subnet_facts(
             egress: same_unknown(&s),
             egress_route: None,
             nat_gateway: None,
+            internet_gateway: None,
+            igw_attached: Fact::Absent,
             internet: same_unknown(&s),
             private_only: same_unknown(&s),
             subnet: s,
@@ -489,6 +555,23 @@ fn subnet_facts(
             .into_iter()
             .find(|&t| g.node(t).kind == Kind::NatGateway)
     });
+    let igw_of = |route: Option<NodeId>| {
+        route.and_then(|r| {
+            edge_targets(g, r, "gateway_id")
+                .into_iter()
+                .find(|&t| g.node(t).kind == Kind::InternetGateway)
+        })
+    };
+    let mut internet_gateway = igw_of(egress_route);
+    if let (None, Some(nat)) = (internet_gateway, nat_gateway) {
+        if let Fact::Known { value: ns, .. } = single_target(g, nat, "subnet_id", Kind::Subnet) {
+            internet_gateway = igw_of(cx.egress(ns).1);
+        }
+    }
+    let igw_attached = match internet_gateway {
+        Some(igw) => ix.igw_attached(igw, &vpc),
+        None => Fact::Absent,
+    };
     let internet = match &egress {
         Fact::Known { value, at } => match value {
             Egress::Igw => match public_ip {
@@ -522,6 +605,8 @@ fn subnet_facts(
         egress,
         egress_route,
         nat_gateway,
+        internet_gateway,
+        igw_attached,
         internet,
         private_only,
     }

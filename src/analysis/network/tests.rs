@@ -81,6 +81,15 @@ fn public_subnet_with_and_without_public_ip() {
     assert!(!with.public_ip_default);
     let s = &subnets(with)[0];
     assert_eq!(s.egress.value(), Some(&Egress::Igw));
+    assert_eq!(s.igw_attached.value(), Some(&true));
+    let Fact::Known { at, .. } = &s.igw_attached else {
+        panic!()
+    };
+    assert!(
+        text(&out, *at).starts_with("IgwAttachment"),
+        "{}",
+        text(&out, *at)
+    );
     assert!(s.route_table_explicit);
     assert_eq!(addr(g, *s.route_table.value().unwrap()), "PublicRouteTable");
     assert_eq!(
@@ -123,6 +132,8 @@ fn private_subnet_behind_nat() {
     let sub = &subnets(s)[0];
     assert_eq!(sub.egress.value(), Some(&Egress::Nat));
     assert_eq!(addr(g, sub.nat_gateway.unwrap()), "Nat");
+    assert_eq!(addr(g, sub.internet_gateway.unwrap()), "Igw");
+    assert_eq!(sub.igw_attached.value(), Some(&true));
     assert_eq!(sub.internet.value(), Some(&true));
     assert_eq!(s.private_only.value(), Some(&false));
 }
