@@ -7,8 +7,19 @@
 //! reason names the resource and attribute; nothing unknown becomes a default. Domain semantics:
 //! `/work/shared/docs/domain.md` §(b) "Conventions used by all rules", FGP016, FGP020–FGP035.
 //!
-//! Cost: one pass over the run sites, each following edges from its own nodes (adjacency lists);
-//! route tables are classified once per subnet (memoised); endpoints once each.
+//! Cost: one index pass over the few kinds it needs ([`Index`]), then one pass over the run
+//! sites following edges from their own nodes; route tables and subnets are classified once
+//! (memoised), endpoints once each; per-site endpoint answers are sites × endpoints.
+//!
+//! Limits (each gives `Unknown`, never a guess):
+//! - a VPC's main route table that is not managed here (no `aws_main_route_table_association`,
+//!   `aws_default_route_table`) is not assumed to hold only the local route;
+//! - a plan's computed `route` of `aws_route_table` and `egress` of `aws_security_group` (a
+//!   "known after apply" whole attribute when no block is written) stay unknown: the graph does not
+//!   say whether the configuration wrote blocks;
+//! - prefix-list peers other than the S3 gateway endpoint's own, and public CIDRs other than
+//!   `0.0.0.0/0`, cannot be expanded; IPv6 rules and routes carry no IPv4 traffic;
+//! - Route 53 private hosted zones standing in for endpoint private DNS are not considered.
 
 mod routes;
 pub mod service;
