@@ -1,0 +1,368 @@
+//! Effective route tables and subnet egress classes (domain notes, "Subnet egress
+//! classification"; FGP035 for NAT gateways).
+
+use std::collections::HashMap;
+
+use crate::analysis::Fact;
+use crate::base::Span;
+use crate::frontends::Mode;
+use crate::graph::{Graph, Kind, NodeId};
+
+use super::{describe, edge_targets, node_exists, single_target, Index};
+
+/// Where a subnet's IPv4 default route (`0.0.0.0/0`) leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Egress {
+    /// An internet gateway: internet only with a public IP on the task ENI.
+    Igw,
+    /// A public NAT gateway sitting in an `Igw` subnet.
+    Nat,
+    /// Transit gateway, network interface, peering, GWLB/firewall endpoint, instance...:
+    /// internet-capable, not provable.
+    Other,
+    /// No IPv4 default route (an egress-only gateway gives IPv6 only), or a NAT gateway that
+    /// cannot reach the internet (private connectivity, or not in an `Igw` subnet).
+    None,
+}
+
+type RouteTable = (Fact<NodeId>, bool);
+type Class = (Fact<Egress>, Option<NodeId>);
+
+/// A route table's IPv4 default route: the route, or why it is not known (`Ok(None)`: none).
+type DefaultRoute = Result<Option<NodeId>, (String, Option<Span>)>;
+
+pub struct Classifier<'g> {
+    g: &'g Graph,
+    ix: &'g Index<'g>,
+    tables: HashMap<NodeId, RouteTable>,
+    classes: HashMap<NodeId, Option<Class>>,
+    defaults: HashMap<NodeId, DefaultRoute>,
+}
+
+impl<'g> Classifier<'g> {
+    pub fn new(ix: &'g Index<'g>) -> Classifier<'g> {
+        Classifier {
+            g: ix.g,
+            ix,
+            tables: HashMap::new(),
+            classes: HashMap::new(),
+            defaults: HashMap::new(),
+        }
+    }
+
+    /// The effective route table of a subnet, and whether it is explicitly associated.
+    pub fn route_table(&mut self, subnet: NodeId) -> RouteTable {
+        if let Some(t) = self.tables.get(&subnet) {
+            return t.clone();
+        }
+        let t = self.find_table(subnet);
+        self.tables.insert(subnet, t.clone());
+        t
+    }
+
+    fn find_table(&self, subnet: NodeId) -> RouteTable {
+        let g = self.g;
+        let s = g.node(subnet);
+        // Explicit associations.
+        let assocs: Vec<NodeId> = g
+            .edges_to(subnet)
+            .filter(|e| e.field == "subnet_id")
+            .map(|e| e.from)
+            .filter(|&a| g.node(a).kind == Kind::RouteTableAssociation)
+            .filter(|&a| node_exists(g.node(a)) != Some(false))
+            .collect();
+        if let Some(&a) = assocs.first() {
+            if assocs.len() > 1 {
+                return (
+                    Fact::unknown(
+                        format!(
+                            "`{}` has several route table associations (`{}`, `{}`)",
+                            s.address,
+                            g.node(assocs[0]).address,
+                            g.node(assocs[1]).address
+                        ),
+                        Some(g.node(a).span),
+                    ),
+                    true,
+                );
+            }
+            if node_exists(g.node(a)).is_none() {
+                return (
+                    Fact::unknown(
+                        format!("whether `{}` is created is not known", g.node(a).address),
+                        Some(g.node(a).span),
+                    ),
+                    true,
+                );
+            }
+            return (
+                single_target(g, a, "route_table_id", Kind::RouteTable),
+                true,
+            );
+        }
+        if s.mode == Mode::Data {
+            return (
+                Fact::unknown(
+                    format!(
+                        "`{}` is a data source: its route table is not in the configuration",
+                        s.address
+                    ),
+                    Some(s.span),
+                ),
+                false,
+            );
+        }
+        // The VPC's main route table.
+        let vpc = match single_target(g, subnet, "vpc_id", Kind::Vpc) {
+            Fact::Known { value, .. } => value,
+            Fact::Unknown { reason, at } => {
+                return (
+                    Fact::unknown(
+                        format!(
+                        "`{}` has no route table association and its VPC is not known: {reason}",
+                        s.address
+                    ),
+                        at,
+                    ),
+                    false,
+                )
+            }
+            Fact::Absent => return (Fact::Absent, false),
+        };
+        if let Some(t) = self.ix.main_table(vpc) {
+            return (t.clone(), false);
+        }
+        (
+            Fact::unknown(
+                format!(
+                    "`{}` has no route table association, and the main route table of `{}` is not managed here (aws_main_route_table_association, aws_default_route_table)",
+                    s.address,
+                    g.node(vpc).address
+                ),
+                Some(s.span),
+            ),
+            false,
+        )
+    }
+
+    /// The egress class of a subnet and the route that decided it.
+    pub fn egress(&mut self, subnet: NodeId) -> Class {
+        match self.classes.get(&subnet) {
+            Some(Some(c)) => return c.clone(),
+            // In progress: a NAT gateway routed through its own subnet.
+            Some(None) => {
+                return (
+                    Fact::known(Egress::None, Some(self.g.node(subnet).span)),
+                    None,
+                )
+            }
+            None => {}
+        }
+        self.classes.insert(subnet, None);
+        let c = self.classify(subnet);
+        self.classes.insert(subnet, Some(c.clone()));
+        c
+    }
+
+    fn classify(&mut self, subnet: NodeId) -> Class {
+        let g = self.g;
+        let rt = match self.route_table(subnet).0 {
+            Fact::Known { value, .. } => value,
+            Fact::Unknown { reason, at } => return (Fact::Unknown { reason, at }, None),
+            Fact::Absent => return (Fact::Absent, None),
+        };
+        let t = g.node(rt);
+        if t.mode == Mode::Data {
+            return (
+                Fact::unknown(
+                    format!(
+                        "`{}` is a data source: its routes are not in the configuration",
+                        t.address
+                    ),
+                    Some(t.span),
+                ),
+                None,
+            );
+        }
+        if !self.defaults.contains_key(&rt) {
+            let d = self.default_route(rt);
+            self.defaults.insert(rt, d);
+        }
+        let route = match &self.defaults[&rt] {
+            Ok(Some(r)) => *r,
+            Ok(None) => return (Fact::known(Egress::None, Some(t.span)), None),
+            Err((reason, at)) => return (Fact::unknown(reason.clone(), *at), None),
+        };
+        (self.target_class(route), Some(route))
+    }
+
+    /// The IPv4 default route of a route table (once per table).
+    fn default_route(&self, rt: NodeId) -> DefaultRoute {
+        let g = self.g;
+        let t = g.node(rt);
+        // Inline routes that are not a known list (a plan's computed `route`, a dynamic block).
+        let mut unknown: Option<(String, Option<Span>)> = None;
+        if let Some(v) = t.field("routes") {
+            unknown = Some((describe(g, rt, "route", v), v.span.or(Some(t.span))));
+        }
+        let mut default: Option<NodeId> = None;
+        for e in g.edges_to(rt) {
+            if e.field != "route_table_id" {
+                continue;
+            }
+            let r = g.node(e.from);
+            if r.kind != Kind::Route || node_exists(r) == Some(false) {
+                continue;
+            }
+            match r.field("destination_cidr_block") {
+                Some(d) => match d.as_str() {
+                    Some(c) if c.trim() == "0.0.0.0/0" => {
+                        if node_exists(r).is_none() {
+                            unknown.get_or_insert((
+                                format!("whether `{}` is created is not known", r.address),
+                                Some(r.span),
+                            ));
+                        } else {
+                            default.get_or_insert(r.id);
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        unknown.get_or_insert((
+                            describe(g, r.id, "destination_cidr_block", d),
+                            d.span,
+                        ));
+                    }
+                },
+                None => {
+                    if r.field("destination_ipv6_cidr_block").is_none()
+                        && r.field("destination_prefix_list_id").is_none()
+                    {
+                        unknown.get_or_insert((
+                            format!("`{}` has no known destination", r.address),
+                            Some(r.span),
+                        ));
+                    }
+                }
+            }
+        }
+        match (default, unknown) {
+            (Some(r), _) => Ok(Some(r)),
+            (None, Some(u)) => Err(u),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The class given by a default route's target.
+    fn target_class(&mut self, route: NodeId) -> Fact<Egress> {
+        let g = self.g;
+        let r = g.node(route);
+        for (field, other) in [
+            ("gateway_id", false),
+            ("nat_gateway_id", false),
+            ("transit_gateway_id", true),
+            ("network_interface_id", true),
+            ("vpc_endpoint_id", true),
+            ("vpc_peering_connection_id", true),
+            ("instance_id", true),
+            ("local_gateway_id", true),
+            ("carrier_gateway_id", true),
+            ("core_network_arn", true),
+        ] {
+            let Some(v) = r.field(field) else { continue };
+            let at = v.span.or(Some(r.span));
+            if other {
+                return Fact::known(Egress::Other, at);
+            }
+            let targets = edge_targets(g, route, field);
+            if field == "gateway_id" {
+                if let Some(&t) = targets.first() {
+                    return match g.node(t).kind {
+                        Kind::InternetGateway => Fact::known(Egress::Igw, at),
+                        _ => Fact::known(Egress::Other, at),
+                    };
+                }
+                return match v.as_str() {
+                    Some(s) if s.starts_with("igw-") => Fact::known(Egress::Igw, at),
+                    Some("local") => Fact::known(Egress::None, at),
+                    Some(_) => Fact::known(Egress::Other, at),
+                    None => Fact::unknown(describe(g, route, field, v), at),
+                };
+            }
+            // NAT gateway.
+            let Some(&nat) = targets
+                .iter()
+                .find(|&&t| g.node(t).kind == Kind::NatGateway)
+            else {
+                return Fact::unknown(describe(g, route, field, v), at);
+            };
+            return self.nat_class(nat, at);
+        }
+        if r.field("egress_only_gateway_id").is_some() {
+            return Fact::known(Egress::None, Some(r.span));
+        }
+        Fact::unknown(
+            format!(
+                "`{}`: the target of the default route is not known",
+                r.address
+            ),
+            Some(r.span),
+        )
+    }
+
+    fn nat_class(&mut self, nat: NodeId, route_at: Option<Span>) -> Fact<Egress> {
+        let g = self.g;
+        let n = g.node(nat);
+        if n.mode == Mode::Data {
+            return Fact::unknown(
+                format!(
+                    "`{}` is a data source: its subnet is not in the configuration",
+                    n.address
+                ),
+                Some(n.span),
+            );
+        }
+        match n.field("connectivity_type") {
+            Some(v) => match v.as_str() {
+                Some(c) if c.eq_ignore_ascii_case("private") => {
+                    return Fact::known(Egress::None, v.span.or(Some(n.span)))
+                }
+                Some(_) => {}
+                None => return Fact::unknown(describe(g, nat, "connectivity_type", v), v.span),
+            },
+            None => {
+                return Fact::unknown(
+                    format!("`{}` connectivity_type is not known", n.address),
+                    Some(n.span),
+                )
+            }
+        }
+        let sub = match single_target(g, nat, "subnet_id", Kind::Subnet) {
+            Fact::Known { value, .. } => value,
+            Fact::Unknown { reason, at } => return Fact::Unknown { reason, at },
+            Fact::Absent => return Fact::unknown("the NAT gateway has no subnet", Some(n.span)),
+        };
+        match self.egress(sub).0 {
+            Fact::Known {
+                value: Egress::Igw, ..
+            } => Fact::known(Egress::Nat, route_at),
+            // A public NAT gateway needs an internet gateway route in its own subnet.
+            Fact::Known {
+                value: Egress::None | Egress::Nat,
+                at,
+            } => Fact::known(Egress::None, at.or(Some(n.span))),
+            Fact::Known {
+                value: Egress::Other,
+                at,
+            } => Fact::known(Egress::Other, at),
+            Fact::Unknown { reason, at } => Fact::unknown(
+                format!(
+                    "the subnet of NAT gateway `{}` cannot be classified: {reason}",
+                    n.address
+                ),
+                at,
+            ),
+            Fact::Absent => Fact::unknown("the NAT gateway's subnet is not known", Some(n.span)),
+        }
+    }
+}
