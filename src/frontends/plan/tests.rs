@@ -818,30 +818,6 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `PLAN=path cargo test plan_dump -- --ignored --nocapture` prints what a plan loads to.
-#[test]
-#[ignore]
-fn plan_dump() {
-    let Ok(p) = std::env::var("PLAN") else { return };
-    let sources = SourceMap::new();
-    let id = crate::base::source::load(&sources, Path::new(&p), u64::MAX).unwrap();
-    let unit = load(id, &sources, &Options::default());
-    for r in &unit.resources {
-        let (lc, _) = sources.line_col(r.span);
-        let m = Value::new(Val::Map(r.attrs.clone()), None);
-        println!(
-            "{} {:?} {}:{} {}",
-            r.address,
-            r.mode,
-            sources.path(r.span.file).display(),
-            lc.line,
-            m.to_json()
-        );
-    }
-    println!("region {:?}", unit.region.map(|v| v.to_json()));
-    println!("diagnostics {:?}", unit.diagnostics);
-}
-
 /// Every node of the test plans replaced by a value of another kind: never a panic.
 #[test]
 fn plan_survives_shape_mutations() {
