@@ -57,5 +57,5 @@ pub use build::{build, strip_index};
 pub use json::{to_json, to_text};
 pub use kinds::{kind_of, Kind, TYPES};
 pub use model::{lookup, path_under, Dangling, Edge, Graph, Node, NodeId, Via, WrittenKey};
-pub use normalize::container_key;
+pub use normalize::{container_key, CONTAINER_DEFINITION_KEYS};
 pub use shape::Shape;

@@ -821,9 +821,9 @@ fn merge_list(m: &mut Map, key: &str, span: Option<Span>, list: Value) {
 // ---------------------------------------------------------------------------------------------
 // Container definitions
 
-/// Keys of the ECS `ContainerDefinition` API and its nested types, camelCase (domain notes
-/// (c)-1 plus the nested shapes the rules read).
-const CONTAINER_KEYS: &[&str] = &[
+/// The members of the ECS `ContainerDefinition` API, camelCase (domain notes (c)-1, plus
+/// `credentialSpecs`, `restartPolicy` and `versionConsistency` of the newer schema).
+pub const CONTAINER_DEFINITION_KEYS: &[&str] = &[
     "name",
     "image",
     "repositoryCredentials",
@@ -866,7 +866,10 @@ const CONTAINER_KEYS: &[&str] = &[
     "resourceRequirements",
     "firelensConfiguration",
     "credentialSpecs",
-    // nested
+];
+
+/// Members of the nested container-definition types, camelCase.
+const CONTAINER_NESTED_KEYS: &[&str] = &[
     "credentialsParameter",
     "valueFrom",
     "value",
@@ -952,8 +955,9 @@ const FREE_FORM: &[&str] = &["options", "dockerLabels"];
 fn known_keys() -> &'static HashMap<String, &'static str> {
     static KEYS: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     KEYS.get_or_init(|| {
-        CONTAINER_KEYS
+        CONTAINER_DEFINITION_KEYS
             .iter()
+            .chain(CONTAINER_NESTED_KEYS)
             .map(|k| (k.to_ascii_lowercase(), *k))
             .collect()
     })

@@ -5,52 +5,7 @@ use std::collections::HashMap;
 
 use crate::graph::WrittenKey;
 
-/// The ECS `ContainerDefinition` members, camelCase (domain (c)-1, plus `credentialSpecs`,
-/// `restartPolicy`, `versionConsistency` of the newer schema).
-pub const CONTAINER_DEFINITION_KEYS: &[&str] = &[
-    "name",
-    "image",
-    "repositoryCredentials",
-    "cpu",
-    "memory",
-    "memoryReservation",
-    "links",
-    "portMappings",
-    "essential",
-    "restartPolicy",
-    "entryPoint",
-    "command",
-    "environment",
-    "environmentFiles",
-    "mountPoints",
-    "volumesFrom",
-    "linuxParameters",
-    "secrets",
-    "dependsOn",
-    "startTimeout",
-    "stopTimeout",
-    "versionConsistency",
-    "hostname",
-    "user",
-    "workingDirectory",
-    "disableNetworking",
-    "privileged",
-    "readonlyRootFilesystem",
-    "dnsServers",
-    "dnsSearchDomains",
-    "extraHosts",
-    "dockerSecurityOptions",
-    "interactive",
-    "pseudoTerminal",
-    "dockerLabels",
-    "ulimits",
-    "logConfiguration",
-    "healthCheck",
-    "systemControls",
-    "resourceRequirements",
-    "firelensConfiguration",
-    "credentialSpecs",
-];
+pub use crate::graph::CONTAINER_DEFINITION_KEYS;
 
 /// Members of the nested shapes that matter to the pull path: `(parent key, members, is a list
 /// of items)`.
