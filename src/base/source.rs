@@ -239,6 +239,13 @@ pub fn load(
     Ok(map.add(path, text))
 }
 
+/// Path shown to the user: relative to `cwd` when inside it.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let p = path.strip_prefix(cwd).unwrap_or(path);
+    let p = p.strip_prefix("./").unwrap_or(p);
+    p.display().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use super::model::Graph;
 
 /// The file of a span as the reports show it (relative to `cwd`, no leading `./`).
 fn rel(sources: &SourceMap, span: Span, cwd: &Path) -> String {
-    crate::report::display_path(&sources.path(span.file), cwd)
+    crate::base::source::display_path(&sources.path(span.file), cwd)
 }
 
 /// `{"resources": [...], "edges": [...]}` for the graphs of a run. Paths are relative to `cwd`;

@@ -59,3 +59,6 @@ pub use kinds::{kind_of, Kind, TYPES};
 pub use model::{lookup, path_under, Dangling, Edge, Graph, Node, NodeId, Via, WrittenKey};
 pub use normalize::{container_key, CONTAINER_DEFINITION_KEYS};
 pub use shape::Shape;
+
+/// The graph's nodes carry the frontends' resource mode and format.
+pub use crate::frontends::{Format, Mode};

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
+use crate::base::source::display_path;
 use crate::base::{Diagnostic, Severity, SourceMap, Span};
 
 /// One problem to report.
@@ -43,13 +44,6 @@ pub struct TextStyle {
     pub color: bool,
     pub unicode: bool,
     pub width: usize,
-}
-
-/// Path shown to the user: relative to `cwd` when inside it.
-pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let p = path.strip_prefix(cwd).unwrap_or(path);
-    let p = p.strip_prefix("./").unwrap_or(p);
-    p.display().to_string()
 }
 
 struct MietteItem {

@@ -34,7 +34,7 @@ use ipnet::Ipv4Net;
 
 use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
-use crate::frontends::Mode;
+use crate::graph::Mode;
 use crate::graph::{Graph, Kind, Node, NodeId};
 
 pub use routes::Egress;

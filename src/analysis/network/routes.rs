@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::analysis::Fact;
 use crate::base::Span;
-use crate::frontends::Mode;
+use crate::graph::Mode;
 use crate::graph::{Graph, Kind, NodeId};
 
 use super::{describe, edge_targets, node_exists, single_target, Index};

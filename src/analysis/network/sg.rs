@@ -154,7 +154,7 @@ fn group_allows(ix: &Index, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
                 unknown.get_or_insert((describe(g, node, dir.field(), v), v.span));
             }
         },
-        None if n.mode == crate::frontends::Mode::Data => {
+        None if n.mode == crate::graph::Mode::Data => {
             unknown.get_or_insert((
                 format!(
                     "`{}` is a data source: its {} rules are not in the configuration",

@@ -4,7 +4,7 @@
 use crate::analysis::iam::{self, ManagedArn, TrustDecision};
 use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
-use crate::frontends::Mode;
+use crate::graph::Mode;
 use crate::graph::{path_under, Graph, Kind, NodeId};
 
 use super::image::hole_reason;
