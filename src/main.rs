@@ -9,6 +9,11 @@ use pullpath::frontends::Options;
 use pullpath::pipeline::{self, Config, DEFAULT_MAX_FILE_SIZE};
 use pullpath::report::{self, Item, TextStyle};
 
+/// The run allocates many small values (every evaluated value keeps its span); mimalloc cuts the
+/// time spent in the allocator, which was a quarter of the run with the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Will this ECS/Fargate task be able to pull its container image? Reads Terraform (HCL and plan
 /// JSON) and CloudFormation (YAML and JSON).
 #[derive(Parser)]
@@ -222,6 +227,8 @@ fn run(command: &str, args: CommonArgs) -> Result<ExitCode, String> {
             start.elapsed().as_secs_f64() * 1e3
         );
     }
+    // The process ends here: freeing every value one by one would only cost time.
+    std::mem::forget(out);
     Ok(if errors > 0 {
         ExitCode::from(1)
     } else {
