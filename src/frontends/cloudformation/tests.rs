@@ -534,6 +534,37 @@ fn nested_stacks_load_into_the_parent() {
 }
 
 #[test]
+fn nested_stacks_have_their_own_stack_name_and_id() {
+    let (units, _) = load_paths(&[testdata("cfn/nested/pseudo-parent.yaml")], &opts());
+    assert_eq!(units.len(), 1);
+    let u = &units[0];
+    // the root's own name stays the deploy-time symbol
+    assert_eq!(
+        json(prop(u, "RootGroup", "LogGroupName")),
+        serde_json::json!({"$template": [{"$symbol": "AWS::StackName"}, "-logs"]})
+    );
+    // a nested stack's name is not the root's: the same `${AWS::StackName}-logs` is another name
+    let name = prop(u, "Logs/Group", "LogGroupName");
+    let Val::Template(parts) = &name.kind else {
+        panic!("{:?}", json(name))
+    };
+    assert!(
+        reason(&parts[0]).contains("nested stack `Logs`"),
+        "{:?}",
+        json(name)
+    );
+    assert_eq!(parts[1].as_str(), Some("-logs"));
+    let tags = prop(u, "Logs/Group", "Tags").as_list().unwrap();
+    let tag = |i: usize| json(tags[i].get("Value").unwrap());
+    // the parent's name passed as a parameter is still the root's
+    assert_eq!(tag(0), serde_json::json!({"$symbol": "AWS::StackName"}));
+    // the nested stack's id is what `Ref` to its stack resource gives
+    assert_eq!(tag(1), serde_json::json!({"$ref": "Logs"}));
+    // the Region is the same for the whole unit
+    assert_eq!(tag(2), serde_json::json!({"$symbol": "AWS::Region"}));
+}
+
+#[test]
 fn nested_stack_cycles_are_cut() {
     let (units, _) = load_paths(&[testdata("cfn/nested/loop-a.yaml")], &opts());
     assert_eq!(units.len(), 1);
