@@ -743,13 +743,25 @@ impl Tpl {
                         match (x, y) {
                             (None, None) => None,
                             (Some(x), Some(y)) if x.to_json() == y.to_json() => Some(x),
-                            (x, y) => Some(Value::new(
-                                Val::Choice(vec![
+                            (x, y) => {
+                                // nested `Fn::If`s give one flat choice
+                                let mut options: Vec<Value> = Vec::new();
+                                for o in [
                                     x.unwrap_or_else(|| Value::null(a.span)),
                                     y.unwrap_or_else(|| Value::null(b.span)),
-                                ]),
-                                span,
-                            )),
+                                ] {
+                                    let alts = match o.kind {
+                                        Val::Choice(alts) => alts,
+                                        _ => vec![o],
+                                    };
+                                    for alt in alts {
+                                        if !options.iter().any(|p| p.to_json() == alt.to_json()) {
+                                            options.push(alt);
+                                        }
+                                    }
+                                }
+                                Some(Value::new(Val::Choice(options), span))
+                            }
                         }
                     }
                 }

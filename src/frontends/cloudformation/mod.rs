@@ -14,8 +14,9 @@
 //!   `AWS::SSM::Parameter::Value<…>` parameters are `Unknown` (read at deploy time);
 //! * `Ref` to a resource is `Val::Ref{target, attr: ""}`, with `resolved` set to the name the
 //!   template gives it for types whose `Ref` is that name (log group, role, cluster, repository…);
-//! * `Fn::If` on a condition that is not known gives `Val::Choice` of both branches (a
-//!   `AWS::NoValue` branch is `Null` there); `Properties: !If […]` becomes per-key choices;
+//! * `Fn::If` on a condition that is not known gives `Val::Choice` of both branches (nested
+//!   `Fn::If`s give one flat choice; a `AWS::NoValue` branch is `Null` there);
+//!   `Properties: !If […]` becomes per-key choices;
 //! * dynamic references (`{{resolve:ssm:…}}`) are unknown parts.
 //!
 //! Nested stacks (`AWS::CloudFormation::Stack.TemplateURL`, `AWS::Serverless::Application.Location`)

@@ -143,6 +143,12 @@ Resources:
   PropsIf:
     Type: AWS::Test::Thing
     Properties: !If [Unknowable, {A: 1, B: 2}, {A: 1, C: 3}]
+  PropsNestedIf:
+    Type: AWS::Test::Thing
+    Properties: !If
+      - Unknowable
+      - {A: 1}
+      - !If [InUsEast, {A: 2, B: x}, {A: 3, B: x}]
   MaybeConditional:
     Type: AWS::Test::Thing
     Condition: Unknowable
@@ -269,6 +275,15 @@ fn properties_under_an_unknown_condition() {
     assert_eq!(
         json(prop(&u, "PropsIf", "C")),
         serde_json::json!({"$choice": [null, 3.0]})
+    );
+    // nested `Fn::If`s under unknown conditions: one flat choice per key
+    assert_eq!(
+        json(prop(&u, "PropsNestedIf", "A")),
+        serde_json::json!({"$choice": [1.0, 2.0, 3.0]})
+    );
+    assert_eq!(
+        json(prop(&u, "PropsNestedIf", "B")),
+        serde_json::json!({"$choice": [null, "x"]})
     );
 }
 
