@@ -233,6 +233,11 @@ fn split_list(v: &Value) -> Value {
                 .collect();
             Value::new(Val::List(items), v.span)
         }
+        // a value chosen by a condition (`!If` in the parent stack's `Parameters`): each
+        // alternative is split
+        Val::Choice(alts) => Value::new(Val::Choice(alts.iter().map(split_list).collect()), v.span),
+        // `Ref` to a resource is one id (no commas): a list of one
+        Val::Ref(r) if r.attr.is_empty() => Value::new(Val::List(vec![v.clone()]), v.span),
         _ => v.clone(),
     }
 }

@@ -580,6 +580,21 @@ fn nested_stacks_have_their_own_stack_name_and_id() {
 }
 
 #[test]
+fn list_parameters_chosen_by_a_condition_are_split_per_alternative() {
+    let (units, _) = load_paths(&[testdata("cfn/nested/choice-parent.yaml")], &opts());
+    let u = &units[0];
+    let subnets = prop(u, "Service/Svc", "NetworkConfiguration")
+        .get("AwsvpcConfiguration")
+        .unwrap()
+        .get("Subnets")
+        .unwrap();
+    assert_eq!(
+        json(subnets),
+        serde_json::json!({"$choice": [[{"$ref": "SubnetA"}], ["subnet-1", "subnet-2"]]})
+    );
+}
+
+#[test]
 fn nested_stack_cycles_are_cut() {
     let (units, _) = load_paths(&[testdata("cfn/nested/loop-a.yaml")], &opts());
     assert_eq!(units.len(), 1);
