@@ -363,10 +363,17 @@ impl Tpl {
                 } else {
                     let raw = given.or_else(|| e.value.get("Default").cloned());
                     match raw {
-                        None => unknown(
-                            format!("parameter {name} has no value (give it with --param {name}=VALUE or a Default)"),
-                            e.key_span,
-                        ),
+                        None => match t.prefix.strip_suffix('/') {
+                            // `--param` sets the root stack's parameters only
+                            Some(stack) => unknown(
+                                format!("parameter {name} of the nested stack `{stack}` has no value (its parent's `Parameters` do not give it and it has no Default)"),
+                                e.key_span,
+                            ),
+                            None => unknown(
+                                format!("parameter {name} has no value (give it with --param {name}=VALUE or a Default)"),
+                                e.key_span,
+                            ),
+                        },
                         Some(v) if ty == "CommaDelimitedList" || ty.starts_with("List<") => {
                             split_list(&v)
                         }

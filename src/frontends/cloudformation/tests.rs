@@ -577,6 +577,13 @@ fn nested_stacks_have_their_own_stack_name_and_id() {
     assert_eq!(tag(1), serde_json::json!({"$ref": "Logs"}));
     // the Region is the same for the whole unit
     assert_eq!(tag(2), serde_json::json!({"$symbol": "AWS::Region"}));
+    // `--param` does not reach a nested stack: the reason says who should give the value
+    let unset = tags[3].get("Value").unwrap();
+    assert!(
+        reason(unset).contains("nested stack `Logs`") && !reason(unset).contains("--param"),
+        "{}",
+        reason(unset)
+    );
 }
 
 #[test]
