@@ -700,6 +700,25 @@ impl Tpl {
                             items.len()
                         )),
                     },
+                    // a list chosen by a condition: the item of each alternative
+                    Val::Choice(alts)
+                        if alts
+                            .iter()
+                            .all(|a| a.as_list().is_some_and(|l| l.len() > n as usize)) =>
+                    {
+                        let mut items: Vec<Value> = Vec::new();
+                        for a in alts {
+                            if let Some(item) = a.as_list().and_then(|l| l.get(n as usize)) {
+                                if !items.iter().any(|x| x.to_json() == item.to_json()) {
+                                    items.push(item.clone());
+                                }
+                            }
+                        }
+                        Some(match items.len() {
+                            1 => respan(items.remove(0), span),
+                            _ => Value::new(Val::Choice(items), span),
+                        })
+                    }
                     _ => Some(unknown(
                         format!(
                             "Fn::Select from a list that is not known: {}",

@@ -599,6 +599,14 @@ fn list_parameters_chosen_by_a_condition_are_split_per_alternative() {
         json(subnets),
         serde_json::json!({"$choice": [[{"$ref": "SubnetA"}], ["subnet-1", "subnet-2"]]})
     );
+    // Fn::Select picks the item of each alternative
+    let first = prop(u, "Service/Sg", "Tags").as_list().unwrap()[0]
+        .get("Value")
+        .unwrap();
+    assert_eq!(
+        json(first),
+        serde_json::json!({"$choice": [{"$ref": "SubnetA"}, "subnet-1"]})
+    );
 }
 
 #[test]
