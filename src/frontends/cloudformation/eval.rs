@@ -233,6 +233,11 @@ fn split_list(v: &Value) -> Value {
                 .collect();
             Value::new(Val::List(items), v.span)
         }
+        // a value chosen by a condition (`!If` in the parent stack's `Parameters`): each
+        // alternative is split
+        Val::Choice(alts) => Value::new(Val::Choice(alts.iter().map(split_list).collect()), v.span),
+        // `Ref` to a resource is one id (no commas): a list of one
+        Val::Ref(r) if r.attr.is_empty() => Value::new(Val::List(vec![v.clone()]), v.span),
         _ => v.clone(),
     }
 }
@@ -358,10 +363,17 @@ impl Tpl {
                 } else {
                     let raw = given.or_else(|| e.value.get("Default").cloned());
                     match raw {
-                        None => unknown(
-                            format!("parameter {name} has no value (give it with --param {name}=VALUE or a Default)"),
-                            e.key_span,
-                        ),
+                        None => match t.prefix.strip_suffix('/') {
+                            // `--param` sets the root stack's parameters only
+                            Some(stack) => unknown(
+                                format!("parameter {name} of the nested stack `{stack}` has no value (its parent's `Parameters` do not give it and it has no Default)"),
+                                e.key_span,
+                            ),
+                            None => unknown(
+                                format!("parameter {name} has no value (give it with --param {name}=VALUE or a Default)"),
+                                e.key_span,
+                            ),
+                        },
                         Some(v) if ty == "CommaDelimitedList" || ty.starts_with("List<") => {
                             split_list(&v)
                         }
@@ -688,6 +700,25 @@ impl Tpl {
                             items.len()
                         )),
                     },
+                    // a list chosen by a condition: the item of each alternative
+                    Val::Choice(alts)
+                        if alts
+                            .iter()
+                            .all(|a| a.as_list().is_some_and(|l| l.len() > n as usize)) =>
+                    {
+                        let mut items: Vec<Value> = Vec::new();
+                        for a in alts {
+                            if let Some(item) = a.as_list().and_then(|l| l.get(n as usize)) {
+                                if !items.iter().any(|x| x.to_json() == item.to_json()) {
+                                    items.push(item.clone());
+                                }
+                            }
+                        }
+                        Some(match items.len() {
+                            1 => respan(items.remove(0), span),
+                            _ => Value::new(Val::Choice(items), span),
+                        })
+                    }
                     _ => Some(unknown(
                         format!(
                             "Fn::Select from a list that is not known: {}",
@@ -743,13 +774,25 @@ impl Tpl {
                         match (x, y) {
                             (None, None) => None,
                             (Some(x), Some(y)) if x.to_json() == y.to_json() => Some(x),
-                            (x, y) => Some(Value::new(
-                                Val::Choice(vec![
+                            (x, y) => {
+                                // nested `Fn::If`s give one flat choice
+                                let mut options: Vec<Value> = Vec::new();
+                                for o in [
                                     x.unwrap_or_else(|| Value::null(a.span)),
                                     y.unwrap_or_else(|| Value::null(b.span)),
-                                ]),
-                                span,
-                            )),
+                                ] {
+                                    let alts = match o.kind {
+                                        Val::Choice(alts) => alts,
+                                        _ => vec![o],
+                                    };
+                                    for alt in alts {
+                                        if !options.iter().any(|p| p.to_json() == alt.to_json()) {
+                                            options.push(alt);
+                                        }
+                                    }
+                                }
+                                Some(Value::new(Val::Choice(options), span))
+                            }
                         }
                     }
                 }
@@ -896,7 +939,7 @@ impl Tpl {
             return None;
         }
         if let Some(sym) = pseudo(target) {
-            return Some(Value::new(Val::Symbol(sym), span));
+            return Some(self.pseudo_value(sym, span));
         }
         if let Some(p) = self.params.get(target) {
             return Some(respan(p.clone(), span));
@@ -918,6 +961,31 @@ impl Tpl {
             ),
             span,
         ))
+    }
+
+    /// A pseudo parameter's value. The Region, account and partition are those of the whole
+    /// unit, but a nested stack has its own name and id: its `AWS::StackId` is what `Ref` to its
+    /// stack resource gives in the parent, and its `AWS::StackName` is generated at deploy time
+    /// (it is not the root stack's name).
+    fn pseudo_value(&self, sym: Symbol, span: Option<Span>) -> Value {
+        let Some(stack) = self.prefix.strip_suffix('/') else {
+            return Value::new(Val::Symbol(sym), span);
+        };
+        match sym {
+            Symbol::StackId => Value::new(
+                Val::Ref(Box::new(Ref {
+                    target: stack.to_string(),
+                    attr: String::new(),
+                    resolved: None,
+                })),
+                span,
+            ),
+            Symbol::StackName => unknown(
+                format!("AWS::StackName of the nested stack `{stack}` is generated by CloudFormation at deploy time"),
+                span,
+            ),
+            _ => Value::new(Val::Symbol(sym), span),
+        }
     }
 
     /// The evaluated name property of a resource (what `Ref` returns for it), memoised.

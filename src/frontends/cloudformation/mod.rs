@@ -10,12 +10,14 @@
 //! `eval.rs`; in short:
 //! * parameters take `--params-file` / `--param` values, then their `Default`; without either
 //!   they are `Unknown`; `CommaDelimitedList` / `List<…>` values are split (also string
-//!   templates, so `!Join [",", [!Ref A, !Ref B]]` passed to a list parameter gives `[A, B]`);
+//!   templates, so `!Join [",", [!Ref A, !Ref B]]` passed to a list parameter gives `[A, B]`,
+//!   a single `!Ref A` gives `[A]`, and each alternative of an `!If` is split);
 //!   `AWS::SSM::Parameter::Value<…>` parameters are `Unknown` (read at deploy time);
 //! * `Ref` to a resource is `Val::Ref{target, attr: ""}`, with `resolved` set to the name the
 //!   template gives it for types whose `Ref` is that name (log group, role, cluster, repository…);
-//! * `Fn::If` on a condition that is not known gives `Val::Choice` of both branches (a
-//!   `AWS::NoValue` branch is `Null` there); `Properties: !If […]` becomes per-key choices;
+//! * `Fn::If` on a condition that is not known gives `Val::Choice` of both branches (nested
+//!   `Fn::If`s give one flat choice; a `AWS::NoValue` branch is `Null` there);
+//!   `Properties: !If […]` becomes per-key choices;
 //! * dynamic references (`{{resolve:ssm:…}}`) are unknown parts.
 //!
 //! Nested stacks (`AWS::CloudFormation::Stack.TemplateURL`, `AWS::Serverless::Application.Location`)

@@ -143,6 +143,12 @@ Resources:
   PropsIf:
     Type: AWS::Test::Thing
     Properties: !If [Unknowable, {A: 1, B: 2}, {A: 1, C: 3}]
+  PropsNestedIf:
+    Type: AWS::Test::Thing
+    Properties: !If
+      - Unknowable
+      - {A: 1}
+      - !If [InUsEast, {A: 2, B: x}, {A: 3, B: x}]
   MaybeConditional:
     Type: AWS::Test::Thing
     Condition: Unknowable
@@ -269,6 +275,15 @@ fn properties_under_an_unknown_condition() {
     assert_eq!(
         json(prop(&u, "PropsIf", "C")),
         serde_json::json!({"$choice": [null, 3.0]})
+    );
+    // nested `Fn::If`s under unknown conditions: one flat choice per key
+    assert_eq!(
+        json(prop(&u, "PropsNestedIf", "A")),
+        serde_json::json!({"$choice": [1.0, 2.0, 3.0]})
+    );
+    assert_eq!(
+        json(prop(&u, "PropsNestedIf", "B")),
+        serde_json::json!({"$choice": [null, "x"]})
     );
 }
 
@@ -530,6 +545,67 @@ fn nested_stacks_load_into_the_parent() {
         u.diagnostics.iter().all(|d| d.severity != Severity::Error),
         "{:?}",
         u.diagnostics
+    );
+}
+
+#[test]
+fn nested_stacks_have_their_own_stack_name_and_id() {
+    let (units, _) = load_paths(&[testdata("cfn/nested/pseudo-parent.yaml")], &opts());
+    assert_eq!(units.len(), 1);
+    let u = &units[0];
+    // the root's own name stays the deploy-time symbol
+    assert_eq!(
+        json(prop(u, "RootGroup", "LogGroupName")),
+        serde_json::json!({"$template": [{"$symbol": "AWS::StackName"}, "-logs"]})
+    );
+    // a nested stack's name is not the root's: the same `${AWS::StackName}-logs` is another name
+    let name = prop(u, "Logs/Group", "LogGroupName");
+    let Val::Template(parts) = &name.kind else {
+        panic!("{:?}", json(name))
+    };
+    assert!(
+        reason(&parts[0]).contains("nested stack `Logs`"),
+        "{:?}",
+        json(name)
+    );
+    assert_eq!(parts[1].as_str(), Some("-logs"));
+    let tags = prop(u, "Logs/Group", "Tags").as_list().unwrap();
+    let tag = |i: usize| json(tags[i].get("Value").unwrap());
+    // the parent's name passed as a parameter is still the root's
+    assert_eq!(tag(0), serde_json::json!({"$symbol": "AWS::StackName"}));
+    // the nested stack's id is what `Ref` to its stack resource gives
+    assert_eq!(tag(1), serde_json::json!({"$ref": "Logs"}));
+    // the Region is the same for the whole unit
+    assert_eq!(tag(2), serde_json::json!({"$symbol": "AWS::Region"}));
+    // `--param` does not reach a nested stack: the reason says who should give the value
+    let unset = tags[3].get("Value").unwrap();
+    assert!(
+        reason(unset).contains("nested stack `Logs`") && !reason(unset).contains("--param"),
+        "{}",
+        reason(unset)
+    );
+}
+
+#[test]
+fn list_parameters_chosen_by_a_condition_are_split_per_alternative() {
+    let (units, _) = load_paths(&[testdata("cfn/nested/choice-parent.yaml")], &opts());
+    let u = &units[0];
+    let subnets = prop(u, "Service/Svc", "NetworkConfiguration")
+        .get("AwsvpcConfiguration")
+        .unwrap()
+        .get("Subnets")
+        .unwrap();
+    assert_eq!(
+        json(subnets),
+        serde_json::json!({"$choice": [[{"$ref": "SubnetA"}], ["subnet-1", "subnet-2"]]})
+    );
+    // Fn::Select picks the item of each alternative
+    let first = prop(u, "Service/Sg", "Tags").as_list().unwrap()[0]
+        .get("Value")
+        .unwrap();
+    assert_eq!(
+        json(first),
+        serde_json::json!({"$choice": [{"$ref": "SubnetA"}, "subnet-1"]})
     );
 }
 

@@ -2,8 +2,9 @@
 //! plans some tools write without `format_version`) into a [`Unit`].
 //!
 //! * Resources come from `planned_values` (root module and child modules, recursively), plus the
-//!   data sources read at plan time from `prior_state`. Attribute values keep their spans into
-//!   the plan file.
+//!   data sources read at plan time from `prior_state` (whose child-module resources Terraform
+//!   0.12 writes with module-relative addresses: they get the module's address in front).
+//!   Attribute values keep their spans into the plan file.
 //! * Values unknown at plan time (`resource_changes[].change.after_unknown`) become
 //!   `Unknown("known after apply")`, or a [`Ref`] when the `configuration` section says which
 //!   resource attribute they come from (lists element-wise). Known values written as a plain
@@ -32,6 +33,7 @@ mod refs;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -51,6 +53,21 @@ const MAX_HOPS: usize = 32;
 
 /// How many references are looked at to resolve one expression.
 const RESOLVE_BUDGET: usize = 1024;
+
+/// A resource to load: its full address, its object, where it is, its mode.
+type Entry<'a> = (Cow<'a, str>, &'a Map, &'a Value, Mode);
+
+/// A resource's full address. Terraform 0.12 writes the resources of a child module in
+/// `prior_state` with addresses relative to the module (`data.aws_iam_policy_document.x` in
+/// the module `module.test`): they get the module's address in front.
+fn full_address<'a>(module: &'a Map, addr: &'a str) -> Cow<'a, str> {
+    match module.get("address").and_then(Value::as_str) {
+        Some(m) if !m.is_empty() && !addr.starts_with("module.") => {
+            Cow::Owned(format!("{m}.{addr}"))
+        }
+        _ => Cow::Borrowed(addr),
+    }
+}
 
 /// A quick test for discovery: whether a JSON text is probably `terraform show -json` output of
 /// a plan (it has one of the keys only plans have). [`load`] decides for sure.
@@ -247,7 +264,7 @@ struct Plan<'a> {
     /// Module calls by configuration path (`module.a.module.b`).
     calls: HashMap<String, &'a Map>,
     /// Planned (or prior-state) values by instance address, to check known references.
-    values: HashMap<&'a str, &'a Map>,
+    values: HashMap<Cow<'a, str>, &'a Map>,
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
     /// Resolution steps left for the current expression (module arguments and outputs can
@@ -334,8 +351,8 @@ impl<'a> Plan<'a> {
     }
 
     fn collect_resources(&mut self, top: &'a Map, locator: &mut Locator<'_>) {
-        let mut entries: Vec<(&'a Map, &'a Value, Mode)> = Vec::new();
-        let mut seen: HashSet<&'a str> = HashSet::new();
+        let mut entries: Vec<Entry<'a>> = Vec::new();
+        let mut seen: HashSet<Cow<'a, str>> = HashSet::new();
         let planned = obj(obj(top.get("planned_values")).and_then(|p| p.get("root_module")));
         if let Some(root) = planned {
             self.walk_module(root, &mut entries, &mut seen, false, 0);
@@ -354,8 +371,8 @@ impl<'a> Plan<'a> {
                     continue;
                 }
                 if let Some(addr) = m.get("address").and_then(Value::as_str) {
-                    if seen.insert(addr) {
-                        entries.push((m, rc, mode_of(m)));
+                    if seen.insert(Cow::Borrowed(addr)) {
+                        entries.push((Cow::Borrowed(addr), m, rc, mode_of(m)));
                     }
                 }
             }
@@ -367,25 +384,23 @@ impl<'a> Plan<'a> {
         if let Some(root) = prior {
             self.walk_module(root, &mut entries, &mut seen, true, 0);
         }
-        for (m, _, _) in &entries {
-            if let (Some(addr), Some(values)) = (
-                m.get("address").and_then(Value::as_str),
-                obj(m.get("values"))
-                    .or_else(|| obj(obj(m.get("change")).and_then(|c| c.get("after")))),
-            ) {
-                self.values.insert(addr, values);
+        for (addr, m, _, _) in &entries {
+            if let Some(values) = obj(m.get("values"))
+                .or_else(|| obj(obj(m.get("change")).and_then(|c| c.get("after"))))
+            {
+                self.values.insert(addr.clone(), values);
             }
         }
-        for (m, v, mode) in entries {
-            self.resource(m, v, mode, locator);
+        for (addr, m, v, mode) in entries {
+            self.resource(&addr, m, v, mode, locator);
         }
     }
 
     fn walk_module(
         &mut self,
         module: &'a Map,
-        out: &mut Vec<(&'a Map, &'a Value, Mode)>,
-        seen: &mut HashSet<&'a str>,
+        out: &mut Vec<Entry<'a>>,
+        seen: &mut HashSet<Cow<'a, str>>,
         data_only: bool,
         depth: usize,
     ) {
@@ -403,8 +418,9 @@ impl<'a> Plan<'a> {
             }
             match m.get("address").and_then(Value::as_str) {
                 Some(addr) => {
-                    if seen.insert(addr) {
-                        out.push((m, r, mode));
+                    let addr = full_address(module, addr);
+                    if seen.insert(addr.clone()) {
+                        out.push((addr, m, r, mode));
                     }
                 }
                 None => self.invalid("a resource without an `address`", r),
@@ -418,8 +434,14 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn resource(&mut self, m: &'a Map, at: &'a Value, mode: Mode, locator: &mut Locator<'_>) {
-        let address = m.get("address").and_then(Value::as_str).unwrap_or_default();
+    fn resource(
+        &mut self,
+        address: &str,
+        m: &'a Map,
+        at: &'a Value,
+        mode: Mode,
+        locator: &mut Locator<'_>,
+    ) {
         let Some(addr) = split_address(address) else {
             self.invalid("a resource whose `address` cannot be read", at);
             return;

@@ -913,3 +913,56 @@ fn plan_circular_and_branching_module_references_end() {
     assert!(attr(&unit, &address, &["x"]).is_unknown());
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
 }
+
+/// Terraform 0.12 writes the data sources of a child module in `prior_state` with addresses
+/// relative to the module; two modules reading `data.aws_vpc.default` are two resources.
+#[test]
+fn plan_prior_state_child_module_addresses_are_completed() {
+    let text = r#"{
+  "format_version": "0.1",
+  "terraform_version": "0.12.24",
+  "planned_values": {"root_module": {"child_modules": [
+    {"address": "module.a", "resources": [
+      {"address": "module.a.aws_security_group.sg", "mode": "managed", "type": "aws_security_group",
+       "name": "sg", "values": {"name": "a", "vpc_id": "vpc-a"}}]}]}},
+  "resource_changes": [
+    {"address": "module.a.aws_security_group.sg", "module_address": "module.a", "mode": "managed",
+     "type": "aws_security_group", "name": "sg",
+     "change": {"actions": ["create"], "before": null, "after": {"name": "a", "vpc_id": "vpc-a"},
+                "after_unknown": {}}}],
+  "prior_state": {"format_version": "0.1", "terraform_version": "0.12.24", "values": {"root_module": {
+    "child_modules": [
+      {"address": "module.a", "resources": [
+        {"address": "data.aws_vpc.default", "mode": "data", "type": "aws_vpc", "name": "default",
+         "values": {"id": "vpc-a", "cidr_block": "10.0.0.0/16"}}]},
+      {"address": "module.b", "resources": [
+        {"address": "data.aws_vpc.default", "mode": "data", "type": "aws_vpc", "name": "default",
+         "values": {"id": "vpc-b", "cidr_block": "10.1.0.0/16"}}]}]}}},
+  "configuration": {"root_module": {"module_calls": {
+    "a": {"source": "./a", "module": {"resources": [
+      {"address": "aws_security_group.sg", "mode": "managed", "type": "aws_security_group", "name": "sg",
+       "expressions": {"name": {"constant_value": "a"},
+                       "vpc_id": {"references": ["data.aws_vpc.default"]}}},
+      {"address": "data.aws_vpc.default", "mode": "data", "type": "aws_vpc", "name": "default"}]}},
+    "b": {"source": "./b", "module": {"resources": [
+      {"address": "data.aws_vpc.default", "mode": "data", "type": "aws_vpc", "name": "default"}]}}}}}
+}"#;
+    let (unit, _) = load_text("plan.json", text);
+    let addrs = addresses(&unit);
+    assert!(
+        addrs.contains(&"module.a.data.aws_vpc.default"),
+        "{addrs:?}"
+    );
+    assert!(
+        addrs.contains(&"module.b.data.aws_vpc.default"),
+        "{addrs:?}"
+    );
+    assert!(!addrs.contains(&"data.aws_vpc.default"), "{addrs:?}");
+    assert_eq!(
+        attr(&unit, "module.b.data.aws_vpc.default", &["cidr_block"]).as_str(),
+        Some("10.1.0.0/16")
+    );
+    let vpc = attr(&unit, "module.a.aws_security_group.sg", &["vpc_id"]);
+    assert_eq!(as_ref(vpc).0, "module.a.data.aws_vpc.default");
+    assert!(unit.diagnostics.is_empty(), "{:?}", unit.diagnostics);
+}
