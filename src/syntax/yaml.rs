@@ -309,7 +309,7 @@ fn parse_inner(file: FileId, text: &str) -> Result<Parsed, Failure> {
         b.diagnostics.push(
             Diagnostic::error(
                 "parse-error",
-                format!("invalid YAML for CloudFormation: a tab character outside a string (line {line}, column {column}); YAML 1.1 parsers such as CloudFormation's reject it, use spaces"),
+                format!("invalid YAML for CloudFormation: a tab character outside a string (line {line}, column {column}); the PyYAML-family parsers (PyYAML, SnakeYAML) that CloudFormation tooling uses reject it; use spaces"),
             )
             .at(Span::new(file, tab..tab + 1)),
         );
