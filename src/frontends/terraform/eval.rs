@@ -2322,10 +2322,19 @@ fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
             Val::Str(s) => push_str(&mut out, s, p.span),
             Val::Number(n) => push_str(&mut out, &format_number(*n), p.span),
             Val::Bool(b) => push_str(&mut out, if *b { "true" } else { "false" }, p.span),
+            // `"x=${jsonencode(v)}"`: a fully known JSON document is text like any other.
+            Val::Encoded(inner) => match functions::encoded_text(inner) {
+                Some(text) => push_str(&mut out, &text, p.span),
+                None => out.push(p),
+            },
             Val::Template(inner) => {
                 for q in inner {
                     match &q.kind {
                         Val::Str(s) => push_str(&mut out, s, q.span),
+                        Val::Encoded(e) => match functions::encoded_text(e) {
+                            Some(text) => push_str(&mut out, &text, q.span),
+                            None => out.push(q.clone()),
+                        },
                         _ => out.push(q.clone()),
                     }
                 }

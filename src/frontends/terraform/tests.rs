@@ -1507,3 +1507,37 @@ fn module_paths_keep_the_given_prefix() {
         "../mods/m"
     );
 }
+
+#[test]
+fn template_with_known_jsonencode_part_is_a_string() {
+    let l = one(r#"
+locals {
+  tags = { b = "x", a = 1 }
+}
+resource "aws_launch_template" "t" {
+  user_data = base64encode(<<-EOT
+    #!/bin/bash
+    ECS_CONTAINER_INSTANCE_TAGS=${jsonencode(local.tags)}
+    EOT
+  )
+  plain   = "T=${jsonencode(local.tags)}"
+  same    = "T=${jsonencode(local.tags)}" == "T={\"a\":1,\"b\":\"x\"}"
+  nested  = format("%s!", "T=${jsonencode(local.tags)}")
+  partial = "T=${jsonencode({ r = var.missing })}"
+}
+"#);
+    let a = |k| l.attr("aws_launch_template.t", k);
+    assert_eq!(a("plain").as_str(), Some(r#"T={"a":1,"b":"x"}"#));
+    assert_eq!(a("same").kind, Val::Bool(true));
+    assert_eq!(a("nested").as_str(), Some(r#"T={"a":1,"b":"x"}!"#));
+    // base64 of "#!/bin/bash\nECS_CONTAINER_INSTANCE_TAGS={\"a\":1,\"b\":\"x\"}\n"
+    assert_eq!(
+        a("user_data").as_str(),
+        Some("IyEvYmluL2Jhc2gKRUNTX0NPTlRBSU5FUl9JTlNUQU5DRV9UQUdTPXsiYSI6MSwiYiI6IngifQo=")
+    );
+    // A JSON document with an unknown part stays a part of a template.
+    assert!(matches!(
+        a("partial").kind,
+        Val::Template(_) | Val::Unknown(_)
+    ));
+}

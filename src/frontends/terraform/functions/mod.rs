@@ -342,6 +342,10 @@ impl Cx<'_, '_> {
                         Val::Str(x) => s.push_str(x),
                         Val::Number(n) => s.push_str(&format_number(*n)),
                         Val::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
+                        Val::Encoded(inner) => match encoded_text(inner) {
+                            Some(text) => s.push_str(&text),
+                            None => return Err(self.unknown_of(d)),
+                        },
                         _ => return Err(self.unknown_of(d)),
                     }
                 }
@@ -573,6 +577,12 @@ pub(crate) fn unique_keys(m: &Map) -> Vec<String> {
         .collect()
 }
 
+/// The text of `jsonencode(v)` when `v` is fully known (`None` otherwise): how an
+/// [`Val::Encoded`] part of a string template or of a string argument is written.
+pub(crate) fn encoded_text(inner: &Value) -> Option<String> {
+    encoding::to_json_string(inner)
+}
+
 /// Builds a string result from parts: a `Str` when every part is a known string, else a
 /// `Template` with adjacent known parts merged (nested templates are flattened).
 pub(crate) fn build_string(parts: Vec<Value>, span: Option<Span>) -> Value {
@@ -598,6 +608,7 @@ fn push_part(out: &mut Vec<Value>, p: Value, depth: usize) {
         Val::Str(s) => Some(s.clone()),
         Val::Number(n) => Some(format_number(*n)),
         Val::Bool(b) => Some(b.to_string()),
+        Val::Encoded(inner) => encoded_text(inner),
         Val::Template(parts) if depth < 16 => {
             for q in parts.clone() {
                 push_part(out, q, depth + 1);
