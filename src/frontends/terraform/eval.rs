@@ -473,6 +473,8 @@ impl<'a> Evaluator<'a> {
                 let arg = fc.args.iter().next();
                 match (fc.name.name.as_str(), arg, v.kind) {
                     ("object", Some(Expression::Object(o)), Val::Map(mut m)) => {
+                        // Terraform discards the attributes the object type does not declare.
+                        let mut declared: Option<Vec<String>> = Some(Vec::new());
                         for (k, tv) in o.iter() {
                             let key = match k {
                                 ObjectKey::Ident(i) => i.as_str().to_string(),
@@ -482,8 +484,14 @@ impl<'a> Evaluator<'a> {
                                 ObjectKey::Expression(Expression::Variable(i)) => {
                                     i.as_str().to_string()
                                 }
-                                _ => continue,
+                                _ => {
+                                    declared = None;
+                                    continue;
+                                }
                             };
+                            if let Some(d) = declared.as_mut() {
+                                d.push(key.clone());
+                            }
                             let aty = tv.expr();
                             let (inner, default) = match aty {
                                 Expression::FuncCall(oc) if oc.name.name.as_str() == "optional" => {
@@ -516,6 +524,9 @@ impl<'a> Evaluator<'a> {
                                 m.insert(key, ks, x);
                             }
                         }
+                        if let Some(d) = declared {
+                            m.entries.retain(|e| d.contains(&e.key));
+                        }
                         Value::new(Val::Map(m), span)
                     }
                     ("map", Some(t), Val::Map(mut m)) => {
@@ -525,10 +536,24 @@ impl<'a> Evaluator<'a> {
                         }
                         Value::new(Val::Map(m), span)
                     }
-                    ("list" | "set", Some(t), Val::List(l)) => Value::new(
+                    ("list", Some(t), Val::List(l)) => Value::new(
                         Val::List(l.into_iter().map(|x| self.convert(x, t, loc)).collect()),
                         span,
                     ),
+                    // A set: elements converted, then deduplicated and ordered as `toset` does.
+                    ("set", Some(t), Val::List(l)) => {
+                        let l = Value::new(
+                            Val::List(l.into_iter().map(|x| self.convert(x, t, loc)).collect()),
+                            span,
+                        );
+                        let cx = FnCtx {
+                            sources: self.sources,
+                            base_dir: &self.root_dir,
+                            allowed_roots: &self.allowed_roots,
+                            max_file_size: self.max_file_size,
+                        };
+                        functions::call("toset", vec![l], span, &cx)
+                    }
                     ("tuple", Some(Expression::Array(ts)), Val::List(l)) => Value::new(
                         Val::List(
                             l.into_iter()

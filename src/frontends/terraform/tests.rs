@@ -1541,3 +1541,46 @@ resource "aws_launch_template" "t" {
         Val::Template(_) | Val::Unknown(_)
     ));
 }
+
+#[test]
+fn variable_set_type_is_a_set_and_object_type_drops_undeclared_attributes() {
+    let l = one(r#"
+variable "names" {
+  type    = set(string)
+  default = ["b", "a", "b"]
+}
+variable "ep" {
+  type = object({
+    service = string
+    type    = optional(string, "Interface")
+  })
+  default = { service = "ecr.dkr", type = "Gateway", private_dns = true }
+}
+resource "aws_security_group" "sg" {
+  for_each = var.names
+  name     = each.value
+}
+resource "x" "y" {
+  names = var.names
+  n     = length(var.names)
+  ids   = [for sg in aws_security_group.sg : sg.name]
+  ep    = var.ep
+  dns   = try(var.ep.private_dns, false)
+}
+"#);
+    assert_eq!(
+        l.addresses(),
+        vec![
+            r#"aws_security_group.sg["a"]"#,
+            r#"aws_security_group.sg["b"]"#,
+            "x.y"
+        ]
+    );
+    assert_eq!(json(&l.attr("x.y", "names")), serde_json::json!(["a", "b"]));
+    assert_eq!(json(&l.attr("x.y", "n")), serde_json::json!(2));
+    assert_eq!(
+        json(&l.attr("x.y", "ep")),
+        serde_json::json!({"service": "ecr.dkr", "type": "Gateway"})
+    );
+    assert_eq!(l.attr("x.y", "dns").kind, Val::Bool(false));
+}
