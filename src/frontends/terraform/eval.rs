@@ -1037,11 +1037,7 @@ impl<'a> Evaluator<'a> {
                 .enumerate()
                 .map(|(i, v)| (Value::new(Val::Number(i as f64), v.span), v.clone()))
                 .collect(),
-            Val::Map(m) => m
-                .entries
-                .iter()
-                .map(|e| (Value::str(e.key.clone(), e.key_span), e.value.clone()))
-                .collect(),
+            Val::Map(m) => map_items(m),
             Val::Null => Vec::new(),
             _ => {
                 if unknown.is_none() {
@@ -2110,6 +2106,18 @@ fn key_string(v: &Value) -> Option<String> {
     }
 }
 
+/// The `(key, value)` pairs of a map or object in the order Terraform iterates them: by key
+/// (byte order), whatever the order they were written or built in.
+fn map_items(m: &Map) -> Vec<(Value, Value)> {
+    let mut items: Vec<(Value, Value)> = m
+        .entries
+        .iter()
+        .map(|e| (Value::str(e.key.clone(), e.key_span), e.value.clone()))
+        .collect();
+    items.sort_by(|a, b| a.0.as_str().cmp(&b.0.as_str()));
+    items
+}
+
 /// The (key, value) pairs a `for` iterates over; `Err` is the Unknown to return.
 fn iter_items(coll: &Value) -> Result<Vec<(Value, Value)>, Value> {
     if let Val::Ref(r) = &coll.kind {
@@ -2133,11 +2141,7 @@ fn iter_items(coll: &Value) -> Result<Vec<(Value, Value)>, Value> {
             .enumerate()
             .map(|(i, v)| (Value::new(Val::Number(i as f64), v.span), v.clone()))
             .collect()),
-        Val::Map(m) => Ok(m
-            .entries
-            .iter()
-            .map(|e| (Value::str(e.key.clone(), e.key_span), e.value.clone()))
-            .collect()),
+        Val::Map(m) => Ok(map_items(m)),
         Val::Null => Err(err("cannot iterate over null", coll.span)),
         _ => Err(unknown_because("collection", coll, coll.span)),
     }

@@ -1584,3 +1584,42 @@ resource "x" "y" {
     );
     assert_eq!(l.attr("x.y", "dns").kind, Val::Bool(false));
 }
+
+#[test]
+fn for_over_a_map_iterates_in_key_order() {
+    let l = one(r#"
+locals {
+  subnets = { z = "subnet-z", a = "subnet-a" }
+}
+resource "aws_route_table" "rt" {
+  for_each = { zz = 1, aa = 2 }
+  vpc_id   = "vpc-1"
+}
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = { b = 443, a = 80 }
+    content {
+      from_port = ingress.value
+    }
+  }
+}
+resource "x" "y" {
+  vals  = [for k, v in local.subnets : v]
+  first = element([for k, v in local.subnets : v], 0)
+  rts   = [for k, v in aws_route_table.rt : k]
+  tpl   = "%{ for k, v in local.subnets }${k}%{ endfor }"
+}
+"#);
+    assert_eq!(
+        json(&l.attr("x.y", "vals")),
+        serde_json::json!(["subnet-a", "subnet-z"])
+    );
+    assert_eq!(l.attr("x.y", "first").as_str(), Some("subnet-a"));
+    assert_eq!(json(&l.attr("x.y", "rts")), serde_json::json!(["aa", "zz"]));
+    assert_eq!(l.attr("x.y", "tpl").as_str(), Some("az"));
+    let ports: Vec<serde_json::Value> = match json(&l.attr("aws_security_group.sg", "ingress")) {
+        serde_json::Value::Array(a) => a.into_iter().map(|b| b["from_port"].clone()).collect(),
+        other => panic!("{other}"),
+    };
+    assert_eq!(ports, vec![serde_json::json!(80), serde_json::json!(443)]);
+}
