@@ -1623,3 +1623,37 @@ resource "x" "y" {
     };
     assert_eq!(ports, vec![serde_json::json!(80), serde_json::json!(443)]);
 }
+
+#[test]
+fn try_and_can_see_function_errors() {
+    let l = one(r#"
+variable "role" {
+  default = "ecsTaskExecutionRole"
+}
+resource "x" "y" {
+  is_arn   = can(regex("^arn:", var.role))
+  role_arn = can(regex("^arn:", var.role)) ? var.role : "arn:aws:iam::123456789012:role/${var.role}"
+  port     = try(tonumber("http"), 80)
+  doc      = try(jsondecode("not json"), {})
+  first    = try(element([], 0), "none")
+  key      = try(lookup({}, "k"), "d")
+  ok_cidr  = can(cidrsubnet("10.0.0.0/16", 20, 0))
+  by_limit = try(timestamp(), "fallback")
+  by_hash  = can(sha256("x"))
+}
+"#);
+    let a = |k| l.attr("x.y", k);
+    assert_eq!(a("is_arn").kind, Val::Bool(false));
+    assert_eq!(
+        a("role_arn").as_str(),
+        Some("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+    );
+    assert_eq!(json(&a("port")), serde_json::json!(80));
+    assert_eq!(json(&a("doc")), serde_json::json!({}));
+    assert_eq!(a("first").as_str(), Some("none"));
+    assert_eq!(a("key").as_str(), Some("d"));
+    assert_eq!(a("ok_cidr").kind, Val::Bool(false));
+    // What we do not compute is not an error: no fallback, no `false`.
+    assert!(unknown_reason(&a("by_limit")).contains("time functions"));
+    assert!(unknown_reason(&a("by_hash")).contains("hashes"));
+}

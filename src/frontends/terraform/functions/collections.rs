@@ -165,7 +165,7 @@ fn scalar_attr(attr: &str) -> bool {
 pub fn flatten(c: &Cx, a: &[Value]) -> Res<Value> {
     fn go(c: &Cx, l: &[Value], out: &mut Vec<Value>, depth: usize) -> Res<()> {
         if depth > 256 {
-            return Err(c.fail("nesting is too deep"));
+            return Err(c.limit("nesting is too deep"));
         }
         for e in l {
             match &e.deref().kind {
@@ -599,7 +599,7 @@ pub fn setproduct(c: &Cx, a: &[Value]) -> Res<Value> {
         .try_fold(1usize, |acc, s| acc.checked_mul(s.len()))
         .unwrap_or(usize::MAX);
     if total > 100_000 {
-        return Err(c.fail("the product is too large"));
+        return Err(c.limit("the product is too large"));
     }
     let mut out: Vec<Vec<Value>> = vec![Vec::new()];
     for s in &sets {
