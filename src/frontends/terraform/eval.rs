@@ -1424,12 +1424,21 @@ impl<'a> Evaluator<'a> {
             Expression::Conditional(c) => {
                 let cond = self.hcl(&c.cond_expr, loc, sc);
                 match cond.as_bool() {
-                    Some(true) => self.hcl(&c.true_expr, loc, sc),
-                    Some(false) => self.hcl(&c.false_expr, loc, sc),
+                    // The result has the type both branches unify to: `c ? 1 : "x"` is a string.
+                    Some(true) => {
+                        let a = self.hcl(&c.true_expr, loc, sc);
+                        unify_primitive(a, &self.hcl(&c.false_expr, loc, sc))
+                    }
+                    Some(false) => {
+                        let b = self.hcl(&c.false_expr, loc, sc);
+                        unify_primitive(b, &self.hcl(&c.true_expr, loc, sc))
+                    }
                     None if is_error(&cond) => cond,
                     None => {
                         let a = self.hcl(&c.true_expr, loc, sc);
                         let b = self.hcl(&c.false_expr, loc, sc);
+                        let (a0, b0) = (a.clone(), b.clone());
+                        let (a, b) = (unify_primitive(a, &b0), unify_primitive(b, &a0));
                         if a.is_unknown() || b.is_unknown() {
                             return unknown_because("condition", &cond, span);
                         }
@@ -2103,6 +2112,24 @@ fn key_string(v: &Value) -> Option<String> {
         Val::Number(n) => Some(format_number(*n)),
         Val::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+/// `v` converted to the type it unifies to with `other` (the other branch of a conditional):
+/// a number or bool becomes a string when the other branch is a string, as Terraform unifies
+/// them. Anything else is left as it is.
+fn unify_primitive(v: Value, other: &Value) -> Value {
+    let other_is_string = matches!(
+        other.deref().kind,
+        Val::Str(_) | Val::Template(_) | Val::Encoded(_)
+    );
+    if !other_is_string {
+        return v;
+    }
+    match &v.kind {
+        Val::Number(n) => Value::str(format_number(*n), v.span),
+        Val::Bool(b) => Value::str(b.to_string(), v.span),
+        _ => v,
     }
 }
 

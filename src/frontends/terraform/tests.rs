@@ -1657,3 +1657,32 @@ resource "x" "y" {
     assert!(unknown_reason(&a("by_limit")).contains("time functions"));
     assert!(unknown_reason(&a("by_hash")).contains("hashes"));
 }
+
+#[test]
+fn conditional_result_has_the_unified_type() {
+    let l = one(r#"
+variable "public" {
+  default = true
+}
+variable "u" {}
+resource "x" "y" {
+  num_str  = var.public ? 1 : "2"
+  bool_str = var.public ? true : "DISABLED"
+  same     = var.public ? 1 : 2
+  with_nul = var.public ? 1 : null
+  choice   = var.u ? 3 : "x"
+}
+"#);
+    let a = |k| l.attr("x.y", k);
+    assert_eq!(a("num_str").as_str(), Some("1"));
+    assert_eq!(a("bool_str").as_str(), Some("true"));
+    assert_eq!(a("same").kind, Val::Number(1.0));
+    assert_eq!(a("with_nul").kind, Val::Number(1.0));
+    match &a("choice").kind {
+        Val::Choice(alts) => assert_eq!(
+            alts.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+            vec![Some("3"), Some("x")]
+        ),
+        other => panic!("expected a Choice, got {other:?}"),
+    }
+}
