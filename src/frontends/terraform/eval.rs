@@ -1455,11 +1455,11 @@ impl<'a> Evaluator<'a> {
                 match u.operator.value() {
                     UnaryOperator::Neg => match v.as_f64() {
                         Some(n) => Value::new(Val::Number(-n), span),
-                        None => unknown_because("operand", &v, span),
+                        None => operand_unknown(&v, "a number", span),
                     },
                     UnaryOperator::Not => match v.as_bool() {
                         Some(b) => Value::new(Val::Bool(!b), span),
-                        None => unknown_because("operand", &v, span),
+                        None => operand_unknown(&v, "a bool", span),
                     },
                 }
             }
@@ -1495,8 +1495,8 @@ impl<'a> Evaluator<'a> {
                 (_, Some(false), B::And) => Value::new(Val::Bool(false), span),
                 (_, Some(true), B::Or) => Value::new(Val::Bool(true), span),
                 (Some(_), Some(x), _) => Value::new(Val::Bool(x), span),
-                (None, _, _) => unknown_because("operand", &l, span),
-                _ => unknown_because("operand", &r, span),
+                (None, _, _) => operand_unknown(&l, "a bool", span),
+                _ => operand_unknown(&r, "a bool", span),
             };
         }
         let r = self.hcl(&b.rhs_expr, loc, sc);
@@ -1509,9 +1509,9 @@ impl<'a> Evaluator<'a> {
             _ => {
                 let (Some(x), Some(y)) = (l.as_f64(), r.as_f64()) else {
                     return if l.as_f64().is_none() {
-                        unknown_because("operand", &l, span)
+                        operand_unknown(&l, "a number", span)
                     } else {
-                        unknown_because("operand", &r, span)
+                        operand_unknown(&r, "a number", span)
                     };
                 };
                 let v = match op {
@@ -2099,6 +2099,28 @@ fn unknown_because(what: &str, v: &Value, span: Option<Span>) -> Value {
             format!("{what} is not known: {}", reason_of(v)),
             span.or(v.span),
         ),
+    }
+}
+
+/// An operand that is not `want`: a Terraform error when its value is known (`"a" < "b"`,
+/// `null + 1`, `!"yes"`), else Unknown with the operand's reason.
+fn operand_unknown(v: &Value, want: &str, span: Option<Span>) -> Value {
+    match &v.deref().kind {
+        Val::Str(s) => err(format!("cannot convert {s:?} to {want}"), span.or(v.span)),
+        Val::Null | Val::Bool(_) | Val::Number(_) | Val::List(_) | Val::Map(_) => {
+            let got = match &v.deref().kind {
+                Val::Null => "null",
+                Val::Bool(_) => "a bool",
+                Val::Number(_) => "a number",
+                Val::List(_) => "a list",
+                _ => "a map",
+            };
+            err(
+                format!("an operand must be {want}, got {got}"),
+                span.or(v.span),
+            )
+        }
+        _ => unknown_because("operand", v, span),
     }
 }
 

@@ -1686,3 +1686,28 @@ resource "x" "y" {
         other => panic!("expected a Choice, got {other:?}"),
     }
 }
+
+#[test]
+fn operators_on_known_values_of_the_wrong_type_are_errors() {
+    let l = one(r#"
+variable "u" {}
+resource "x" "y" {
+  str_cmp  = "a" < "b"
+  num_str  = "3" < 4
+  null_add = try(null + 1, "fb")
+  not_str  = can(!"yes")
+  and_null = can(null && true)
+  neg_list = can(-[1])
+  unknown  = var.u + 1
+}
+"#);
+    let a = |k| l.attr("x.y", k);
+    let r = unknown_reason(&a("str_cmp"));
+    assert!(r.starts_with(eval::ERROR) && r.contains("\"a\""), "{r}");
+    assert_eq!(a("num_str").kind, Val::Bool(true));
+    assert_eq!(a("null_add").as_str(), Some("fb"));
+    assert_eq!(a("not_str").kind, Val::Bool(false));
+    assert_eq!(a("and_null").kind, Val::Bool(false));
+    assert_eq!(a("neg_list").kind, Val::Bool(false));
+    assert_eq!(unknown_reason(&a("unknown")), "variable `u` has no value");
+}
