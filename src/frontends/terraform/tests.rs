@@ -1711,3 +1711,46 @@ resource "x" "y" {
     assert_eq!(a("neg_list").kind, Val::Bool(false));
     assert_eq!(unknown_reason(&a("unknown")), "variable `u` has no value");
 }
+
+#[test]
+fn size_of_a_resource_with_unknown_count_is_unknown() {
+    let l = one(r#"
+variable "azs" {}
+resource "aws_subnet" "p" {
+  count      = length(var.azs)
+  cidr_block = "10.0.0.0/24"
+}
+resource "aws_route_table" "db" {
+  count  = length(var.azs)
+  vpc_id = "vpc-1"
+}
+resource "aws_route_table" "private" {
+  vpc_id = "vpc-1"
+}
+resource "x" "y" {
+  n_splat = length(aws_subnet.p[*].id)
+  n_res   = length(aws_subnet.p)
+  n_for   = length([for s in aws_subnet.p : "id-${s.id}"])
+  any     = length(aws_subnet.p) > 0
+  rt      = coalescelist(aws_route_table.db[*].id, [aws_route_table.private.id])
+  ids     = aws_subnet.p[*].id
+  n_known = length(["a", "b"])
+}
+"#);
+    let a = |k| l.attr("x.y", k);
+    match &a("rt").kind {
+        Val::Choice(alts) => assert_eq!(alts.len(), 2),
+        other => panic!("expected a Choice, got {other:?}"),
+    }
+    for k in ["n_splat", "n_res", "n_for"] {
+        assert!(
+            unknown_reason(&a(k)).contains("number of instances of `aws_subnet.p[*]`"),
+            "{k}: {:?}",
+            a(k)
+        );
+    }
+    assert!(matches!(a("any").kind, Val::Unknown(_)), "{:?}", a("any"));
+    // The stand-in itself is still there for the graph.
+    assert!(matches!(a("ids").kind, Val::List(_)));
+    assert_eq!(json(&a("n_known")), serde_json::json!(2));
+}

@@ -446,6 +446,36 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// The stand-in of a resource with an unknown number of instances (`addr[*]`, see the frontend's
+/// conventions) that makes the size of `v` unknown: `v` is the stand-in itself, or a list holding
+/// it (a splat or `for` over it) directly or one level down (`"x-${s.id}"`, `{ id = s.id }`).
+/// Such a list has one element only as a stand-in for any number, zero included.
+pub(crate) fn unknown_size(v: &Value) -> Option<String> {
+    fn standin(v: &Value) -> Option<&str> {
+        match &v.kind {
+            Val::Ref(r) if r.target.ends_with("[*]") => Some(r.target.as_str()),
+            _ => None,
+        }
+    }
+    fn holds(v: &Value) -> Option<&str> {
+        standin(v).or_else(|| match &v.kind {
+            Val::Template(parts) => parts.iter().find_map(standin),
+            Val::Map(m) => m.entries.iter().find_map(|e| standin(&e.value)),
+            _ => None,
+        })
+    }
+    let target = match &v.kind {
+        Val::Ref(r) if r.attr.is_empty() => standin(v),
+        _ => match &v.deref().kind {
+            Val::List(l) => l.iter().find_map(holds),
+            _ => None,
+        },
+    }?;
+    Some(format!(
+        "the number of instances of `{target}` is not known"
+    ))
+}
+
 /// Why `v` (or the first unknown thing inside it) is not known.
 pub(crate) fn reason_of(v: &Value) -> String {
     first_unknown_reason(v, 0).unwrap_or_else(|| "the value is not known statically".into())
