@@ -705,7 +705,14 @@ impl<'a> Evaluator<'a> {
                     ),
                     a.expr.span(),
                 )),
-                _ => Expansion::Unknown(unknown_because("count", &v, a.expr.span())),
+                Some(n) => Expansion::Unknown(err(
+                    format!(
+                        "invalid count {}: it must be a whole number, 0 or more",
+                        format_number(n)
+                    ),
+                    a.expr.span(),
+                )),
+                None => Expansion::Unknown(operand_unknown("count", &v, "a number", a.expr.span())),
             };
         }
         if let Some(a) = body.attr("for_each") {
@@ -1455,11 +1462,11 @@ impl<'a> Evaluator<'a> {
                 match u.operator.value() {
                     UnaryOperator::Neg => match v.as_f64() {
                         Some(n) => Value::new(Val::Number(-n), span),
-                        None => operand_unknown(&v, "a number", span),
+                        None => operand_unknown("operand", &v, "a number", span),
                     },
                     UnaryOperator::Not => match v.as_bool() {
                         Some(b) => Value::new(Val::Bool(!b), span),
-                        None => operand_unknown(&v, "a bool", span),
+                        None => operand_unknown("operand", &v, "a bool", span),
                     },
                 }
             }
@@ -1495,8 +1502,8 @@ impl<'a> Evaluator<'a> {
                 (_, Some(false), B::And) => Value::new(Val::Bool(false), span),
                 (_, Some(true), B::Or) => Value::new(Val::Bool(true), span),
                 (Some(_), Some(x), _) => Value::new(Val::Bool(x), span),
-                (None, _, _) => operand_unknown(&l, "a bool", span),
-                _ => operand_unknown(&r, "a bool", span),
+                (None, _, _) => operand_unknown("operand", &l, "a bool", span),
+                _ => operand_unknown("operand", &r, "a bool", span),
             };
         }
         let r = self.hcl(&b.rhs_expr, loc, sc);
@@ -1509,9 +1516,9 @@ impl<'a> Evaluator<'a> {
             _ => {
                 let (Some(x), Some(y)) = (l.as_f64(), r.as_f64()) else {
                     return if l.as_f64().is_none() {
-                        operand_unknown(&l, "a number", span)
+                        operand_unknown("operand", &l, "a number", span)
                     } else {
-                        operand_unknown(&r, "a number", span)
+                        operand_unknown("operand", &r, "a number", span)
                     };
                 };
                 let v = match op {
@@ -2102,9 +2109,9 @@ fn unknown_because(what: &str, v: &Value, span: Option<Span>) -> Value {
     }
 }
 
-/// An operand that is not `want`: a Terraform error when its value is known (`"a" < "b"`,
+/// An operand (`what`) that is not `want`: a Terraform error when its value is known (`"a" < "b"`,
 /// `null + 1`, `!"yes"`), else Unknown with the operand's reason.
-fn operand_unknown(v: &Value, want: &str, span: Option<Span>) -> Value {
+fn operand_unknown(what: &str, v: &Value, want: &str, span: Option<Span>) -> Value {
     match &v.deref().kind {
         Val::Str(s) => err(format!("cannot convert {s:?} to {want}"), span.or(v.span)),
         Val::Null | Val::Bool(_) | Val::Number(_) | Val::List(_) | Val::Map(_) => {
@@ -2120,7 +2127,7 @@ fn operand_unknown(v: &Value, want: &str, span: Option<Span>) -> Value {
                 span.or(v.span),
             )
         }
-        _ => unknown_because("operand", v, span),
+        _ => unknown_because(what, v, span),
     }
 }
 

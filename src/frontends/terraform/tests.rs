@@ -1754,3 +1754,33 @@ resource "x" "y" {
     assert!(matches!(a("ids").kind, Val::List(_)));
     assert_eq!(json(&a("n_known")), serde_json::json!(2));
 }
+
+#[test]
+fn invalid_count_is_an_error() {
+    let l = one(r#"
+variable "u" {}
+resource "aws_security_group" "neg" {
+  count = -1
+}
+resource "aws_security_group" "frac" {
+  count = 1.5
+}
+resource "aws_security_group" "str" {
+  count = "two"
+}
+resource "aws_security_group" "unk" {
+  count = var.u
+}
+"#);
+    let why = |a: &str| match &l.res(a).exists {
+        Some(v) => unknown_reason(v),
+        None => panic!("{a} exists"),
+    };
+    assert!(why("aws_security_group.neg[*]").starts_with("error: invalid count -1"));
+    assert!(why("aws_security_group.frac[*]").starts_with("error: invalid count 1.5"));
+    assert!(why("aws_security_group.str[*]").starts_with("error: "));
+    assert_eq!(
+        why("aws_security_group.unk[*]"),
+        "variable `u` has no value"
+    );
+}
