@@ -473,6 +473,8 @@ impl<'a> Evaluator<'a> {
                 let arg = fc.args.iter().next();
                 match (fc.name.name.as_str(), arg, v.kind) {
                     ("object", Some(Expression::Object(o)), Val::Map(mut m)) => {
+                        // Terraform discards the attributes the object type does not declare.
+                        let mut declared: Option<Vec<String>> = Some(Vec::new());
                         for (k, tv) in o.iter() {
                             let key = match k {
                                 ObjectKey::Ident(i) => i.as_str().to_string(),
@@ -482,8 +484,14 @@ impl<'a> Evaluator<'a> {
                                 ObjectKey::Expression(Expression::Variable(i)) => {
                                     i.as_str().to_string()
                                 }
-                                _ => continue,
+                                _ => {
+                                    declared = None;
+                                    continue;
+                                }
                             };
+                            if let Some(d) = declared.as_mut() {
+                                d.push(key.clone());
+                            }
                             let aty = tv.expr();
                             let (inner, default) = match aty {
                                 Expression::FuncCall(oc) if oc.name.name.as_str() == "optional" => {
@@ -516,6 +524,9 @@ impl<'a> Evaluator<'a> {
                                 m.insert(key, ks, x);
                             }
                         }
+                        if let Some(d) = declared {
+                            m.entries.retain(|e| d.contains(&e.key));
+                        }
                         Value::new(Val::Map(m), span)
                     }
                     ("map", Some(t), Val::Map(mut m)) => {
@@ -525,10 +536,24 @@ impl<'a> Evaluator<'a> {
                         }
                         Value::new(Val::Map(m), span)
                     }
-                    ("list" | "set", Some(t), Val::List(l)) => Value::new(
+                    ("list", Some(t), Val::List(l)) => Value::new(
                         Val::List(l.into_iter().map(|x| self.convert(x, t, loc)).collect()),
                         span,
                     ),
+                    // A set: elements converted, then deduplicated and ordered as `toset` does.
+                    ("set", Some(t), Val::List(l)) => {
+                        let l = Value::new(
+                            Val::List(l.into_iter().map(|x| self.convert(x, t, loc)).collect()),
+                            span,
+                        );
+                        let cx = FnCtx {
+                            sources: self.sources,
+                            base_dir: &self.root_dir,
+                            allowed_roots: &self.allowed_roots,
+                            max_file_size: self.max_file_size,
+                        };
+                        functions::call("toset", vec![l], span, &cx)
+                    }
                     ("tuple", Some(Expression::Array(ts)), Val::List(l)) => Value::new(
                         Val::List(
                             l.into_iter()
@@ -680,7 +705,14 @@ impl<'a> Evaluator<'a> {
                     ),
                     a.expr.span(),
                 )),
-                _ => Expansion::Unknown(unknown_because("count", &v, a.expr.span())),
+                Some(n) => Expansion::Unknown(err(
+                    format!(
+                        "invalid count {}: it must be a whole number, 0 or more",
+                        format_number(n)
+                    ),
+                    a.expr.span(),
+                )),
+                None => Expansion::Unknown(operand_unknown("count", &v, "a number", a.expr.span())),
             };
         }
         if let Some(a) = body.attr("for_each") {
@@ -1012,11 +1044,7 @@ impl<'a> Evaluator<'a> {
                 .enumerate()
                 .map(|(i, v)| (Value::new(Val::Number(i as f64), v.span), v.clone()))
                 .collect(),
-            Val::Map(m) => m
-                .entries
-                .iter()
-                .map(|e| (Value::str(e.key.clone(), e.key_span), e.value.clone()))
-                .collect(),
+            Val::Map(m) => map_items(m),
             Val::Null => Vec::new(),
             _ => {
                 if unknown.is_none() {
@@ -1403,12 +1431,21 @@ impl<'a> Evaluator<'a> {
             Expression::Conditional(c) => {
                 let cond = self.hcl(&c.cond_expr, loc, sc);
                 match cond.as_bool() {
-                    Some(true) => self.hcl(&c.true_expr, loc, sc),
-                    Some(false) => self.hcl(&c.false_expr, loc, sc),
+                    // The result has the type both branches unify to: `c ? 1 : "x"` is a string.
+                    Some(true) => {
+                        let a = self.hcl(&c.true_expr, loc, sc);
+                        unify_primitive(a, &self.hcl(&c.false_expr, loc, sc))
+                    }
+                    Some(false) => {
+                        let b = self.hcl(&c.false_expr, loc, sc);
+                        unify_primitive(b, &self.hcl(&c.true_expr, loc, sc))
+                    }
                     None if is_error(&cond) => cond,
                     None => {
                         let a = self.hcl(&c.true_expr, loc, sc);
                         let b = self.hcl(&c.false_expr, loc, sc);
+                        let (a0, b0) = (a.clone(), b.clone());
+                        let (a, b) = (unify_primitive(a, &b0), unify_primitive(b, &a0));
                         if a.is_unknown() || b.is_unknown() {
                             return unknown_because("condition", &cond, span);
                         }
@@ -1425,11 +1462,11 @@ impl<'a> Evaluator<'a> {
                 match u.operator.value() {
                     UnaryOperator::Neg => match v.as_f64() {
                         Some(n) => Value::new(Val::Number(-n), span),
-                        None => unknown_because("operand", &v, span),
+                        None => operand_unknown("operand", &v, "a number", span),
                     },
                     UnaryOperator::Not => match v.as_bool() {
                         Some(b) => Value::new(Val::Bool(!b), span),
-                        None => unknown_because("operand", &v, span),
+                        None => operand_unknown("operand", &v, "a bool", span),
                     },
                 }
             }
@@ -1465,8 +1502,8 @@ impl<'a> Evaluator<'a> {
                 (_, Some(false), B::And) => Value::new(Val::Bool(false), span),
                 (_, Some(true), B::Or) => Value::new(Val::Bool(true), span),
                 (Some(_), Some(x), _) => Value::new(Val::Bool(x), span),
-                (None, _, _) => unknown_because("operand", &l, span),
-                _ => unknown_because("operand", &r, span),
+                (None, _, _) => operand_unknown("operand", &l, "a bool", span),
+                _ => operand_unknown("operand", &r, "a bool", span),
             };
         }
         let r = self.hcl(&b.rhs_expr, loc, sc);
@@ -1479,9 +1516,9 @@ impl<'a> Evaluator<'a> {
             _ => {
                 let (Some(x), Some(y)) = (l.as_f64(), r.as_f64()) else {
                     return if l.as_f64().is_none() {
-                        unknown_because("operand", &l, span)
+                        operand_unknown("operand", &l, "a number", span)
                     } else {
-                        unknown_because("operand", &r, span)
+                        operand_unknown("operand", &r, "a number", span)
                     };
                 };
                 let v = match op {
@@ -2072,6 +2109,28 @@ fn unknown_because(what: &str, v: &Value, span: Option<Span>) -> Value {
     }
 }
 
+/// An operand (`what`) that is not `want`: a Terraform error when its value is known (`"a" < "b"`,
+/// `null + 1`, `!"yes"`), else Unknown with the operand's reason.
+fn operand_unknown(what: &str, v: &Value, want: &str, span: Option<Span>) -> Value {
+    match &v.deref().kind {
+        Val::Str(s) => err(format!("cannot convert {s:?} to {want}"), span.or(v.span)),
+        Val::Null | Val::Bool(_) | Val::Number(_) | Val::List(_) | Val::Map(_) => {
+            let got = match &v.deref().kind {
+                Val::Null => "null",
+                Val::Bool(_) => "a bool",
+                Val::Number(_) => "a number",
+                Val::List(_) => "a list",
+                _ => "a map",
+            };
+            err(
+                format!("an operand must be {want}, got {got}"),
+                span.or(v.span),
+            )
+        }
+        _ => unknown_because(what, v, span),
+    }
+}
+
 fn is_plain(v: &Value) -> bool {
     v.is_fully_known()
 }
@@ -2083,6 +2142,36 @@ fn key_string(v: &Value) -> Option<String> {
         Val::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// `v` converted to the type it unifies to with `other` (the other branch of a conditional):
+/// a number or bool becomes a string when the other branch is a string, as Terraform unifies
+/// them. Anything else is left as it is.
+fn unify_primitive(v: Value, other: &Value) -> Value {
+    let other_is_string = matches!(
+        other.deref().kind,
+        Val::Str(_) | Val::Template(_) | Val::Encoded(_)
+    );
+    if !other_is_string {
+        return v;
+    }
+    match &v.kind {
+        Val::Number(n) => Value::str(format_number(*n), v.span),
+        Val::Bool(b) => Value::str(b.to_string(), v.span),
+        _ => v,
+    }
+}
+
+/// The `(key, value)` pairs of a map or object in the order Terraform iterates them: by key
+/// (byte order), whatever the order they were written or built in.
+fn map_items(m: &Map) -> Vec<(Value, Value)> {
+    let mut items: Vec<(Value, Value)> = m
+        .entries
+        .iter()
+        .map(|e| (Value::str(e.key.clone(), e.key_span), e.value.clone()))
+        .collect();
+    items.sort_by(|a, b| a.0.as_str().cmp(&b.0.as_str()));
+    items
 }
 
 /// The (key, value) pairs a `for` iterates over; `Err` is the Unknown to return.
@@ -2108,11 +2197,7 @@ fn iter_items(coll: &Value) -> Result<Vec<(Value, Value)>, Value> {
             .enumerate()
             .map(|(i, v)| (Value::new(Val::Number(i as f64), v.span), v.clone()))
             .collect()),
-        Val::Map(m) => Ok(m
-            .entries
-            .iter()
-            .map(|e| (Value::str(e.key.clone(), e.key_span), e.value.clone()))
-            .collect()),
+        Val::Map(m) => Ok(map_items(m)),
         Val::Null => Err(err("cannot iterate over null", coll.span)),
         _ => Err(unknown_because("collection", coll, coll.span)),
     }
@@ -2322,10 +2407,19 @@ fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
             Val::Str(s) => push_str(&mut out, s, p.span),
             Val::Number(n) => push_str(&mut out, &format_number(*n), p.span),
             Val::Bool(b) => push_str(&mut out, if *b { "true" } else { "false" }, p.span),
+            // `"x=${jsonencode(v)}"`: a fully known JSON document is text like any other.
+            Val::Encoded(inner) => match functions::encoded_text(inner) {
+                Some(text) => push_str(&mut out, &text, p.span),
+                None => out.push(p),
+            },
             Val::Template(inner) => {
                 for q in inner {
                     match &q.kind {
                         Val::Str(s) => push_str(&mut out, s, q.span),
+                        Val::Encoded(e) => match functions::encoded_text(e) {
+                            Some(text) => push_str(&mut out, &text, q.span),
+                            None => out.push(q.clone()),
+                        },
                         _ => out.push(q.clone()),
                     }
                 }

@@ -9,7 +9,9 @@
 //! Conventions of the output, for the graph:
 //! - A resource with an unknown `count`/`for_each` is one instance `addr[*]` with
 //!   `exists = Some(Unknown)`; references to it are `Ref`s to `addr[*]`, and a splat or `for` over
-//!   it gives a one-element list holding that stand-in.
+//!   it gives a one-element list holding that stand-in. The size of such a list is not known:
+//!   `length`/`keys`/`values` of it are Unknown, and `coalescelist` gives a `Choice` between it and
+//!   the next candidate.
 //! - A module call that is not available (registry/git module not installed, local path without
 //!   files) becomes a pseudo-resource of `rtype` `"module"` at `module.NAME` (with its instance
 //!   key when it has `count`/`for_each`) whose attrs are its evaluated inputs plus `source` and

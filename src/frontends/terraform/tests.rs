@@ -1507,3 +1507,280 @@ fn module_paths_keep_the_given_prefix() {
         "../mods/m"
     );
 }
+
+#[test]
+fn template_with_known_jsonencode_part_is_a_string() {
+    let l = one(r#"
+locals {
+  tags = { b = "x", a = 1 }
+}
+resource "aws_launch_template" "t" {
+  user_data = base64encode(<<-EOT
+    #!/bin/bash
+    ECS_CONTAINER_INSTANCE_TAGS=${jsonencode(local.tags)}
+    EOT
+  )
+  plain   = "T=${jsonencode(local.tags)}"
+  same    = "T=${jsonencode(local.tags)}" == "T={\"a\":1,\"b\":\"x\"}"
+  nested  = format("%s!", "T=${jsonencode(local.tags)}")
+  partial = "T=${jsonencode({ r = var.missing })}"
+}
+"#);
+    let a = |k| l.attr("aws_launch_template.t", k);
+    assert_eq!(a("plain").as_str(), Some(r#"T={"a":1,"b":"x"}"#));
+    assert_eq!(a("same").kind, Val::Bool(true));
+    assert_eq!(a("nested").as_str(), Some(r#"T={"a":1,"b":"x"}!"#));
+    // base64 of "#!/bin/bash\nECS_CONTAINER_INSTANCE_TAGS={\"a\":1,\"b\":\"x\"}\n"
+    assert_eq!(
+        a("user_data").as_str(),
+        Some("IyEvYmluL2Jhc2gKRUNTX0NPTlRBSU5FUl9JTlNUQU5DRV9UQUdTPXsiYSI6MSwiYiI6IngifQo=")
+    );
+    // A JSON document with an unknown part stays a part of a template.
+    assert!(matches!(
+        a("partial").kind,
+        Val::Template(_) | Val::Unknown(_)
+    ));
+}
+
+#[test]
+fn variable_set_type_is_a_set_and_object_type_drops_undeclared_attributes() {
+    let l = one(r#"
+variable "names" {
+  type    = set(string)
+  default = ["b", "a", "b"]
+}
+variable "ep" {
+  type = object({
+    service = string
+    type    = optional(string, "Interface")
+  })
+  default = { service = "ecr.dkr", type = "Gateway", private_dns = true }
+}
+resource "aws_security_group" "sg" {
+  for_each = var.names
+  name     = each.value
+}
+resource "x" "y" {
+  names = var.names
+  n     = length(var.names)
+  ids   = [for sg in aws_security_group.sg : sg.name]
+  ep    = var.ep
+  dns   = try(var.ep.private_dns, false)
+}
+"#);
+    assert_eq!(
+        l.addresses(),
+        vec![
+            r#"aws_security_group.sg["a"]"#,
+            r#"aws_security_group.sg["b"]"#,
+            "x.y"
+        ]
+    );
+    assert_eq!(json(&l.attr("x.y", "names")), serde_json::json!(["a", "b"]));
+    assert_eq!(json(&l.attr("x.y", "n")), serde_json::json!(2));
+    assert_eq!(
+        json(&l.attr("x.y", "ep")),
+        serde_json::json!({"service": "ecr.dkr", "type": "Gateway"})
+    );
+    assert_eq!(l.attr("x.y", "dns").kind, Val::Bool(false));
+}
+
+#[test]
+fn for_over_a_map_iterates_in_key_order() {
+    let l = one(r#"
+locals {
+  subnets = { z = "subnet-z", a = "subnet-a" }
+}
+resource "aws_route_table" "rt" {
+  for_each = { zz = 1, aa = 2 }
+  vpc_id   = "vpc-1"
+}
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = { b = 443, a = 80 }
+    content {
+      from_port = ingress.value
+    }
+  }
+}
+resource "x" "y" {
+  vals  = [for k, v in local.subnets : v]
+  first = element([for k, v in local.subnets : v], 0)
+  rts   = [for k, v in aws_route_table.rt : k]
+  tpl   = "%{ for k, v in local.subnets }${k}%{ endfor }"
+}
+"#);
+    assert_eq!(
+        json(&l.attr("x.y", "vals")),
+        serde_json::json!(["subnet-a", "subnet-z"])
+    );
+    assert_eq!(l.attr("x.y", "first").as_str(), Some("subnet-a"));
+    assert_eq!(json(&l.attr("x.y", "rts")), serde_json::json!(["aa", "zz"]));
+    assert_eq!(l.attr("x.y", "tpl").as_str(), Some("az"));
+    let ports: Vec<serde_json::Value> = match json(&l.attr("aws_security_group.sg", "ingress")) {
+        serde_json::Value::Array(a) => a.into_iter().map(|b| b["from_port"].clone()).collect(),
+        other => panic!("{other}"),
+    };
+    assert_eq!(ports, vec![serde_json::json!(80), serde_json::json!(443)]);
+}
+
+#[test]
+fn try_and_can_see_function_errors() {
+    let l = one(r#"
+variable "role" {
+  default = "ecsTaskExecutionRole"
+}
+resource "x" "y" {
+  is_arn   = can(regex("^arn:", var.role))
+  role_arn = can(regex("^arn:", var.role)) ? var.role : "arn:aws:iam::123456789012:role/${var.role}"
+  port     = try(tonumber("http"), 80)
+  doc      = try(jsondecode("not json"), {})
+  first    = try(element([], 0), "none")
+  key      = try(lookup({}, "k"), "d")
+  ok_cidr  = can(cidrsubnet("10.0.0.0/16", 20, 0))
+  by_limit = try(timestamp(), "fallback")
+  by_hash  = can(sha256("x"))
+}
+"#);
+    let a = |k| l.attr("x.y", k);
+    assert_eq!(a("is_arn").kind, Val::Bool(false));
+    assert_eq!(
+        a("role_arn").as_str(),
+        Some("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+    );
+    assert_eq!(json(&a("port")), serde_json::json!(80));
+    assert_eq!(json(&a("doc")), serde_json::json!({}));
+    assert_eq!(a("first").as_str(), Some("none"));
+    assert_eq!(a("key").as_str(), Some("d"));
+    assert_eq!(a("ok_cidr").kind, Val::Bool(false));
+    // What we do not compute is not an error: no fallback, no `false`.
+    assert!(unknown_reason(&a("by_limit")).contains("time functions"));
+    assert!(unknown_reason(&a("by_hash")).contains("hashes"));
+}
+
+#[test]
+fn conditional_result_has_the_unified_type() {
+    let l = one(r#"
+variable "public" {
+  default = true
+}
+variable "u" {}
+resource "x" "y" {
+  num_str  = var.public ? 1 : "2"
+  bool_str = var.public ? true : "DISABLED"
+  same     = var.public ? 1 : 2
+  with_nul = var.public ? 1 : null
+  choice   = var.u ? 3 : "x"
+}
+"#);
+    let a = |k| l.attr("x.y", k);
+    assert_eq!(a("num_str").as_str(), Some("1"));
+    assert_eq!(a("bool_str").as_str(), Some("true"));
+    assert_eq!(a("same").kind, Val::Number(1.0));
+    assert_eq!(a("with_nul").kind, Val::Number(1.0));
+    match &a("choice").kind {
+        Val::Choice(alts) => assert_eq!(
+            alts.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+            vec![Some("3"), Some("x")]
+        ),
+        other => panic!("expected a Choice, got {other:?}"),
+    }
+}
+
+#[test]
+fn operators_on_known_values_of_the_wrong_type_are_errors() {
+    let l = one(r#"
+variable "u" {}
+resource "x" "y" {
+  str_cmp  = "a" < "b"
+  num_str  = "3" < 4
+  null_add = try(null + 1, "fb")
+  not_str  = can(!"yes")
+  and_null = can(null && true)
+  neg_list = can(-[1])
+  unknown  = var.u + 1
+}
+"#);
+    let a = |k| l.attr("x.y", k);
+    let r = unknown_reason(&a("str_cmp"));
+    assert!(r.starts_with(eval::ERROR) && r.contains("\"a\""), "{r}");
+    assert_eq!(a("num_str").kind, Val::Bool(true));
+    assert_eq!(a("null_add").as_str(), Some("fb"));
+    assert_eq!(a("not_str").kind, Val::Bool(false));
+    assert_eq!(a("and_null").kind, Val::Bool(false));
+    assert_eq!(a("neg_list").kind, Val::Bool(false));
+    assert_eq!(unknown_reason(&a("unknown")), "variable `u` has no value");
+}
+
+#[test]
+fn size_of_a_resource_with_unknown_count_is_unknown() {
+    let l = one(r#"
+variable "azs" {}
+resource "aws_subnet" "p" {
+  count      = length(var.azs)
+  cidr_block = "10.0.0.0/24"
+}
+resource "aws_route_table" "db" {
+  count  = length(var.azs)
+  vpc_id = "vpc-1"
+}
+resource "aws_route_table" "private" {
+  vpc_id = "vpc-1"
+}
+resource "x" "y" {
+  n_splat = length(aws_subnet.p[*].id)
+  n_res   = length(aws_subnet.p)
+  n_for   = length([for s in aws_subnet.p : "id-${s.id}"])
+  any     = length(aws_subnet.p) > 0
+  rt      = coalescelist(aws_route_table.db[*].id, [aws_route_table.private.id])
+  ids     = aws_subnet.p[*].id
+  n_known = length(["a", "b"])
+}
+"#);
+    let a = |k| l.attr("x.y", k);
+    match &a("rt").kind {
+        Val::Choice(alts) => assert_eq!(alts.len(), 2),
+        other => panic!("expected a Choice, got {other:?}"),
+    }
+    for k in ["n_splat", "n_res", "n_for"] {
+        assert!(
+            unknown_reason(&a(k)).contains("number of instances of `aws_subnet.p[*]`"),
+            "{k}: {:?}",
+            a(k)
+        );
+    }
+    assert!(matches!(a("any").kind, Val::Unknown(_)), "{:?}", a("any"));
+    // The stand-in itself is still there for the graph.
+    assert!(matches!(a("ids").kind, Val::List(_)));
+    assert_eq!(json(&a("n_known")), serde_json::json!(2));
+}
+
+#[test]
+fn invalid_count_is_an_error() {
+    let l = one(r#"
+variable "u" {}
+resource "aws_security_group" "neg" {
+  count = -1
+}
+resource "aws_security_group" "frac" {
+  count = 1.5
+}
+resource "aws_security_group" "str" {
+  count = "two"
+}
+resource "aws_security_group" "unk" {
+  count = var.u
+}
+"#);
+    let why = |a: &str| match &l.res(a).exists {
+        Some(v) => unknown_reason(v),
+        None => panic!("{a} exists"),
+    };
+    assert!(why("aws_security_group.neg[*]").starts_with("error: invalid count -1"));
+    assert!(why("aws_security_group.frac[*]").starts_with("error: invalid count 1.5"));
+    assert!(why("aws_security_group.str[*]").starts_with("error: "));
+    assert_eq!(
+        why("aws_security_group.unk[*]"),
+        "variable `u` has no value"
+    );
+}

@@ -7,7 +7,9 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::base::value::format_number;
 use crate::base::{Entry, Map, Val, Value};
 
-use super::{is_opaque, is_primitive, loose_eq, parse_number, quote, unique_keys, Cx, Res};
+use super::{
+    is_opaque, is_primitive, loose_eq, parse_number, quote, unique_keys, unknown_size, Cx, Res,
+};
 
 fn list_arg<'v>(c: &Cx, a: &'v [Value]) -> Res<&'v [Value]> {
     c.arity(a, 1, Some(1))?;
@@ -20,6 +22,9 @@ fn list_of(c: &Cx, items: Vec<Value>) -> Res<Value> {
 
 pub fn length(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 1, Some(1))?;
+    if let Some(r) = unknown_size(&a[0]) {
+        return Err(Value::unknown(r, c.span));
+    }
     let d = a[0].deref();
     let n = match &d.kind {
         Val::List(l) => l.len(),
@@ -122,6 +127,9 @@ fn sorted_entries(m: &Map) -> Vec<&Entry> {
 
 pub fn keys(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 1, Some(1))?;
+    if let Some(r) = unknown_size(&a[0]) {
+        return Err(Value::unknown(r, c.span));
+    }
     let m = c.map(&a[0])?;
     let l = sorted_entries(m)
         .into_iter()
@@ -132,6 +140,9 @@ pub fn keys(c: &Cx, a: &[Value]) -> Res<Value> {
 
 pub fn values(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 1, Some(1))?;
+    if let Some(r) = unknown_size(&a[0]) {
+        return Err(Value::unknown(r, c.span));
+    }
     let m = c.map(&a[0])?;
     let l = sorted_entries(m)
         .into_iter()
@@ -165,7 +176,7 @@ fn scalar_attr(attr: &str) -> bool {
 pub fn flatten(c: &Cx, a: &[Value]) -> Res<Value> {
     fn go(c: &Cx, l: &[Value], out: &mut Vec<Value>, depth: usize) -> Res<()> {
         if depth > 256 {
-            return Err(c.fail("nesting is too deep"));
+            return Err(c.limit("nesting is too deep"));
         }
         for e in l {
             match &e.deref().kind {
@@ -364,15 +375,28 @@ pub fn coalesce(c: &Cx, a: &[Value]) -> Res<Value> {
 
 pub fn coalescelist(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 1, None)?;
+    // A splat of a resource with an unknown number of instances may be empty: it is one
+    // alternative, and the next candidates are others (the last one is taken when all the
+    // others are empty; if it is empty too, Terraform fails).
+    let mut alts: Vec<Value> = Vec::new();
     for v in a {
         if matches!(v.deref().kind, Val::Null) {
             continue;
         }
+        if unknown_size(v).is_some() {
+            alts.push(c.pick(v));
+            continue;
+        }
         if !c.list(v)?.is_empty() {
-            return Ok(c.pick(v));
+            alts.push(c.pick(v));
+            break;
         }
     }
-    Err(c.fail("no non-empty list arguments"))
+    match alts.len() {
+        0 => Err(c.fail("no non-empty list arguments")),
+        1 => Ok(alts.remove(0)),
+        _ => Ok(c.out(Val::Choice(alts))),
+    }
 }
 
 fn bools(c: &Cx, a: &[Value], stop_on: bool) -> Res<Value> {
@@ -599,7 +623,7 @@ pub fn setproduct(c: &Cx, a: &[Value]) -> Res<Value> {
         .try_fold(1usize, |acc, s| acc.checked_mul(s.len()))
         .unwrap_or(usize::MAX);
     if total > 100_000 {
-        return Err(c.fail("the product is too large"));
+        return Err(c.limit("the product is too large"));
     }
     let mut out: Vec<Vec<Value>> = vec![Vec::new()];
     for s in &sets {

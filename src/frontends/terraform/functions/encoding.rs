@@ -276,7 +276,7 @@ fn decode_template(c: &Cx, parts: &[Value], span: Option<Span>) -> Res<Value> {
     let parsed = json::parse(file, &text, 0).map_err(|e| {
         // The text around a part not known statically may be what breaks the JSON.
         match parts.iter().find(|p| !super::is_primitive(p)) {
-            Some(p) => c.fail(format!(
+            Some(p) => c.limit(format!(
                 "{} (the text has parts not known statically: {})",
                 e.message,
                 super::reason_of(p)
@@ -347,7 +347,7 @@ fn place_parts(
     depth: usize,
 ) -> Res<()> {
     if depth > 512 {
-        return Err(c.fail("nesting is too deep"));
+        return Err(c.limit("nesting is too deep"));
     }
     let here = origin_span(origins, v.span, fallback);
     match &mut v.kind {
@@ -355,12 +355,12 @@ fn place_parts(
             if let Some(pieces) = split_markers(s, AS_VALUE) {
                 let [Err(k)] = pieces[..] else {
                     return Err(
-                        c.fail("a value is partly written around a part not known statically")
+                        c.limit("a value is partly written around a part not known statically")
                     );
                 };
                 let part = parts
                     .get(k)
-                    .ok_or_else(|| c.fail("internal marker error"))?;
+                    .ok_or_else(|| c.limit("internal marker error"))?;
                 *v = match &part.deref().kind {
                     Val::Encoded(inner) => c.pick(inner),
                     Val::Template(_) => Value::unknown(super::reason_of(part), part.span.or(here)),
@@ -373,7 +373,7 @@ fn place_parts(
                     // The whole string is the part (`"image": "${var.image}"`).
                     let part = parts
                         .get(k)
-                        .ok_or_else(|| c.fail("internal marker error"))?;
+                        .ok_or_else(|| c.limit("internal marker error"))?;
                     *v = c.pick(part);
                     return Ok(());
                 }
@@ -385,7 +385,7 @@ fn place_parts(
                             parts
                                 .get(k)
                                 .cloned()
-                                .ok_or_else(|| c.fail("internal marker error"))?,
+                                .ok_or_else(|| c.limit("internal marker error"))?,
                         ),
                     }
                 }
@@ -404,7 +404,7 @@ fn place_parts(
             v.span = here;
             for e in m.entries.iter_mut() {
                 if e.key.contains(IN_STR.0) || e.key.contains(AS_VALUE.0) {
-                    return Err(c.fail("an object key depends on a part not known statically"));
+                    return Err(c.limit("an object key depends on a part not known statically"));
                 }
                 e.key_span = origin_span(origins, e.key_span, fallback);
                 place_parts(c, &mut e.value, parts, origins, fallback, depth + 1)?;

@@ -86,7 +86,7 @@ fn absolute(p: &Path) -> PathBuf {
 pub fn pathexpand(c: &Cx, a: &[Value]) -> Res<Value> {
     let p = one_string(c, a)?;
     if p == "~" || p.starts_with("~/") {
-        return Err(c.fail("the home directory of the machine running Terraform is not known"));
+        return Err(c.limit("the home directory of the machine running Terraform is not known"));
     }
     Ok(c.out(Val::Str(p)))
 }
@@ -95,10 +95,10 @@ pub fn pathexpand(c: &Cx, a: &[Value]) -> Res<Value> {
 /// not be read. `Ok(None)` when the path does not exist (inside the allowed roots).
 fn resolve(c: &Cx, p: &str) -> Res<Option<PathBuf>> {
     if p.is_empty() {
-        return Err(c.fail("the path is empty"));
+        return Err(c.limit("the path is empty"));
     }
     if p == "~" || p.starts_with("~/") {
-        return Err(c.fail(format!("{p} is in the home directory, which is not read")));
+        return Err(c.limit(format!("{p} is in the home directory, which is not read")));
     }
     let joined = lexical(&c.fx.base_dir.join(p));
     let roots: Vec<PathBuf> =
@@ -116,7 +116,7 @@ fn resolve(c: &Cx, p: &str) -> Res<Option<PathBuf>> {
                 rest.push(existing.file_name().unwrap_or_default());
                 match existing.parent() {
                     Some(parent) if !parent.as_os_str().is_empty() => existing = parent,
-                    _ => return Err(c.fail(format!("cannot resolve {p}"))),
+                    _ => return Err(c.limit(format!("cannot resolve {p}"))),
                 }
             }
         }
@@ -126,7 +126,7 @@ fn resolve(c: &Cx, p: &str) -> Res<Option<PathBuf>> {
         full.push(r);
     }
     if !roots.iter().any(|r| full.starts_with(r)) {
-        return Err(c.fail(format!(
+        return Err(c.limit(format!(
             "{p} is outside the directories pullpath reads ({})",
             full.display()
         )));
@@ -155,12 +155,12 @@ fn lexical(p: &Path) -> PathBuf {
 pub fn file(c: &Cx, a: &[Value]) -> Res<Value> {
     let p = one_string(c, a)?;
     let Some(path) = resolve(c, &p)? else {
-        return Err(c.fail(format!("no file exists at {p}")));
+        return Err(c.limit(format!("no file exists at {p}")));
     };
     if path.is_dir() {
-        return Err(c.fail(format!("{p} is a directory")));
+        return Err(c.limit(format!("{p} is a directory")));
     }
-    let id = load(c.fx.sources, &path, c.fx.max_file_size).map_err(|d| c.fail(d.message))?;
+    let id = load(c.fx.sources, &path, c.fx.max_file_size).map_err(|d| c.limit(d.message))?;
     let text = c.fx.sources.get(id).text.clone();
     let span = Span::new(id, 0..text.len());
     Ok(Value::str(text.to_string(), Some(span)))
@@ -174,7 +174,7 @@ pub fn fileexists(c: &Cx, a: &[Value]) -> Res<Value> {
     };
     match std::fs::metadata(&path) {
         Ok(m) if m.is_file() => Ok(c.out(Val::Bool(true))),
-        Ok(_) => Err(c.fail(format!("{p} is not a regular file"))),
+        Ok(_) => Err(c.limit(format!("{p} is not a regular file"))),
         Err(_) => Ok(c.out(Val::Bool(false))),
     }
 }
@@ -192,13 +192,13 @@ pub fn fileset(c: &Cx, a: &[Value]) -> Res<Value> {
     let glob = globset::GlobBuilder::new(&pattern)
         .literal_separator(true)
         .build()
-        .map_err(|e| c.fail(format!("invalid pattern: {e}")))?
+        .map_err(|e| c.limit(format!("invalid pattern: {e}")))?
         .compile_matcher();
     let Some(dir) = resolve(c, &p)? else {
         return Ok(c.out(Val::List(Vec::new())));
     };
     if !dir.is_dir() {
-        return Err(c.fail(format!("{p} is not a directory")));
+        return Err(c.limit(format!("{p} is not a directory")));
     }
     let roots: Vec<PathBuf> =
         c.fx.allowed_roots
@@ -215,7 +215,7 @@ pub fn fileset(c: &Cx, a: &[Value]) -> Res<Value> {
         for entry in entries.flatten() {
             seen += 1;
             if seen > MAX_FILESET_ENTRIES {
-                return Err(c.fail("too many files under the directory"));
+                return Err(c.limit("too many files under the directory"));
             }
             let name = entry.file_name().to_string_lossy().into_owned();
             let rel_path = if rel.is_empty() {

@@ -33,9 +33,12 @@
 //!   `templatefile` result) decodes the known JSON structure and keeps the unknown parts in place.
 //! - **Unknown by design**: hashes, `uuid`, `bcrypt`, time functions, `yamlencode`/`yamldecode`,
 //!   `filebase64`, `base64gzip`, `templatestring`, `issensitive`; any other name is
-//!   Unknown("function `x` is not supported"). `try`/`can` cannot tell an evaluation error from an
-//!   unknown value (both arrive as `Unknown`): an unknown first argument makes `try` unknown rather
-//!   than falling back; the evaluator should handle errors itself if it can tell them apart.
+//!   Unknown("function `x` is not supported").
+//! - **Errors**: what Terraform would reject ([`Cx::fail`]: a key `lookup` cannot find, a `regex`
+//!   that does not match, `tonumber("x")`...) is an `Unknown` whose reason starts with
+//!   `error: `, so that `try` falls back and `can` is false, as in Terraform; what we do not
+//!   compute ([`Cx::limit`]: the functions above, files we do not read, limits) is a plain
+//!   `Unknown`, on which `try` and `can` stay unknown.
 //! - **References**: two references to the same attribute are equal; references to different
 //!   attributes are assumed distinct by `distinct`/`toset` (resource attributes such as ids are)
 //!   but undecided for `contains`/`index`/`==`-like comparisons. `flatten` takes a reference as a
@@ -45,6 +48,7 @@ use std::path::{Path, PathBuf};
 
 use crate::base::value::format_number;
 use crate::base::{Map, Span, Val, Value};
+use crate::frontends::terraform::eval::ERROR;
 
 mod cidr;
 mod collections;
@@ -246,21 +250,21 @@ fn dispatch(c: &Cx, args: Vec<Value>) -> Res<Value> {
         "cidrsubnet" => cidr::cidrsubnet(c, a),
         "cidrsubnets" => cidr::cidrsubnets(c, a),
         // Unknown by design
-        "yamlencode" | "yamldecode" => Err(c.fail("YAML is not evaluated")),
+        "yamlencode" | "yamldecode" => Err(c.limit("YAML is not evaluated")),
         "filebase64" | "base64gzip" | "filebase64sha256" | "filebase64sha512" | "filemd5"
         | "filesha1" | "filesha256" | "filesha512" | "base64sha256" | "base64sha512" | "md5"
         | "sha1" | "sha256" | "sha512" | "rsadecrypt" => {
-            Err(c.fail("hashes and binary encodings are not computed"))
+            Err(c.limit("hashes and binary encodings are not computed"))
         }
-        "uuid" | "bcrypt" => Err(c.fail("the result is random, known only when Terraform runs")),
-        "uuidv5" => Err(c.fail("UUIDs are not computed")),
+        "uuid" | "bcrypt" => Err(c.limit("the result is random, known only when Terraform runs")),
+        "uuidv5" => Err(c.limit("UUIDs are not computed")),
         "timestamp" | "plantimestamp" | "timeadd" | "timecmp" | "formatdate" => {
-            Err(c.fail("time functions are not evaluated"))
+            Err(c.limit("time functions are not evaluated"))
         }
         "templatefile" => templates::templatefile(c, a),
         "fileset" => files::fileset(c, a),
-        "templatestring" => Err(c.fail("this function is not evaluated statically")),
-        "issensitive" => Err(c.fail("sensitivity is not tracked")),
+        "templatestring" => Err(c.limit("this function is not evaluated statically")),
+        "issensitive" => Err(c.limit("sensitivity is not tracked")),
         "type" => Err(c.fail("only available in `terraform console`")),
         "list" | "map" => Err(c.fail(format!(
             "removed in Terraform 0.12; use `to{}` or a literal",
@@ -284,8 +288,17 @@ pub(crate) struct Cx<'a, 'b> {
 }
 
 impl Cx<'_, '_> {
-    /// A plan-time error of this function, as an `Unknown` naming it.
+    /// A plan-time error of this function (what Terraform would reject), as an `Unknown`
+    /// naming it whose reason starts with `error: `: `try` falls back and `can` is false on it,
+    /// as in Terraform.
     pub fn fail(&self, msg: impl std::fmt::Display) -> Value {
+        Value::unknown(format!("{ERROR}`{}`: {msg}", self.name), self.span)
+    }
+
+    /// A result this evaluator does not compute (by design or beyond a limit), although
+    /// Terraform would: an `Unknown` naming the function that is *not* an error, so that `try`
+    /// and `can` do not treat it as a failure.
+    pub fn limit(&self, msg: impl std::fmt::Display) -> Value {
         Value::unknown(format!("`{}`: {msg}", self.name), self.span)
     }
 
@@ -342,6 +355,10 @@ impl Cx<'_, '_> {
                         Val::Str(x) => s.push_str(x),
                         Val::Number(n) => s.push_str(&format_number(*n)),
                         Val::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
+                        Val::Encoded(inner) => match encoded_text(inner) {
+                            Some(text) => s.push_str(&text),
+                            None => return Err(self.unknown_of(d)),
+                        },
                         _ => return Err(self.unknown_of(d)),
                     }
                 }
@@ -427,6 +444,36 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
         Val::Map(_) => "a map",
         _ => "an unknown value",
     }
+}
+
+/// The stand-in of a resource with an unknown number of instances (`addr[*]`, see the frontend's
+/// conventions) that makes the size of `v` unknown: `v` is the stand-in itself, or a list holding
+/// it (a splat or `for` over it) directly or one level down (`"x-${s.id}"`, `{ id = s.id }`).
+/// Such a list has one element only as a stand-in for any number, zero included.
+pub(crate) fn unknown_size(v: &Value) -> Option<String> {
+    fn standin(v: &Value) -> Option<&str> {
+        match &v.kind {
+            Val::Ref(r) if r.target.ends_with("[*]") => Some(r.target.as_str()),
+            _ => None,
+        }
+    }
+    fn holds(v: &Value) -> Option<&str> {
+        standin(v).or_else(|| match &v.kind {
+            Val::Template(parts) => parts.iter().find_map(standin),
+            Val::Map(m) => m.entries.iter().find_map(|e| standin(&e.value)),
+            _ => None,
+        })
+    }
+    let target = match &v.kind {
+        Val::Ref(r) if r.attr.is_empty() => standin(v),
+        _ => match &v.deref().kind {
+            Val::List(l) => l.iter().find_map(holds),
+            _ => None,
+        },
+    }?;
+    Some(format!(
+        "the number of instances of `{target}` is not known"
+    ))
 }
 
 /// Why `v` (or the first unknown thing inside it) is not known.
@@ -573,6 +620,12 @@ pub(crate) fn unique_keys(m: &Map) -> Vec<String> {
         .collect()
 }
 
+/// The text of `jsonencode(v)` when `v` is fully known (`None` otherwise): how an
+/// [`Val::Encoded`] part of a string template or of a string argument is written.
+pub(crate) fn encoded_text(inner: &Value) -> Option<String> {
+    encoding::to_json_string(inner)
+}
+
 /// Builds a string result from parts: a `Str` when every part is a known string, else a
 /// `Template` with adjacent known parts merged (nested templates are flattened).
 pub(crate) fn build_string(parts: Vec<Value>, span: Option<Span>) -> Value {
@@ -598,6 +651,7 @@ fn push_part(out: &mut Vec<Value>, p: Value, depth: usize) {
         Val::Str(s) => Some(s.clone()),
         Val::Number(n) => Some(format_number(*n)),
         Val::Bool(b) => Some(b.to_string()),
+        Val::Encoded(inner) => encoded_text(inner),
         Val::Template(parts) if depth < 16 => {
             for q in parts.clone() {
                 push_part(out, q, depth + 1);

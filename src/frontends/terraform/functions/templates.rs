@@ -21,7 +21,7 @@ pub fn templatefile(c: &Cx, a: &[Value]) -> Res<Value> {
     let text = super::files::file(c, &a[..1])?;
     let vars = c.map(&a[1])?;
     let (Some(src), Some(span)) = (text.as_str(), text.span) else {
-        return Err(c.fail("the template could not be read"));
+        return Err(c.limit("the template could not be read"));
     };
     let tpl = hcl_edit::parser::parse_template(src)
         .map_err(|e| c.fail(format!("invalid template: {}", e.message().trim())))?;

@@ -95,9 +95,15 @@ fn region() -> Value {
 }
 
 /// The reason of an Unknown result (panics when the result is known).
+/// The reason of an Unknown, without the `error: ` prefix of plan-time errors.
 fn reason(v: &Value) -> String {
     match &v.kind {
-        Val::Unknown(r) => r.to_string(),
+        Val::Unknown(r) => {
+            let r = r.to_string();
+            r.strip_prefix(crate::frontends::terraform::eval::ERROR)
+                .map(str::to_string)
+                .unwrap_or(r)
+        }
         other => panic!("expected Unknown, got {other:?}"),
     }
 }
