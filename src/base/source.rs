@@ -2,7 +2,7 @@
 //! `Span` in a `SourceFile` registered here.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 /// Index of a file in the [`SourceMap`].
@@ -244,6 +244,29 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);
     let p = p.strip_prefix("./").unwrap_or(p);
     p.display().to_string()
+}
+
+/// Lexical path normalisation, without touching the filesystem: `.` removed, `..` applied where
+/// it can be, a relative path kept relative (`a/../../b` is `../b`), `""` is `.`.
+pub fn tidy(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().map(|c| c.as_os_str()).collect()
 }
 
 #[cfg(test)]

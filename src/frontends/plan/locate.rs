@@ -73,27 +73,7 @@ pub(super) struct Locator<'p> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Removes `.` and resolves `..` lexically (module sources are relative paths).
-fn normalize(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !matches!(out.components().next_back(), Some(Component::Normal(_))) || !out.pop()
-                {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
-}
+use crate::base::source::tidy as normalize;
 
 impl<'p> Locator<'p> {
     pub fn new(

@@ -69,43 +69,10 @@ pub struct ParsedDir {
 
 /// Lexical normalisation: absolute, without `.` and with `..` applied.
 pub fn normalize(p: &Path) -> PathBuf {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
+    tidy(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 
-/// Lexical normalisation that keeps a relative path relative (for display and file names).
-pub fn tidy(p: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            other => out.push(other),
-        }
-    }
-    if out.is_empty() {
-        return PathBuf::from(".");
-    }
-    out.iter().map(|c| c.as_os_str()).collect()
-}
+pub use crate::base::source::tidy;
 
 /// `base` joined with `rel`, resolving `.` and `..` of `rel` only: `base` stays as given, so that
 /// files keep the names discovery gave them.

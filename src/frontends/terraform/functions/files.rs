@@ -1,7 +1,7 @@
 //! Filesystem functions. Files are read only inside `FnCtx::allowed_roots` (after resolving
 //! symbolic links), through `base::source::load` (size limit, registered in the SourceMap).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::base::source::load;
 use crate::base::{Span, Val, Value};
@@ -100,7 +100,7 @@ fn resolve(c: &Cx, p: &str) -> Res<Option<PathBuf>> {
     if p == "~" || p.starts_with("~/") {
         return Err(c.limit(format!("{p} is in the home directory, which is not read")));
     }
-    let joined = lexical(&c.fx.base_dir.join(p));
+    let joined = crate::base::source::tidy(&c.fx.base_dir.join(p));
     let roots: Vec<PathBuf> =
         c.fx.allowed_roots
             .iter()
@@ -132,23 +132,6 @@ fn resolve(c: &Cx, p: &str) -> Res<Option<PathBuf>> {
         )));
     }
     Ok(if rest.is_empty() { Some(joined) } else { None })
-}
-
-/// `.` and `..` removed without touching the filesystem.
-fn lexical(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for comp in p.components() {
-        match comp {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// `file(path)`: the file's text, with a span covering the whole file.
