@@ -6,6 +6,7 @@
 //! flat reference lists cannot: whether `x = aws_a.b.id` is a plain copy of one attribute, a list
 //! of copies, or something computed from it (`"${aws_a.b.id}:latest"`, a function call).
 
+use crate::base::source::tidy as normalize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -72,8 +73,6 @@ pub(super) struct Locator<'p> {
     installed: Option<HashMap<String, PathBuf>>,
     pub diagnostics: Vec<Diagnostic>,
 }
-
-use crate::base::source::tidy as normalize;
 
 impl<'p> Locator<'p> {
     pub fn new(
