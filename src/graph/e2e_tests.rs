@@ -45,4 +45,34 @@ fn the_four_inputs_give_the_same_graph() {
     assert_eq!(only_cfn.len(), 1, "{only_cfn:#?}");
     assert!(only_tf[0].starts_with("SecurityGroup {egress: [], ingress: [{"));
     assert!(only_cfn[0].starts_with("SecurityGroup {egress: [{\"cidr_ipv4\": \"0.0.0.0/0\""));
+    // The shape is not trivially equal: the pull-path edges are there.
+    for edge in [
+        "PolicyAttachment.roles -> IamRole",
+        "TaskDefinition.container_definitions.logConfiguration.options.awslogs-group -> LogGroup",
+        "TaskDefinition.execution_role_arn -> IamRole",
+        "Service.network_configuration.subnets -> Subnet",
+    ] {
+        assert!(
+            hcl.edges.contains(&edge.to_string()),
+            "{edge}: {:#?}",
+            hcl.edges
+        );
+    }
+}
+
+#[test]
+fn the_region_symbol_reads_as_a_region_only_when_given() {
+    // The CDK template builds endpoint service names from `Ref AWS::Region`.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cdk/cdk.out");
+    let out = run(&Config::new(vec![dir]));
+    let g = &out.graphs[0];
+    let given = g.shape_with_region(Some("eu-west-1"));
+    let symbolic = g.shape();
+    let ecr = |s: &Shape| {
+        s.nodes
+            .iter()
+            .any(|n| n.contains("com.amazonaws.eu-west-1.ecr.dkr"))
+    };
+    assert!(ecr(&given), "{:#?}", given.nodes);
+    assert!(!ecr(&symbolic), "{:#?}", symbolic.nodes);
 }

@@ -49,8 +49,6 @@ mod table;
 #[cfg(test)]
 mod e2e_tests;
 #[cfg(test)]
-mod equivalence_tests;
-#[cfg(test)]
 mod tests;
 
 pub use build::{build, strip_index};
