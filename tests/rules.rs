@@ -37,10 +37,10 @@ fn cases() -> Vec<Case> {
         for dir in dirs {
             let name = dir.file_name().unwrap().to_string_lossy().to_string();
             let mut parts = name.splitn(3, '-');
-            let verdict = parts.next().unwrap_or("");
+            let verdict = parts.next().unwrap_or("").to_string();
             let format = parts.next().unwrap_or("").to_string();
             assert!(
-                matches!(verdict, "fail" | "pass")
+                matches!(verdict.as_str(), "fail" | "pass")
                     && matches!(format.as_str(), "tf" | "plan" | "cfn"),
                 "{}: a case is named fail-<tf|plan|cfn>-… or pass-<tf|plan|cfn>-…",
                 dir.display()
