@@ -204,30 +204,45 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
     out
 }
 
-/// Replaces `{fact}` by the instance's value of that fact.
-pub fn expand(template: &str, inst: &Instance) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) if inst.subject.has_fact(&after[..close]) => {
-                out.push_str(
-                    &inst
-                        .get(&after[..close])
-                        .map(|p| p.display())
-                        .unwrap_or_else(|| "⟨?⟩".into()),
-                );
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
+/// The `{fact}` references of a template: `{` + a fact-shaped name + `}`, not preceded by `$`
+/// (so that `${var.region}` in an HCL fix and `${AWS::Region}` in a YAML fix stay as written).
+/// Yields the byte range of the braces and the name.
+pub fn references(template: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let b = template.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(off) = template[i..].find('{') {
+        let open = i + off;
+        i = open + 1;
+        if open > 0 && b[open - 1] == b'$' {
+            continue;
+        }
+        let Some(len) = template[open + 1..].find('}') else {
+            break;
+        };
+        let name = &template[open + 1..open + 1 + len];
+        if cond::Cond::parse(name).is_ok_and(|c| c.op == cond::Op::Holds && c.text == name) {
+            out.push((open..open + len + 2, name));
         }
     }
-    out.push_str(rest);
+    out
+}
+
+/// Replaces each `{fact}` reference by the instance's value of that fact.
+pub fn expand(template: &str, inst: &Instance) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut last = 0;
+    for (range, name) in references(template) {
+        out.push_str(&template[last..range.start]);
+        out.push_str(
+            &inst
+                .get(name)
+                .map(|p| p.display())
+                .unwrap_or_else(|| "⟨?⟩".into()),
+        );
+        last = range.end;
+    }
+    out.push_str(&template[last..]);
     out
 }
 

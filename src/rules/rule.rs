@@ -478,6 +478,31 @@ pub fn parse(
                     .and_then(|v| r.string(v, "label"))
                     .or(label.clone())
                     .unwrap_or_default();
+                if let Some(s) = csubject {
+                    let mut texts: Vec<&str> = [
+                        &cmessage, &cdeploy, &chelp, &cfix.hcl, &cfix.yaml, &cfix.json,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                    texts.push(&clabel);
+                    texts.extend(crelated.iter().map(|r| r.label.as_str()));
+                    let mut bad = Vec::new();
+                    for t in texts {
+                        for (_, name) in super::references(t) {
+                            if !s.has_fact(name) && !bad.contains(&name.to_string()) {
+                                bad.push(name.to_string());
+                            }
+                        }
+                    }
+                    for name in bad {
+                        r.err(
+                            item.span,
+                            format!("in a template: {}", unknown_fact(s, &name)),
+                        );
+                    }
+                }
                 if let (
                     Some(subject),
                     Some(message),

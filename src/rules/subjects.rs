@@ -43,6 +43,8 @@ const TASK: &[&str] = &[
     "task.execution_role",
     "role.address",
     "role.in_graph",
+    "role.invalid",
+    "role.invalid_reason",
     "role.trusted",
     "role.bad_managed_arn",
     "role.bad_managed_arn_value",
@@ -489,6 +491,20 @@ fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
     };
     f.push(("role.address", address));
     f.push(("role.in_graph", in_graph));
+    let (invalid, invalid_reason) = match &role.target {
+        Fact::Known {
+            value: RoleTarget::Invalid { value, reason },
+            at,
+        } => (
+            Probe::bool(true, value.span.or(*at)),
+            Probe::str(reason, value.span.or(*at)),
+        ),
+        Fact::Known { at, .. } => (Probe::bool(false, *at), Probe::absent()),
+        Fact::Unknown { reason, at } => (Probe::unknown(reason.to_string(), *at), Probe::absent()),
+        Fact::Absent => (Probe::absent(), Probe::absent()),
+    };
+    f.push(("role.invalid", invalid));
+    f.push(("role.invalid_reason", invalid_reason));
     let role_span = match &role.target {
         Fact::Known {
             value: RoleTarget::Node(n),
