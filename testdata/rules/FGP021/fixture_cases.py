@@ -230,5 +230,24 @@ case("FGP021", "pass-cfn-subnets-from-parameter",
      "The task subnets are a stack parameter (subnets of a shared VPC): their route tables are not\n"
      "in the template, so nothing is reported.",
      net="subnet_var", endpoints=[], image=ECR_IMAGE)
+case("FGP021", "pass-tf-platform-version-1-3-0",
+     "Private-only subnets, a service pinned to Fargate platform version 1.3.0, with the ecr.dkr,\n"
+     "S3 and logs endpoints but no ecr.api: before 1.4.0 the registry auth did not go through the\n"
+     "task's network interface, so ecr.api is not needed (the legacy version itself is FGP051's).",
+     net="private", endpoints=["ecr.dkr", "s3", "logs"], image=ECR_IMAGE, platform_version="1.3.0")
+case("FGP022", "fail-cfn-scheduled-task-missing-logs",
+     "A scheduled task (EventBridge rule target) in private-only subnets with the ECR endpoints,\n"
+     "awslogs, and no CloudWatch Logs endpoint.",
+     net="private", endpoints=["ecr.api", "ecr.dkr", "s3"], image=ECR_IMAGE, site="schedule")
+case("FGP022", "pass-cfn-scheduled-task-logs-endpoint",
+     "The fix: a logs interface endpoint.",
+     net="private", endpoints=BASE_EP, image=ECR_IMAGE, site="schedule")
+case("FGP022", "fail-tf-scheduled-task-missing-logs",
+     "A scheduled task (aws_cloudwatch_event_target with ecs_target) in private-only subnets with the\n"
+     "ECR endpoints, awslogs, and no CloudWatch Logs endpoint.",
+     net="private", endpoints=["ecr.api", "ecr.dkr", "s3"], image=ECR_IMAGE, site="schedule")
+case("FGP022", "pass-tf-scheduled-task-logs-endpoint",
+     "The fix: a logs interface endpoint.",
+     net="private", endpoints=BASE_EP, image=ECR_IMAGE, site="schedule")
 
 CASES = C

@@ -174,10 +174,32 @@ def tf_resources(s):
     nc["security_groups"] = [Ref("aws_security_group.task.id")]
     if s.get("public_ip") is not None:
         nc["assign_public_ip"] = s["public_ip"]
-    res("aws_ecs_service", "app", {"name": "app", "cluster": Ref("aws_ecs_cluster.main.id"),
-                                   "task_definition": Ref("aws_ecs_task_definition.app.arn"),
-                                   "launch_type": "FARGATE", "desired_count": 2,
-                                   "network_configuration": [nc]})
+    if s.get("site") == "schedule":
+        # A scheduled task: an EventBridge rule whose target runs the task on Fargate.
+        res("aws_iam_role", "events", {"name": "app-events", "assume_role_policy": JsonEnc({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                           "Action": "sts:AssumeRole"}]})})
+        res("aws_iam_role_policy_attachment", "events", {
+            "role": Ref("aws_iam_role.events.name"),
+            "policy_arn": "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceEventsRole"})
+        res("aws_cloudwatch_event_rule", "nightly", {"name": "app-nightly",
+                                                     "schedule_expression": "cron(0 3 * * ? *)"})
+        et = Block(task_definition_arn=Ref("aws_ecs_task_definition.app.arn"), launch_type="FARGATE",
+                   task_count=1)
+        et["network_configuration"] = [nc]
+        res("aws_cloudwatch_event_target", "nightly", {"rule": Ref("aws_cloudwatch_event_rule.nightly.name"),
+                                                       "arn": Ref("aws_ecs_cluster.main.arn"),
+                                                       "role_arn": Ref("aws_iam_role.events.arn"),
+                                                       "ecs_target": [et]})
+    else:
+        svc = {"name": "app", "cluster": Ref("aws_ecs_cluster.main.id"),
+               "task_definition": Ref("aws_ecs_task_definition.app.arn"),
+               "launch_type": "FARGATE", "desired_count": 2}
+        if s.get("platform_version"):
+            svc["platform_version"] = s["platform_version"]
+        svc["network_configuration"] = [nc]
+        res("aws_ecs_service", "app", svc)
     variables = {}
     if net == "tgw":
         variables["transit_gateway_id"] = ("string", "tgw-0a1b2c3d4e5f67890",
@@ -445,13 +467,30 @@ def cfn_template(s, desc):
               "SecurityGroups": [ref("TaskSecurityGroup")]}
     if s.get("public_ip") is not None:
         awsvpc["AssignPublicIp"] = "ENABLED" if s["public_ip"] else "DISABLED"
-    svc = {"Type": "AWS::ECS::Service", "Properties": {
-        "ServiceName": "app", "Cluster": ref("Cluster"), "TaskDefinition": ref("TaskDefinition"),
-        "LaunchType": "FARGATE", "DesiredCount": 2,
-        "NetworkConfiguration": {"AwsvpcConfiguration": awsvpc}}}
-    if net == "nat":
-        svc["DependsOn"] = "PrivateDefaultRoute"
-    Rs["Service"] = svc
+    if s.get("site") == "schedule":
+        # A scheduled task: an EventBridge rule whose target runs the task on Fargate
+        # (AwsVpcConfiguration with a capital V, unlike AWS::ECS::Service).
+        Rs["EventsRole"] = {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceEventsRole"]}}
+        Rs["NightlyRule"] = {"Type": "AWS::Events::Rule", "Properties": {
+            "ScheduleExpression": "cron(0 3 * * ? *)", "State": "ENABLED",
+            "Targets": [{"Id": "app", "Arn": {"Fn::GetAtt": ["Cluster", "Arn"]},
+                         "RoleArn": {"Fn::GetAtt": ["EventsRole", "Arn"]},
+                         "EcsParameters": {"TaskDefinitionArn": ref("TaskDefinition"), "TaskCount": 1,
+                                           "LaunchType": "FARGATE",
+                                           "NetworkConfiguration": {"AwsVpcConfiguration": awsvpc}}}]}}
+    else:
+        svc = {"Type": "AWS::ECS::Service", "Properties": {
+            "ServiceName": "app", "Cluster": ref("Cluster"), "TaskDefinition": ref("TaskDefinition"),
+            "LaunchType": "FARGATE", "DesiredCount": 2}}
+        if s.get("platform_version"):
+            svc["Properties"]["PlatformVersion"] = s["platform_version"]
+        svc["Properties"]["NetworkConfiguration"] = {"AwsvpcConfiguration": awsvpc}
+        if net == "nat":
+            svc["DependsOn"] = "PrivateDefaultRoute"
+        Rs["Service"] = svc
     t = {"AWSTemplateFormatVersion": "2010-09-09", "Description": desc}
     if params:
         t["Parameters"] = params
