@@ -111,6 +111,8 @@ def tf_resources(s):
                                                  "transit_gateway_id": Var("var.transit_gateway_id")},
                 "depends_on = [aws_ec2_transit_gateway_vpc_attachment.main]")
         for sn in task_subnets:
+            if s.get("no_assoc"):
+                continue  # the subnets use the VPC's main route table, not managed here
             res("aws_route_table_association", sn, {"subnet_id": Ref(f"aws_subnet.{sn}.id"),
                                                      "route_table_id": Ref(f"aws_route_table.{tables[sn]}.id")})
     eps = s.get("endpoints", [])
@@ -409,6 +411,8 @@ def cfn_template(s, desc):
             assoc("PrivateSubnetA", "PrivateNatRouteTable")
             assoc("PrivateSubnetB", "PrivateRouteTable")
             tables = ["PrivateNatRouteTable", "PrivateRouteTable"]
+        elif s.get("no_assoc"):
+            tables = ["PrivateRouteTable"]  # the subnets use the VPC's main route table
         else:
             assoc("PrivateSubnetA", "PrivateRouteTable")
             assoc("PrivateSubnetB", "PrivateRouteTable")
