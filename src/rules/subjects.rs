@@ -224,6 +224,7 @@ impl Probe {
             Tri::True => Probe::bool(true, at),
             Tri::False => Probe::bool(false, at),
             Tri::Unknown(r) => Probe::unknown(r, at),
+            Tri::NotApplicable => Probe::absent(),
         }
     }
     /// The value as text for messages.
@@ -250,6 +251,17 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Every fact, by name, the last value of a name winning.
+    pub fn facts(&self) -> Vec<(&'static str, &Probe)> {
+        let mut out: Vec<(&'static str, &Probe)> = Vec::new();
+        for (n, p) in &self.facts {
+            match out.iter_mut().find(|(m, _)| m == n) {
+                Some(e) => e.1 = p,
+                None => out.push((n, p)),
+            }
+        }
+        out
+    }
     pub fn get(&self, name: &str) -> Option<&Probe> {
         self.facts
             .iter()
@@ -936,7 +948,7 @@ fn any_tri(items: impl IntoIterator<Item = Tri>) -> Tri {
             Tri::Unknown(r) => {
                 unknown.get_or_insert(r);
             }
-            Tri::False => {}
+            Tri::False | Tri::NotApplicable => {}
         }
     }
     unknown.map_or(Tri::False, Tri::Unknown)
@@ -1212,15 +1224,24 @@ fn site_instances(
                     Probe::absent()
                 },
             );
-            i.set("endpoint.private_dns", Probe::from_bool(&ep.private_dns));
-            i.set("endpoint.admits_task", Probe::from_bool(&se.admits_task));
+            let gateway = ep.endpoint_type.value() == Some(&EndpointType::Gateway);
+            // Facts of one endpoint type are Absent on the other: no check applies.
+            let only = |yes: bool, p: Probe| if yes { p } else { Probe::absent() };
+            i.set(
+                "endpoint.private_dns",
+                only(interface, Probe::from_bool(&ep.private_dns)),
+            );
+            i.set(
+                "endpoint.admits_task",
+                only(interface, Probe::from_bool(&se.admits_task)),
+            );
             let mut te = Probe::from_bool(&se.task_egress);
             te.at
                 .extend(sg_at.map(|s| (s, Some("the task's security groups".to_string()))));
             i.set("endpoint.task_egress", te);
             i.set(
                 "endpoint.on_task_route_tables",
-                Probe::from_bool(&se.on_task_route_tables),
+                only(gateway, Probe::from_bool(&se.on_task_route_tables)),
             );
             let missing: Vec<String> = match (&site.subnets, &ep.route_tables) {
                 (Fact::Known { value: subs, .. }, Fact::Known { value: rts, .. }) => {
@@ -1237,7 +1258,11 @@ fn site_instances(
             };
             i.set(
                 "endpoint.missing_route_tables",
-                Probe::new(Known::List(missing), Some(en.span)),
+                if gateway {
+                    Probe::new(Known::List(missing), Some(en.span))
+                } else {
+                    Probe::absent()
+                },
             );
             match &ep.vpc {
                 Fact::Known { value, .. } => {
