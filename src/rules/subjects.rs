@@ -275,8 +275,9 @@ impl Instance {
     }
 }
 
+/// A value as messages show it (references and constants as `${…}`).
 fn pattern(v: &Value) -> String {
-    v.render_pattern().unwrap_or_else(|| "⟨?⟩".into())
+    v.render_display().unwrap_or_else(|| "⟨?⟩".into())
 }
 
 fn format_name(f: Option<Format>) -> &'static str {
@@ -939,6 +940,18 @@ fn endpoint_usable(ep: &Endpoint, se: &SiteEndpoint, service: &Service) -> Tri {
     Tri::all(parts)
 }
 
+/// An endpoint whose service name is not known (a variable, an unknown `for_each` key): it
+/// may be any service.
+fn service_may_be(ep: &Endpoint) -> bool {
+    match &ep.service {
+        Fact::Known { value, .. } => match &value.service {
+            Service::Other(s) => s.contains(crate::base::value::UNKNOWN_PART),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
 /// Three-valued OR.
 fn any_tri(items: impl IntoIterator<Item = Tri>) -> Tri {
     let mut unknown = None;
@@ -1153,6 +1166,18 @@ fn site_instances(
                 format!("`{}` may serve it: {why}", g.node(ep.node).address),
                 Some(g.node(ep.node).span),
             )
+        } else if let Some(ep) = site.endpoints.iter().find_map(|se| {
+            let ep = &net.endpoints[se.endpoint];
+            (se.in_task_vpc.value() != Some(&false) && service_may_be(ep)).then_some(ep)
+        }) {
+            Probe::unknown(
+                format!(
+                    "`{}` has a service name that is not known: it may be the `{}` endpoint",
+                    g.node(ep.node).address,
+                    n.service.name()
+                ),
+                Some(g.node(ep.node).span),
+            )
         } else if let Some(r) = &vpc_reason {
             Probe::unknown(r.clone(), subnets_at)
         } else {
@@ -1160,15 +1185,16 @@ fn site_instances(
         };
         let usable = match &present.value {
             Known::Bool(false) => Tri::False,
-            _ => {
+            other => {
                 let t = any_tri(
                     candidates
                         .iter()
                         .map(|(se, ep)| endpoint_usable(ep, se, &n.service)),
                 );
-                match (t, &vpc_reason) {
-                    (Tri::False, Some(r)) => Tri::Unknown(r.clone()),
-                    (t, _) => t,
+                match (t, other, &vpc_reason) {
+                    (Tri::False, Known::Unknown(r), _) => Tri::Unknown(r.clone()),
+                    (Tri::False, _, Some(r)) => Tri::Unknown(r.clone()),
+                    (t, _, _) => t,
                 }
             }
         };
