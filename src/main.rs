@@ -291,7 +291,8 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
         out.push_str(e);
         out.push_str("\n\n");
     }
-    if !r.sources.is_empty() {
+    // Docs may list their sources themselves.
+    if !r.sources.is_empty() && !r.docs.contains("## Sources") {
         out.push_str("## Sources\n\n");
         for s in &r.sources {
             out.push_str(&format!("- {s}\n"));

@@ -89,6 +89,17 @@ pub enum Symbol {
 }
 
 impl Symbol {
+    /// How messages show the value, in words that fit Terraform and CloudFormation alike.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Symbol::Region => "<region>",
+            Symbol::AccountId => "<account-id>",
+            Symbol::Partition => "<partition>",
+            Symbol::UrlSuffix => "<url-suffix>",
+            _ => "<…>",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Symbol::Region => "AWS::Region",
@@ -265,9 +276,9 @@ impl Value {
     }
 
     /// Renders a string-like value for people: like [`Value::render_pattern`], but references
-    /// and deployment constants as `${…}` (`${aws_ecr_repository.app.repository_url}:1`,
-    /// `${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app`), so that a message shows
-    /// what the configuration wrote. `None` for lists, maps and null.
+    /// as `${…}` and deployment constants by name (`${aws_ecr_repository.app.repository_url}:1`,
+    /// `<account-id>.dkr.ecr.<region>.amazonaws.com/app`), so that a message shows what the
+    /// configuration wrote. `None` for lists, maps and null.
     pub fn render_display(&self) -> Option<String> {
         let mut out = String::new();
         if self.display_into(&mut out) {
@@ -284,7 +295,7 @@ impl Value {
                 _ if r.attr.is_empty() => out.push_str(&format!("${{{}}}", r.target)),
                 _ => out.push_str(&format!("${{{}.{}}}", r.target, r.attr)),
             },
-            Val::Symbol(s) => out.push_str(&format!("${{{}}}", s.name())),
+            Val::Symbol(s) => out.push_str(s.placeholder()),
             Val::Template(parts) => {
                 for p in parts {
                     if !p.display_into(out) {

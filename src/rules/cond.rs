@@ -32,6 +32,16 @@ pub enum Tri {
     NotApplicable,
 }
 
+impl From<bool> for Tri {
+    fn from(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+}
+
 impl Tri {
     /// Three-valued AND: not applicable if any is, else false if any is false, else unknown if
     /// any is unknown (the first reason), else true.
