@@ -646,7 +646,7 @@ fn image_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
     let uses = |what: &dyn Fn(&Container) -> Option<Option<Span>>| match t
         .containers
         .iter()
-        .find_map(|c| what(c))
+        .find_map(what)
     {
         Some(at) => Probe::bool(true, at),
         None => match &t.container_definitions {
