@@ -3,7 +3,9 @@
 # comment. Written by hand from the plan format (no terraform binary here), in the manner of
 # testdata/plan/gen_equivalence_plan.py. `container_definitions` is written the way the provider
 # normalises it (its StateFunc: known keys only, sorted). Values computed at apply (ARNs, ids)
-# are in `after_unknown`, and `configuration` says which resource attribute they come from.
+# are in `after_unknown`, and `configuration` says which resource attribute they come from. The
+# execution role exists already (a `no-op` change whose values come from the state): see
+# new_exec_role for a role created by the same plan.
 # Run from the package root: python3 testdata/rules/gen_task_b_plans.py
 import json, os, sys
 
@@ -33,15 +35,39 @@ class Plan:
         self.comment = comment
         self.managed = []
         self.data = []
+        self.role_arn = None
 
-    def res(self, t, n, values, unknown=(), exprs=None, provider_key="aws"):
-        self.managed.append((t, n, values, list(unknown), exprs or {}, provider_key))
+    def res(self, t, n, values, unknown=(), exprs=None, provider_key="aws", action="create"):
+        self.managed.append((t, n, values, list(unknown), exprs or {}, provider_key, action))
 
     def data_source(self, t, n, values, exprs=None, provider_key="aws"):
         self.data.append((t, n, values, exprs or {}, provider_key))
 
     # Common pieces -------------------------------------------------------------------------
-    def exec_role(self, managed=True):
+    def exec_role(self, managed=True, account="123456789012"):
+        # The role and its managed-policy attachment exist already (created by an earlier apply):
+        # `no-op` changes whose values, ARN included, come from the state.
+        arn = f"arn:aws:iam::{account}:role/app-exec"
+        self.res("aws_iam_role", "exec",
+                 {"arn": arn, "assume_role_policy": TRUST, "create_date": "2026-10-02T09:14:00Z",
+                  "description": "", "force_detach_policies": False, "id": "app-exec",
+                  "inline_policy": [], "managed_policy_arns": [EXEC_POLICY] if managed else [],
+                  "max_session_duration": 3600, "name": "app-exec", "name_prefix": "", "path": "/",
+                  "permissions_boundary": None, "tags": {}, "tags_all": {},
+                  "unique_id": "AROAEXAMPLEEXECROLE01"},
+                 [], {"assume_role_policy": c(TRUST), "name": c("app-exec")}, action="no-op")
+        self.role_arn = arn
+        if managed:
+            self.res("aws_iam_role_policy_attachment", "exec",
+                     {"id": "app-exec-20261002091400000000000001", "policy_arn": EXEC_POLICY,
+                      "role": "app-exec"}, [],
+                     {"policy_arn": c(EXEC_POLICY), "role": ref("aws_iam_role.exec.name")},
+                     action="no-op")
+
+    def new_exec_role(self, managed=True):
+        # A role created by this plan: its ARN, and `inline_policy` / `managed_policy_arns`
+        # (computed from the attachments), are known only after apply.
+        self.role_arn = None
         self.res("aws_iam_role", "exec",
                  {"assume_role_policy": TRUST, "description": None, "force_detach_policies": False,
                   "max_session_duration": 3600, "name": "app-exec", "path": "/",
@@ -58,8 +84,8 @@ class Plan:
         # The policy JSON is known at plan time only when every value in it is known.
         text = doc(statements)
         self.res("aws_iam_role_policy", name,
-                 {"name": name, "name_prefix": None, "policy": text},
-                 ["id", "role"],
+                 {"name": name, "name_prefix": None, "policy": text, "role": "app-exec"},
+                 ["id"],
                  {"name": c(name),
                   "policy": {"references": list(exprs_refs)} if exprs_refs else c(text),
                   "role": ref("aws_iam_role.exec.id")})
@@ -70,28 +96,28 @@ class Plan:
                  {"name": c(name), "policy": {"references": list(exprs_refs)},
                   "role": ref("aws_iam_role.exec.id")})
 
-    def task(self, containers, cd_refs=(), name="app"):
+    def task(self, containers, cd_refs=(), name="app", role_expr=None):
         text = cd(containers)
+        role_unknown = ["execution_role_arn"] if self.role_arn is None else []
         self.res("aws_ecs_task_definition", name,
-                 {"container_definitions": text, "cpu": "256", "ephemeral_storage": [], "family": name,
+                 {"container_definitions": text, "cpu": "256", "execution_role_arn": self.role_arn, "ephemeral_storage": [], "family": name,
                   "inference_accelerator": [], "ipc_mode": None, "memory": "512",
                   "network_mode": "awsvpc", "pid_mode": None, "placement_constraints": [],
                   "proxy_configuration": [], "requires_compatibilities": ["FARGATE"],
                   "runtime_platform": [], "skip_destroy": False, "tags": None, "task_role_arn": None,
                   "track_latest": False, "volume": []},
-                 ["arn", "arn_without_revision", "execution_role_arn", "id", "revision", "tags_all"],
+                 ["arn", "arn_without_revision", "id", "revision", "tags_all"] + role_unknown,
                  {"container_definitions": {"references": list(cd_refs)} if cd_refs else c(text),
-                  "cpu": c("256"), "execution_role_arn": ref("aws_iam_role.exec.arn"),
+                  "cpu": c("256"), "execution_role_arn": role_expr or ref("aws_iam_role.exec.arn"),
                   "family": c(name), "memory": c("512"), "network_mode": c("awsvpc"),
                   "requires_compatibilities": c(["FARGATE"])})
 
     def task_unknown_cd(self, cd_refs, name="app"):
         self.res("aws_ecs_task_definition", name,
-                 {"cpu": "256", "family": name, "memory": "512", "network_mode": "awsvpc",
+                 {"cpu": "256", "execution_role_arn": self.role_arn, "family": name, "memory": "512", "network_mode": "awsvpc",
                   "requires_compatibilities": ["FARGATE"], "skip_destroy": False, "tags": None,
                   "task_role_arn": None, "track_latest": False},
-                 ["arn", "arn_without_revision", "container_definitions", "execution_role_arn", "id",
-                  "revision", "tags_all"],
+                 ["arn", "arn_without_revision", "container_definitions", "id", "revision", "tags_all"],
                  {"container_definitions": {"references": list(cd_refs)}, "cpu": c("256"),
                   "execution_role_arn": ref("aws_iam_role.exec.arn"), "family": c(name),
                   "memory": c("512"), "network_mode": c("awsvpc"),
@@ -102,16 +128,19 @@ class Plan:
         providers = providers or {"aws": {"name": "aws", "full_name": P,
                                           "expressions": {"region": c("eu-west-1")}}}
         pv, rc, cfg = [], [], []
-        for t, n, values, unknown, exprs, pk in sorted(self.managed, key=lambda r: f"{r[0]}.{r[1]}"):
+        for t, n, values, unknown, exprs, pk, action in sorted(self.managed, key=lambda r: f"{r[0]}.{r[1]}"):
             addr = f"{t}.{n}"
             pv.append({"address": addr, "mode": "managed", "type": t, "name": n,
                        "provider_name": P, "schema_version": 0, "values": values,
                        "sensitive_values": {}})
             rc.append({"address": addr, "mode": "managed", "type": t, "name": n,
                        "provider_name": P,
-                       "change": {"actions": ["create"], "before": None, "after": values,
+                       "change": {"actions": [action],
+                                  "before": values if action == "no-op" else None,
+                                  "after": values,
                                   "after_unknown": {k: True for k in unknown},
-                                  "before_sensitive": False, "after_sensitive": {}}})
+                                  "before_sensitive": {} if action == "no-op" else False,
+                                  "after_sensitive": {}}})
             cfg.append({"address": addr, "mode": "managed", "type": t, "name": n,
                         "provider_config_key": pk, "expressions": exprs, "schema_version": 0})
         prior = []
@@ -191,6 +220,10 @@ def fgp010(grant):
     return p
 cases["FGP010/fail-plan-no-getsecretvalue"] = fgp010(False)
 cases["FGP010/pass-plan-getsecretvalue"] = fgp010(True)
+p = fgp010(True)
+p.comment += (" The data source reports `kms_key_id = \"\"`: the secret uses the AWS managed key, so no "
+              "`kms:Decrypt` is needed.")
+cases["FGP011/pass-plan-data-source-default-key"] = p
 
 # FGP011 ------------------------------------------------------------------------------------------
 def fgp011(grant):
@@ -235,7 +268,8 @@ def fgp014(grant):
                 "Sid": "AllowPullFromWorkloadAccounts"}])
     p = Plan(("Plan of a configuration that manages the shared ECR repository in account 111111111111 "
               "(provider `aws.shared`) and the task in account 222222222222 (`data.aws_caller_identity`, "
-              "read at plan time). The repository policy allows "
+              "read at plan time); the task names its execution role (managed by the platform stack) by ARN. "
+              "The repository policy allows "
               + ("both workload accounts 333333333333 and 222222222222." if grant else
                  "only account 333333333333 to pull.")))
     p.data_source("aws_caller_identity", "current",
@@ -250,8 +284,9 @@ def fgp014(grant):
           {"policy": pol, "repository": "shared/app"}, ["id", "registry_id"],
           {"policy": c(pol), "repository": ref("aws_ecr_repository.shared.name")},
           provider_key="aws.shared")
-    p.exec_role()
-    p.task([{"essential": True, "image": SHARED_IMAGE, "name": "app"}])
+    # The execution role belongs to the workload's platform stack: the task names it by ARN.
+    p.role_arn = "arn:aws:iam::222222222222:role/platform-ecs-task-execution"
+    p.task([{"essential": True, "image": SHARED_IMAGE, "name": "app"}], role_expr=c(p.role_arn))
     return p
 PROVIDERS_2 = {"aws": {"name": "aws", "full_name": P, "expressions": {"region": c("eu-west-1"),
                                                                       "allowed_account_ids": c(["222222222222"])}},
