@@ -6,11 +6,11 @@
 # are in `after_unknown`, and `configuration` says which resource attribute they come from. The
 # execution role exists already (a `no-op` change whose values come from the state): see
 # new_exec_role for a role created by the same plan.
-# Run from the package root: python3 testdata/rules/gen_task_b_plans.py
+# Run from the package root: python3 testdata/rules/FGP009/gen_task_b_plans.py
 import json, os, sys
 
 P = "registry.terraform.io/hashicorp/aws"
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def ref(*parts):
     out = []
@@ -261,17 +261,27 @@ cases["FGP011/pass-plan-securestring-cmk"] = fgp011(True)
 
 # FGP014 ------------------------------------------------------------------------------------------
 SHARED_IMAGE = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/shared/app:1.4.2"
-def fgp014(grant):
+def fgp014(grant, registry_policy=False, org=False):
     principals = ["arn:aws:iam::333333333333:root"] + (["arn:aws:iam::222222222222:root"] if grant else [])
-    pol = doc([{"Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "Effect": "Allow",
-                "Principal": {"AWS": principals if len(principals) > 1 else principals[0]},
-                "Sid": "AllowPullFromWorkloadAccounts"}])
+    stmt = {"Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "Effect": "Allow",
+            "Principal": {"AWS": principals if len(principals) > 1 else principals[0]},
+            "Sid": "AllowPullFromWorkloadAccounts"}
+    if org:
+        stmt = {"Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "Effect": "Allow",
+                "Principal": "*", "Sid": "AllowPullFromOrganization",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    pol = doc([stmt])
     p = Plan(("Plan of a configuration that manages the shared ECR repository in account 111111111111 "
               "(provider `aws.shared`) and the task in account 222222222222 (`data.aws_caller_identity`, "
               "read at plan time); the task names its execution role (managed by the platform stack) by ARN. "
               "The repository policy allows "
-              + ("both workload accounts 333333333333 and 222222222222." if grant else
-                 "only account 333333333333 to pull.")))
+              + ("every principal of the organisation (`aws:PrincipalOrgID`) to pull; whether "
+                 "222222222222 belongs to it is not visible." if org else
+                 "both workload accounts 333333333333 and 222222222222." if grant else
+                 "only account 333333333333 to pull.")
+              + (" The registry policy of 111111111111 (V2 scope, the default, which applies to every "
+                 "ECR action) allows account 222222222222 to pull every repository: the pull can "
+                 "succeed, nothing must be reported." if registry_policy else "")))
     p.data_source("aws_caller_identity", "current",
                   {"account_id": "222222222222", "arn": "arn:aws:sts::222222222222:assumed-role/deploy/ci",
                    "id": "222222222222", "user_id": "AROAEXAMPLE:ci"}, {})
@@ -284,6 +294,13 @@ def fgp014(grant):
           {"policy": pol, "repository": "shared/app"}, ["id", "registry_id"],
           {"policy": c(pol), "repository": ref("aws_ecr_repository.shared.name")},
           provider_key="aws.shared")
+    if registry_policy:
+        rp = doc([{"Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "Effect": "Allow",
+                   "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+                   "Resource": "arn:aws:ecr:eu-west-1:111111111111:repository/*",
+                   "Sid": "AllowPullFromWorkloadAccount"}])
+        p.res("aws_ecr_registry_policy", "shared", {"policy": rp}, ["id", "registry_id"],
+              {"policy": c(rp)}, provider_key="aws.shared")
     # The execution role belongs to the workload's platform stack: the task names it by ARN.
     p.role_arn = "arn:aws:iam::222222222222:role/platform-ecs-task-execution"
     p.task([{"essential": True, "image": SHARED_IMAGE, "name": "app"}], role_expr=c(p.role_arn))
@@ -295,6 +312,8 @@ PROVIDERS_2 = {"aws": {"name": "aws", "full_name": P, "expressions": {"region": 
                                               "allowed_account_ids": c(["111111111111"])}}}
 cases["FGP014/fail-plan-repository-policy-other-account"] = (fgp014(False), PROVIDERS_2)
 cases["FGP014/pass-plan-repository-policy-grants-account"] = (fgp014(True), PROVIDERS_2)
+cases["FGP014/pass-plan-registry-policy-grants-pull"] = (fgp014(False, registry_policy=True), PROVIDERS_2)
+cases["FGP014/pass-plan-org-condition"] = (fgp014(False, org=True), PROVIDERS_2)
 
 for name, p in cases.items():
     providers = None
