@@ -224,6 +224,7 @@ impl Probe {
             Tri::True => Probe::bool(true, at),
             Tri::False => Probe::bool(false, at),
             Tri::Unknown(r) => Probe::unknown(r, at),
+            Tri::NotApplicable => Probe::absent(),
         }
     }
     /// The value as text for messages.
@@ -250,6 +251,17 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Every fact, by name, the last value of a name winning.
+    pub fn facts(&self) -> Vec<(&'static str, &Probe)> {
+        let mut out: Vec<(&'static str, &Probe)> = Vec::new();
+        for (n, p) in &self.facts {
+            match out.iter_mut().find(|(m, _)| m == n) {
+                Some(e) => e.1 = p,
+                None => out.push((n, p)),
+            }
+        }
+        out
+    }
     pub fn get(&self, name: &str) -> Option<&Probe> {
         self.facts
             .iter()
@@ -263,8 +275,9 @@ impl Instance {
     }
 }
 
+/// A value as messages show it (references and constants as `${…}`).
 fn pattern(v: &Value) -> String {
-    v.render_pattern().unwrap_or_else(|| "⟨?⟩".into())
+    v.render_display().unwrap_or_else(|| "⟨?⟩".into())
 }
 
 fn format_name(f: Option<Format>) -> &'static str {
@@ -927,6 +940,18 @@ fn endpoint_usable(ep: &Endpoint, se: &SiteEndpoint, service: &Service) -> Tri {
     Tri::all(parts)
 }
 
+/// An endpoint whose service name is not known (a variable, an unknown `for_each` key): it
+/// may be any service.
+fn service_may_be(ep: &Endpoint) -> bool {
+    match &ep.service {
+        Fact::Known { value, .. } => match &value.service {
+            Service::Other(s) => s.contains(crate::base::value::UNKNOWN_PART),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
 /// Three-valued OR.
 fn any_tri(items: impl IntoIterator<Item = Tri>) -> Tri {
     let mut unknown = None;
@@ -936,7 +961,7 @@ fn any_tri(items: impl IntoIterator<Item = Tri>) -> Tri {
             Tri::Unknown(r) => {
                 unknown.get_or_insert(r);
             }
-            Tri::False => {}
+            Tri::False | Tri::NotApplicable => {}
         }
     }
     unknown.map_or(Tri::False, Tri::Unknown)
@@ -1141,6 +1166,18 @@ fn site_instances(
                 format!("`{}` may serve it: {why}", g.node(ep.node).address),
                 Some(g.node(ep.node).span),
             )
+        } else if let Some(ep) = site.endpoints.iter().find_map(|se| {
+            let ep = &net.endpoints[se.endpoint];
+            (se.in_task_vpc.value() != Some(&false) && service_may_be(ep)).then_some(ep)
+        }) {
+            Probe::unknown(
+                format!(
+                    "`{}` has a service name that is not known: it may be the `{}` endpoint",
+                    g.node(ep.node).address,
+                    n.service.name()
+                ),
+                Some(g.node(ep.node).span),
+            )
         } else if let Some(r) = &vpc_reason {
             Probe::unknown(r.clone(), subnets_at)
         } else {
@@ -1148,15 +1185,16 @@ fn site_instances(
         };
         let usable = match &present.value {
             Known::Bool(false) => Tri::False,
-            _ => {
+            other => {
                 let t = any_tri(
                     candidates
                         .iter()
                         .map(|(se, ep)| endpoint_usable(ep, se, &n.service)),
                 );
-                match (t, &vpc_reason) {
-                    (Tri::False, Some(r)) => Tri::Unknown(r.clone()),
-                    (t, _) => t,
+                match (t, other, &vpc_reason) {
+                    (Tri::False, Known::Unknown(r), _) => Tri::Unknown(r.clone()),
+                    (Tri::False, _, Some(r)) => Tri::Unknown(r.clone()),
+                    (t, _, _) => t,
                 }
             }
         };
@@ -1212,15 +1250,24 @@ fn site_instances(
                     Probe::absent()
                 },
             );
-            i.set("endpoint.private_dns", Probe::from_bool(&ep.private_dns));
-            i.set("endpoint.admits_task", Probe::from_bool(&se.admits_task));
+            let gateway = ep.endpoint_type.value() == Some(&EndpointType::Gateway);
+            // Facts of one endpoint type are Absent on the other: no check applies.
+            let only = |yes: bool, p: Probe| if yes { p } else { Probe::absent() };
+            i.set(
+                "endpoint.private_dns",
+                only(interface, Probe::from_bool(&ep.private_dns)),
+            );
+            i.set(
+                "endpoint.admits_task",
+                only(interface, Probe::from_bool(&se.admits_task)),
+            );
             let mut te = Probe::from_bool(&se.task_egress);
             te.at
                 .extend(sg_at.map(|s| (s, Some("the task's security groups".to_string()))));
             i.set("endpoint.task_egress", te);
             i.set(
                 "endpoint.on_task_route_tables",
-                Probe::from_bool(&se.on_task_route_tables),
+                only(gateway, Probe::from_bool(&se.on_task_route_tables)),
             );
             let missing: Vec<String> = match (&site.subnets, &ep.route_tables) {
                 (Fact::Known { value: subs, .. }, Fact::Known { value: rts, .. }) => {
@@ -1237,7 +1284,11 @@ fn site_instances(
             };
             i.set(
                 "endpoint.missing_route_tables",
-                Probe::new(Known::List(missing), Some(en.span)),
+                if gateway {
+                    Probe::new(Known::List(missing), Some(en.span))
+                } else {
+                    Probe::absent()
+                },
             );
             match &ep.vpc {
                 Fact::Known { value, .. } => {
