@@ -169,7 +169,7 @@ struct CheckOptions {
 /// The built-in rules and those of `dirs`; mistakes in a user's rule file are printed with
 /// their place, and stop the run (exit 2).
 fn load_rules(dirs: &[PathBuf], sources: &pullpath::base::SourceMap) -> Result<RuleSet, String> {
-    let mut set = RuleSet::builtin();
+    let mut set = RuleSet::builtin()?;
     for d in dirs {
         if !d.is_dir() {
             return Err(format!("{}: not a directory", d.display()));

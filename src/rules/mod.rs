@@ -30,8 +30,9 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The built-in rules. They are tested to load; a failure here is a bug.
-    pub fn builtin() -> RuleSet {
+    /// The built-in rules. They are tested to load (`builtin_rules_load`); an error here is a
+    /// bug of this build, reported with the rule file and the mistakes.
+    pub fn builtin() -> Result<RuleSet, String> {
         let sources = SourceMap::new();
         let mut rules = Vec::new();
         for (name, text) in BUILTIN {
@@ -39,11 +40,17 @@ impl RuleSet {
             let id = sources.add(&path, *text);
             match rule::parse(id, text, &path, true) {
                 Ok(r) => rules.push(r),
-                Err(e) => panic!("built-in rule {name} is invalid: {e:?}"),
+                Err(e) => {
+                    let msgs: Vec<String> = e.iter().map(|d| d.message.clone()).collect();
+                    return Err(format!(
+                        "built-in rule {name} is invalid (a bug of this build): {}",
+                        msgs.join("; ")
+                    ));
+                }
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        RuleSet { rules }
+        Ok(RuleSet { rules })
     }
 
     /// Adds the `*.yaml` rules of a directory (a user's own rules). Files are registered in

@@ -75,6 +75,7 @@ const SECRET: &[&str] = &["secret.usage", "secret.store", "secret.value", "secre
 const KEY: &[&str] = &[
     "key.name",
     "key.suggestion",
+    "key.has_suggestion",
     "key.image_pull_behavior",
     "key.at",
 ];
@@ -354,12 +355,27 @@ pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instan
                 let mut i = new(Subject::ContainerKey, &t.address, t.span);
                 i.set("container.name", cfacts[0].1.clone());
                 i.set("key.name", Probe::str(&k.written, k.span));
+                // CloudFormation spells the keys in PascalCase (`Secrets`), JSON in camelCase.
+                let spelled = |s: &str| {
+                    if g.format == Some(Format::CloudFormation) {
+                        let mut c = s.chars();
+                        c.next()
+                            .map(|f| f.to_uppercase().chain(c).collect())
+                            .unwrap_or_default()
+                    } else {
+                        s.to_string()
+                    }
+                };
                 i.set(
                     "key.suggestion",
                     match k.suggestion {
-                        Some(s) => Probe::str(s, k.span),
+                        Some(s) => Probe::str(spelled(s), k.span),
                         None => Probe::absent(),
                     },
+                );
+                i.set(
+                    "key.has_suggestion",
+                    Probe::bool(k.suggestion.is_some(), k.span),
                 );
                 i.set(
                     "key.image_pull_behavior",
@@ -394,12 +410,21 @@ pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instan
                     let at = Some(g.node(*node).span);
                     i.set("repository.policy_visible", Probe::bool(true, at));
                     let d = pull.overall();
-                    let mut p = match &d {
-                        Decision::Allowed { .. } => Probe::bool(true, at),
-                        Decision::Denied { .. } | Decision::NotAllowed { .. } => {
+                    // A registry policy (V2 scope, the default) can grant the pull too.
+                    let registry = g.of_kind(crate::graph::Kind::EcrRegistryPolicy).next();
+                    let mut p = match (&d, registry) {
+                        (Decision::Allowed { .. }, _) => Probe::bool(true, at),
+                        (Decision::NotAllowed { .. }, Some(r)) => Probe::unknown(
+                            format!(
+                                "the repository policy does not allow it, but the registry policy `{}` may",
+                                r.address
+                            ),
+                            Some(r.span),
+                        ),
+                        (Decision::Denied { .. } | Decision::NotAllowed { .. }, _) => {
                             Probe::bool(false, at)
                         }
-                        Decision::Unknown(u) => Probe::unknown(u.to_string(), at),
+                        (Decision::Unknown(u), _) => Probe::unknown(u.to_string(), at),
                     };
                     p.at.extend(cites_at(&d, |_| "the repository policy".into()));
                     i.set("repository.grants_pull", p);

@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn builtin_rules_load() {
-    let set = RuleSet::builtin();
+    let set = RuleSet::builtin().unwrap();
     let mut ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
     let n = ids.len();
     ids.dedup();
@@ -219,7 +219,7 @@ fn rule_mistakes_are_reported_where_they_are() {
     );
     assert!(errors.iter().all(|d| d.span.is_some()));
     // A second rule with a taken id is refused.
-    let mut set = RuleSet::builtin();
+    let mut set = RuleSet::builtin().unwrap();
     let dup = tempfile::tempdir().unwrap();
     for (name, text) in RULES {
         std::fs::write(dup.path().join(name), text).unwrap();

@@ -444,7 +444,13 @@ fn principal_item(ty: &str, item: &Value, q: &PrincipalQuery<'_>) -> Tri {
                 arn,
             },
             "AWS",
-        ) => account_match(partition, account).or(eq(arn)),
+        ) => {
+            // An account's root (`arn:…:iam::<id>:root`) is never a role ARN
+            // (`arn:…:iam::<id>:role/<name>`): it names the role through its account only.
+            let is_root = item.is_known() && item.display().ends_with(":root");
+            let by_arn = if is_root { Tri::No } else { eq(arn) };
+            account_match(partition, account).or(by_arn)
+        }
         _ => Tri::No,
     }
 }

@@ -845,7 +845,10 @@ fn kms_of(graph: &Graph, n: NodeId) -> Fact<KmsKey> {
     let Some(k) = node.field(field) else {
         return Fact::known(KmsKey::AwsManaged, None);
     };
-    if k.as_str().is_some_and(aws_managed_alias) {
+    // `""` is how a data source (and the provider's state) says "the AWS managed key".
+    if k.as_str()
+        .is_some_and(|s| s.is_empty() || aws_managed_alias(s))
+    {
         return Fact::known(KmsKey::AwsManaged, k.span);
     }
     let mut key_node = None;
@@ -970,6 +973,92 @@ impl ExecutionRole {
     }
 }
 
+/// A grant on the resource side that the identity-policy evaluation does not see: a secret's
+/// resource policy (`aws_secretsmanager_secret_policy`, `AWS::SecretsManager::ResourcePolicy`),
+/// a KMS key policy naming principals other than account roots, or a KMS grant. Within one
+/// account either side may allow, so a refusal by the role's policies alone proves nothing.
+fn resource_side_grant(graph: &Graph, node: Option<NodeId>) -> Option<(String, Option<Span>)> {
+    let n = node?;
+    let target = graph.node(n);
+    for e in graph.edges_to(n) {
+        let from = graph.node(e.from);
+        if matches!(
+            from.rtype.as_str(),
+            "aws_secretsmanager_secret_policy"
+                | "AWS::SecretsManager::ResourcePolicy"
+                | "aws_kms_grant"
+        ) {
+            return Some((
+                format!("`{}` may grant it on the resource side", from.address),
+                Some(from.span),
+            ));
+        }
+    }
+    if target.kind == Kind::KmsKey {
+        if let Some(p) = target.field("policy") {
+            let mut principals = Vec::new();
+            collect_principals(p.deref(), &mut principals);
+            let only_roots = !principals.is_empty()
+                && principals.iter().all(|s| {
+                    s.ends_with(":root") || (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()))
+                });
+            if !only_roots {
+                return Some((
+                    format!(
+                        "the key policy of `{}` may grant it directly",
+                        target.address
+                    ),
+                    p.span.or(Some(target.span)),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Every `Principal` value of a policy document, rendered (unknown parts as `⟨?⟩`).
+fn collect_principals(v: &Value, out: &mut Vec<String>) {
+    match &v.deref().kind {
+        Val::Map(m) => {
+            for (k, x) in m.iter() {
+                if k == "Principal" {
+                    principal_strings(x, out);
+                } else {
+                    collect_principals(x, out);
+                }
+            }
+        }
+        Val::List(l) => l.iter().for_each(|x| collect_principals(x, out)),
+        Val::Encoded(x) => collect_principals(x, out),
+        _ => {}
+    }
+}
+
+fn principal_strings(v: &Value, out: &mut Vec<String>) {
+    match &v.deref().kind {
+        Val::Map(m) => m.iter().for_each(|(_, x)| principal_strings(x, out)),
+        Val::List(l) => l.iter().for_each(|x| principal_strings(x, out)),
+        _ => out.push(v.render_pattern().unwrap_or_default()),
+    }
+}
+
+/// A refusal that a resource-side grant may overturn becomes Unknown.
+fn with_resource_side(d: Fact<Decision>, grant: &Option<(String, Option<Span>)>) -> Fact<Decision> {
+    match (&d, grant) {
+        (
+            Fact::Known {
+                value: Decision::NotAllowed { .. },
+                ..
+            },
+            Some((why, at)),
+        ) => Fact::unknown(
+            format!("the execution role's policies do not allow it, but {why}"),
+            *at,
+        ),
+        _ => d,
+    }
+}
+
 fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) -> Vec<Permission> {
     let mut out = Vec::new();
     let mk = |need: Need, action: &'static str, resource: Value, at: Option<Span>| {
@@ -1064,7 +1153,10 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                 action,
                 resource: res.clone(),
                 at,
-                decision: check(role, action, res),
+                decision: with_resource_side(
+                    check(role, action, res),
+                    &resource_side_grant(graph, s.node),
+                ),
             });
             if let Some(r) = &s.secrets_manager_reference {
                 out.push(Permission {
@@ -1078,7 +1170,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     decision: check(role, "secretsmanager:GetSecretValue", r),
                 });
             }
-            if let Some(KmsKey::Customer { key, .. }) = s.kms.value() {
+            if let Some(KmsKey::Customer { key, node }) = s.kms.value() {
                 out.push(Permission {
                     need: Need::KmsDecrypt {
                         container: i,
@@ -1087,7 +1179,10 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     action: "kms:Decrypt",
                     resource: key.clone(),
                     at,
-                    decision: check(role, "kms:Decrypt", key),
+                    decision: with_resource_side(
+                        check(role, "kms:Decrypt", key),
+                        &resource_side_grant(graph, *node),
+                    ),
                 });
             }
         }

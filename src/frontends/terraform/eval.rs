@@ -844,6 +844,16 @@ impl<'a> Evaluator<'a> {
                     None,
                 )
             });
+            // The account a provider is pinned to (`allowed_account_ids`) is what
+            // `data.aws_caller_identity` reads, as a plan's state shows it.
+            let mut attrs = attrs;
+            if mode == Mode::Data && rtype == "aws_caller_identity" {
+                if let Some(a) = object.deref().get("account_id") {
+                    if a.as_str().is_some() {
+                        attrs.insert("account_id", None, a.clone());
+                    }
+                }
+            }
             objects.push(object);
             instances.push(Resource {
                 address,
