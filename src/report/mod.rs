@@ -267,7 +267,7 @@ fn to_miette(item: &Item, sources: &SourceMap, cwd: &Path, width: usize) -> Miet
         } else {
             related.push(MietteItem {
                 message: text.clone(),
-                code: String::new(),
+                code: item.code.clone(),
                 severity: miette::Severity::Advice,
                 source: Some(named(span.file)),
                 labels: vec![label(*span, "", true)],
