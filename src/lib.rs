@@ -1,7 +1,7 @@
 //! pullpath: will this ECS/Fargate task be able to pull its container image?
 //!
 //! The pipeline, one module per stage, data flowing one way (see ARCHITECTURE.md):
-//! [`discover`] → [`syntax`] → [`frontends`] → [`graph`].
+//! [`discover`] → [`syntax`] → [`frontends`] → [`graph`] → [`analysis`] → [`rules`] → [`report`].
 
 pub mod analysis;
 pub mod base;
@@ -10,4 +10,5 @@ pub mod frontends;
 pub mod graph;
 pub mod pipeline;
 pub mod report;
+pub mod rules;
 pub mod syntax;

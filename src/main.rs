@@ -8,6 +8,7 @@ use pullpath::base::Severity;
 use pullpath::frontends::Options;
 use pullpath::pipeline::{self, Config, DEFAULT_MAX_FILE_SIZE};
 use pullpath::report::{self, Item, TextStyle};
+use pullpath::rules::RuleSet;
 
 /// The run allocates many small values (every evaluated value keeps its span); mimalloc cuts the
 /// time spent in the allocator, which was a quarter of the run with the system allocator.
@@ -25,11 +26,55 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Load the inputs and report problems (the pull-path rules arrive in a later release; today
-    /// this reports what cannot be read).
-    Check(CommonArgs),
+    /// Trace each Fargate task's pull path and report what would stop it at deploy.
+    Check(CheckArgs),
     /// Print the resource graph pullpath builds from the inputs.
     Graph(CommonArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print the documentation of one rule (`pullpath explain FGP021`).
+    Explain(ExplainArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Also load the rules (`*.yaml`) of this directory, in the format of `rules/README.md`.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Exit with 1 when a finding or diagnostic is at or above this severity.
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// List, per task definition, the checks that could not be decided and why.
+    #[arg(long = "explain-unknown")]
+    explain_unknown: bool,
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    /// Also load the rules of this directory.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// A rule id (`FGP021`) or name.
+    rule: String,
+    /// Also load the rules of this directory.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
 }
 
 #[derive(Args)]
@@ -89,11 +134,21 @@ fn main() -> ExitCode {
     // Panics are caught per input and reported as diagnostics; keep the default hook's noise out.
     std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
-    let (command, args) = match cli.command {
-        Command::Check(a) => ("check", a),
-        Command::Graph(a) => ("graph", a),
+    let result = match cli.command {
+        Command::Check(a) => run(
+            "check",
+            a.common,
+            Some(CheckOptions {
+                rules: a.rules,
+                fail_on: a.fail_on,
+                explain_unknown: a.explain_unknown,
+            }),
+        ),
+        Command::Graph(a) => run("graph", a, None),
+        Command::Rules(a) => list_rules(a),
+        Command::Explain(a) => explain(a),
     };
-    match run(command, args) {
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("pullpath: {e}");
@@ -102,7 +157,151 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: &str, args: CommonArgs) -> Result<ExitCode, String> {
+struct CheckOptions {
+    rules: Vec<PathBuf>,
+    fail_on: FailOn,
+    explain_unknown: bool,
+}
+
+/// The built-in rules and those of `dirs`; mistakes in a user's rule file are printed with
+/// their place, and stop the run (exit 2).
+fn load_rules(dirs: &[PathBuf], sources: &pullpath::base::SourceMap) -> Result<RuleSet, String> {
+    let mut set = RuleSet::builtin();
+    for d in dirs {
+        if !d.is_dir() {
+            return Err(format!("{}: not a directory", d.display()));
+        }
+        if let Err(errors) = set.add_dir(d, sources) {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let items: Vec<Item> = errors.iter().map(Item::from).collect();
+            eprint!(
+                "{}",
+                report::render_text(&items, sources, &cwd, stderr_style(Color::Auto))
+            );
+            return Err(format!(
+                "{} error{} in the rules of {}",
+                errors.len(),
+                plural(errors.len()),
+                d.display()
+            ));
+        }
+    }
+    Ok(set)
+}
+
+fn stderr_style(color: Color) -> TextStyle {
+    let tty = std::io::stderr().is_terminal();
+    let color = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => tty && std::env::var_os("NO_COLOR").is_none(),
+    };
+    TextStyle {
+        color,
+        unicode: color || tty,
+        width: 100,
+    }
+}
+
+fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
+    let sources = pullpath::base::SourceMap::new();
+    let set = load_rules(&args.rules, &sources)?;
+    let mut out = String::new();
+    match args.format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = set
+                .rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "name": r.name,
+                        "title": r.title,
+                        "severity": {
+                            "terraform": r.severity.terraform,
+                            "plan": r.severity.plan,
+                            "cloudformation": r.severity.cloudformation,
+                        },
+                        "phase": r.phase,
+                        "subject": r.subject.name(),
+                        "builtin": r.builtin,
+                        "origin": r.origin,
+                    })
+                })
+                .collect();
+            out = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
+        }
+        Format::Text => {
+            for r in &set.rules {
+                out.push_str(&format!(
+                    "{:<7} {:<28} {}{}\n",
+                    r.id,
+                    r.severity.describe(),
+                    r.title,
+                    if r.builtin {
+                        String::new()
+                    } else {
+                        format!(" [{}]", r.origin)
+                    }
+                ));
+            }
+        }
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .map_err(|e| format!("cannot write: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
+    let sources = pullpath::base::SourceMap::new();
+    let set = load_rules(&args.rules, &sources)?;
+    let Some(r) = set.get(&args.rule) else {
+        return Err(format!(
+            "no rule `{}`; `pullpath rules` lists them",
+            args.rule
+        ));
+    };
+    let mut out = format!("{} ({}): {}\n\n", r.id, r.name, r.title);
+    out.push_str(&format!(
+        "Severity: {}. Fails at: {}. Reads: {}.\n\n",
+        r.severity.describe(),
+        match r.phase.as_deref() {
+            Some("apply") => "apply (terraform apply / stack creation)",
+            Some("start") => "task start (the deploy succeeds, tasks stop)",
+            _ => "-",
+        },
+        r.subject.name()
+    ));
+    out.push_str(r.docs.trim_end());
+    out.push('\n');
+    let errors: Vec<&str> = r.checks.iter().map(|c| c.deploy_error.trim_end()).collect();
+    let mut seen = Vec::new();
+    for e in errors {
+        if !seen.contains(&e) {
+            seen.push(e);
+        }
+    }
+    out.push_str("\n## Deploy error\n\n");
+    for e in seen {
+        out.push_str(e);
+        out.push_str("\n\n");
+    }
+    if !r.sources.is_empty() {
+        out.push_str("## Sources\n\n");
+        for s in &r.sources {
+            out.push_str(&format!("- {s}\n"));
+        }
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .map_err(|e| format!("cannot write: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<ExitCode, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let paths = if args.paths.is_empty() {
@@ -135,37 +334,79 @@ fn run(command: &str, args: CommonArgs) -> Result<ExitCode, String> {
         ..config.options
     };
     let start = std::time::Instant::now();
+    if let Some(c) = &check {
+        config.rules = load_rules(&c.rules, &pullpath::base::SourceMap::new())?;
+    }
     let out = pipeline::run(&config);
     let pipeline_time = start.elapsed();
-    let items: Vec<Item> = out.diagnostics.iter().map(Item::from).collect();
-    let errors = out
+    let diag_items: Vec<Item> = out.diagnostics.iter().map(Item::from).collect();
+    let finding_items: Vec<Item> = out.findings.iter().map(Item::from).collect();
+    let count = |sev: Severity| {
+        out.findings.iter().filter(|f| f.severity == sev).count()
+            + out.diagnostics.iter().filter(|d| d.severity == sev).count()
+    };
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let input_errors = out
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     let resources: usize = out.units.iter().map(|u| u.resources.len()).sum();
+    let tasks: std::collections::BTreeSet<&str> =
+        out.unverified.iter().map(|u| u.task.as_str()).collect();
     let mut stdout = std::io::stdout().lock();
     let write = |w: &mut dyn Write, s: &str| {
         w.write_all(s.as_bytes())
             .map_err(|e| format!("cannot write: {e}"))
     };
+    let explain_unknown = check.as_ref().is_some_and(|c| c.explain_unknown);
     match args.format {
         Format::Json => {
-            let diagnostics: Vec<serde_json::Value> = items
+            let diagnostics: Vec<serde_json::Value> = diag_items
                 .iter()
                 .map(|i| report::item_json(i, &out.sources, &cwd))
                 .collect();
             let mut doc = if command == "graph" {
                 pullpath::graph::to_json(&out.graphs, &out.sources, &cwd)
             } else {
-                serde_json::json!({"version": 1, "findings": []})
+                let findings: Vec<serde_json::Value> = out
+                    .findings
+                    .iter()
+                    .map(|f| report::finding_json(f, &out.sources, &cwd))
+                    .collect();
+                serde_json::json!({"version": 1, "findings": findings})
             };
             doc["diagnostics"] = diagnostics.into();
+            if explain_unknown {
+                doc["unverified"] = out
+                    .unverified
+                    .iter()
+                    .map(|u| {
+                        serde_json::json!({
+                            "task_definition": u.task,
+                            "rule": u.rule,
+                            "title": u.title,
+                            "reason": u.reason,
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .into();
+            }
             doc["summary"] = serde_json::json!({
+                "findings": out.findings.len(),
+                "errors": errors,
+                "warnings": warnings,
+                "info": infos,
+                "diagnostics": out.diagnostics.len(),
+                "input_errors": input_errors,
                 "units": out.units.len(),
                 "resources": resources,
                 "files": out.sources.len(),
-                "errors": errors,
+                "unverified_checks": out.unverified.len(),
             });
             let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
             write(&mut stdout, &text)?;
@@ -192,24 +433,77 @@ fn run(command: &str, args: CommonArgs) -> Result<ExitCode, String> {
             }
             write(
                 &mut stdout,
-                &report::render_text(&items, &out.sources, &cwd, style),
+                &report::render_text(&finding_items, &out.sources, &cwd, style),
             )?;
             write(
                 &mut stdout,
-                &format!(
-                    "{} unit{}, {} resource{}, {} file{} read; {} error{}, {} other diagnostic{}\n",
-                    out.units.len(),
-                    plural(out.units.len()),
-                    resources,
-                    plural(resources),
-                    out.sources.len(),
-                    plural(out.sources.len()),
-                    errors,
-                    plural(errors),
-                    items.len() - errors,
-                    plural(items.len() - errors),
-                ),
+                &report::render_text(&diag_items, &out.sources, &cwd, style),
             )?;
+            if explain_unknown && !out.unverified.is_empty() {
+                let mut text = String::from("Not verified (unknown facts never give a finding):\n");
+                let mut last = "";
+                for u in &out.unverified {
+                    if u.task != last {
+                        text.push_str(&format!("  {}\n", u.task));
+                        last = &u.task;
+                    }
+                    text.push_str(&format!("    {} {}: {}\n", u.rule, u.title, u.reason));
+                }
+                text.push('\n');
+                write(&mut stdout, &text)?;
+            }
+            let mut line = if command == "check" {
+                format!(
+                    "{} finding{} ({} error{}, {} warning{}, {} info)",
+                    out.findings.len(),
+                    plural(out.findings.len()),
+                    errors - input_errors,
+                    plural(errors - input_errors),
+                    out.findings
+                        .iter()
+                        .filter(|f| f.severity == Severity::Warning)
+                        .count(),
+                    plural(
+                        out.findings
+                            .iter()
+                            .filter(|f| f.severity == Severity::Warning)
+                            .count()
+                    ),
+                    out.findings
+                        .iter()
+                        .filter(|f| f.severity == Severity::Info)
+                        .count(),
+                )
+            } else {
+                String::new()
+            };
+            if !line.is_empty() {
+                line.push_str(" in ");
+            }
+            line.push_str(&format!(
+                "{} unit{}, {} resource{}, {} file{}; {} input diagnostic{} ({} error{})",
+                out.units.len(),
+                plural(out.units.len()),
+                resources,
+                plural(resources),
+                out.sources.len(),
+                plural(out.sources.len()),
+                out.diagnostics.len(),
+                plural(out.diagnostics.len()),
+                input_errors,
+                plural(input_errors),
+            ));
+            if command == "check" && !out.unverified.is_empty() && !explain_unknown {
+                line.push_str(&format!(
+                    "; {} check{} not verified in {} task definition{} (--explain-unknown)",
+                    out.unverified.len(),
+                    plural(out.unverified.len()),
+                    tasks.len(),
+                    plural(tasks.len()),
+                ));
+            }
+            line.push('\n');
+            write(&mut stdout, &line)?;
         }
     }
     if args.timings {
@@ -227,9 +521,19 @@ fn run(command: &str, args: CommonArgs) -> Result<ExitCode, String> {
             start.elapsed().as_secs_f64() * 1e3
         );
     }
+    let threshold = match check.as_ref().map(|c| c.fail_on) {
+        Some(FailOn::Error) | None => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Info) => Some(Severity::Info),
+        Some(FailOn::Never) => None,
+    };
+    let failed = threshold.is_some_and(|t| {
+        out.findings.iter().any(|f| f.severity >= t)
+            || out.diagnostics.iter().any(|d| d.severity >= t)
+    });
     // The process ends here: freeing every value one by one would only cost time.
     std::mem::forget(out);
-    Ok(if errors > 0 {
+    Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,5 +1,5 @@
-//! Runs the stages in order: discover → syntax/frontends → graph. Frontends and graph building run
-//! in parallel, and each unit of work is isolated: a panic in one file or unit becomes an
+//! Runs the stages in order: discover → syntax/frontends → graph → analysis and rules. Frontends,
+//! graph building and rules run in parallel, and each unit of work is isolated: a panic in one file or unit becomes an
 //! `internal-error` diagnostic and the run goes on.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -12,12 +12,15 @@ use crate::base::{Diagnostic, SourceMap};
 use crate::discover::discover;
 use crate::frontends::{self, Options, Unit};
 use crate::graph::{self, Graph};
+use crate::rules::{self, Finding, RuleSet, Unverified};
 
 /// What to run on.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     pub paths: Vec<PathBuf>,
     pub options: Options,
+    /// The rules to evaluate (none: the pipeline stops at the graph).
+    pub rules: RuleSet,
 }
 
 impl Config {
@@ -42,6 +45,7 @@ impl Config {
                 scan_roots,
                 ..Options::default()
             },
+            rules: RuleSet::default(),
         }
     }
 }
@@ -55,6 +59,10 @@ pub struct Output {
     pub graphs: Vec<Graph>,
     /// Diagnostics about the input, sorted by file and position, duplicates removed.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings of the rules, sorted by file, position and rule.
+    pub findings: Vec<Finding>,
+    /// Checks that could not be decided (for `--explain-unknown`), per task.
+    pub unverified: Vec<Unverified>,
     /// Wall time of each stage (frontends run side by side, so theirs overlap).
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -209,6 +217,39 @@ fn run_here(config: &Config) -> Output {
     for u in &units {
         diagnostics.extend(u.diagnostics.iter().cloned());
     }
+    let checked: Vec<Result<rules::Outcome, Diagnostic>> = timed(&mut timings, "rules", || {
+        if config.rules.rules.is_empty() {
+            return Vec::new();
+        }
+        graphs
+            .par_iter()
+            .map(|g| {
+                isolated(&g.unit, || rules::check(g, &config.rules, &sources))
+                    .map_err(|d| d.in_file(g.unit.clone()))
+            })
+            .collect()
+    });
+    let mut findings = Vec::new();
+    let mut unverified = Vec::new();
+    for c in checked {
+        match c {
+            Ok(o) => {
+                findings.extend(o.findings);
+                unverified.extend(o.unverified);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    findings.sort_by_cached_key(|f| {
+        (
+            sources.path(f.primary.file),
+            f.primary.start,
+            f.rule.clone(),
+            f.message.clone(),
+        )
+    });
+    unverified.sort();
+    unverified.dedup();
     let key = |d: &Diagnostic| {
         let path = d
             .span
@@ -229,6 +270,8 @@ fn run_here(config: &Config) -> Output {
         units,
         graphs,
         diagnostics,
+        findings,
+        unverified,
         timings,
     }
 }

@@ -11,6 +11,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use crate::base::source::display_path;
 use crate::base::{Diagnostic, Severity, SourceMap, Span};
+use crate::rules::Finding;
 
 /// One problem to report.
 #[derive(Clone, Debug)]
@@ -36,6 +37,71 @@ impl From<&Diagnostic> for Item {
             help: None,
         }
     }
+}
+
+impl From<&Finding> for Item {
+    /// The help text of a finding: what to do, the fix in the input's language, and the error
+    /// the deploy would otherwise end in.
+    fn from(f: &Finding) -> Item {
+        let mut help = f.help.clone();
+        if let Some(fix) = &f.fix {
+            help.push_str("\n\n");
+            help.push_str(fix);
+        }
+        help.push_str("\n\nWithout the fix, the deploy ends in:\n");
+        help.push_str(&f.deploy_error);
+        Item {
+            severity: f.severity,
+            code: f.rule.clone(),
+            message: f.message.clone(),
+            file: None,
+            primary: Some((f.primary, f.label.clone())),
+            related: f.related.clone(),
+            help: Some(help),
+        }
+    }
+}
+
+/// One finding as JSON (the `findings[]` entries of `pullpath check --format json`): 1-based
+/// lines and columns, paths relative to `cwd`.
+pub fn finding_json(f: &Finding, sources: &SourceMap, cwd: &Path) -> serde_json::Value {
+    let (a, b) = sources.line_col(f.primary);
+    let related: Vec<serde_json::Value> = f
+        .related
+        .iter()
+        .map(|(span, msg)| {
+            let (a, _) = sources.line_col(*span);
+            serde_json::json!({
+                "file": display_path(&sources.path(span.file), cwd),
+                "line": a.line,
+                "column": a.column,
+                "message": msg,
+            })
+        })
+        .collect();
+    let mut help = f.help.clone();
+    if let Some(fix) = &f.fix {
+        help.push_str("\n\n");
+        help.push_str(fix);
+    }
+    serde_json::json!({
+        "rule": f.rule,
+        "title": f.title,
+        "severity": f.severity,
+        "message": f.message,
+        "resource": f.resource,
+        "task_definition": f.task,
+        "file": display_path(&sources.path(f.primary.file), cwd),
+        "line": a.line,
+        "column": a.column,
+        "end_line": b.line,
+        "end_column": b.column,
+        "label": f.label,
+        "related": related,
+        "deploy_error": f.deploy_error,
+        "help": help,
+        "fix": f.fix,
+    })
 }
 
 /// Text rendering options.

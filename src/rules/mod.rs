@@ -1,0 +1,320 @@
+//! The rules stage: rules are data (`rules/*.yaml`, see `rules/README.md`), read into [`Rule`]s
+//! and evaluated over the facts of the analysis stage, exposed by name through
+//! [`subjects`]. A check fires only when every `when` condition is proven true and its
+//! `require` is proven false; anything unknown on the way makes it *unverified* instead, which
+//! `--explain-unknown` lists and which never becomes a finding.
+
+pub mod cond;
+pub mod rule;
+pub mod subjects;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::{network, task};
+use crate::base::{Diagnostic, Severity, SourceMap, Span};
+use crate::frontends::Format;
+use crate::graph::Graph;
+
+use cond::Tri;
+pub use rule::{Check, Rule, Severities};
+use subjects::{Instance, Subject};
+
+/// The rules embedded at build time: `(file name, contents)`.
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The rules of a run, sorted by id.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The built-in rules. They are tested to load; a failure here is a bug.
+    pub fn builtin() -> RuleSet {
+        let sources = SourceMap::new();
+        let mut rules = Vec::new();
+        for (name, text) in BUILTIN {
+            let path = format!("rules/{name}");
+            let id = sources.add(&path, *text);
+            match rule::parse(id, text, &path, true) {
+                Ok(r) => rules.push(r),
+                Err(e) => panic!("built-in rule {name} is invalid: {e:?}"),
+            }
+        }
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        RuleSet { rules }
+    }
+
+    /// Adds the `*.yaml` rules of a directory (a user's own rules). Files are registered in
+    /// `sources` so that mistakes are reported at their place; an id or name already taken is
+    /// an error.
+    pub fn add_dir(&mut self, dir: &Path, sources: &SourceMap) -> Result<usize, Vec<Diagnostic>> {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            vec![Diagnostic::error(
+                "invalid-rule",
+                format!("cannot read the rules directory: {e}"),
+            )
+            .in_file(dir)]
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        files.sort();
+        let mut errors = Vec::new();
+        let mut added = 0;
+        for f in files {
+            let text = match std::fs::read_to_string(&f) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(
+                        Diagnostic::error("invalid-rule", format!("cannot read: {e}")).in_file(&f),
+                    );
+                    continue;
+                }
+            };
+            let id = sources.add(&f, text.as_str());
+            match rule::parse(id, &text, &f.display().to_string(), false) {
+                Ok(r) => {
+                    if let Some(o) = self.rules.iter().find(|o| o.id == r.id || o.name == r.name) {
+                        errors.push(
+                            Diagnostic::error(
+                                "invalid-rule",
+                                format!(
+                                    "rule {} ({}) is already defined by {}",
+                                    r.id, r.name, o.origin
+                                ),
+                            )
+                            .in_file(&f),
+                        );
+                    } else {
+                        self.rules.push(r);
+                        added += 1;
+                    }
+                }
+                Err(e) => errors.extend(e.into_iter().map(|d| d.in_file(&f))),
+            }
+        }
+        self.rules.sort_by(|a, b| a.id.cmp(&b.id));
+        if errors.is_empty() {
+            Ok(added)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(id) || r.name == id)
+    }
+}
+
+/// What a finding reports: a rule that fired on one subject.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: String,
+    pub title: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The resource to change (or, for what a task needs, the task definition).
+    pub resource: String,
+    pub primary: Span,
+    pub label: String,
+    pub related: Vec<(Span, String)>,
+    pub deploy_error: String,
+    pub help: String,
+    /// The fix in the language of the primary location's file.
+    pub fix: Option<String>,
+    /// The task definition it concerns.
+    pub task: String,
+}
+
+/// A check that could not be decided for a task: what, and why.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unverified {
+    pub task: String,
+    pub rule: String,
+    pub title: String,
+    pub reason: String,
+}
+
+/// Findings and unverified checks of one graph.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub unverified: Vec<Unverified>,
+}
+
+/// Analyses one graph and evaluates every rule over it.
+pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
+    let tasks = task::analyse(graph);
+    let net = network::analyse(graph);
+    let instances = subjects::instances(graph, &tasks, &net);
+    let mut by_subject: HashMap<Subject, Vec<&Instance>> = HashMap::new();
+    for i in &instances {
+        by_subject.entry(i.subject).or_default().push(i);
+    }
+    let mut out = Outcome::default();
+    // (rule, check, primary) → index in out.findings
+    let mut seen: HashMap<(usize, usize, Span), usize> = HashMap::new();
+    for (ri, r) in rules.rules.iter().enumerate() {
+        for (ci, c) in r.checks.iter().enumerate() {
+            for inst in by_subject.get(&c.subject).into_iter().flatten() {
+                let when = Tri::all(c.when.iter().map(|x| x.eval(inst)));
+                if when == Tri::False {
+                    continue;
+                }
+                let require = Tri::all(c.require.iter().map(|x| x.eval(inst)));
+                match (&when, &require) {
+                    (Tri::True, Tri::False) => {
+                        let f = finding(r, c, inst, graph.format, sources);
+                        match seen.get(&(ri, ci, f.primary)) {
+                            Some(&k) => {
+                                let prev = &mut out.findings[k];
+                                for rel in f.related {
+                                    if !prev.related.contains(&rel) && rel.0 != prev.primary {
+                                        prev.related.push(rel);
+                                    }
+                                }
+                            }
+                            None => {
+                                seen.insert((ri, ci, f.primary), out.findings.len());
+                                out.findings.push(f);
+                            }
+                        }
+                    }
+                    (_, Tri::True) => {}
+                    (Tri::Unknown(reason), _) | (_, Tri::Unknown(reason)) => {
+                        out.unverified.push(Unverified {
+                            task: inst.task.clone(),
+                            rule: r.id.clone(),
+                            title: r.title.clone(),
+                            reason: reason.clone(),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out.unverified.sort();
+    out.unverified.dedup();
+    out
+}
+
+/// The `{fact}` references of a template: `{` + a fact-shaped name + `}`, not preceded by `$`
+/// (so that `${var.region}` in an HCL fix and `${AWS::Region}` in a YAML fix stay as written).
+/// Yields the byte range of the braces and the name.
+pub fn references(template: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let b = template.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(off) = template[i..].find('{') {
+        let open = i + off;
+        i = open + 1;
+        if open > 0 && b[open - 1] == b'$' {
+            continue;
+        }
+        let Some(len) = template[open + 1..].find('}') else {
+            break;
+        };
+        let name = &template[open + 1..open + 1 + len];
+        if cond::Cond::parse(name).is_ok_and(|c| c.op == cond::Op::Holds && c.text == name) {
+            out.push((open..open + len + 2, name));
+        }
+    }
+    out
+}
+
+/// Replaces each `{fact}` reference by the instance's value of that fact.
+pub fn expand(template: &str, inst: &Instance) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut last = 0;
+    for (range, name) in references(template) {
+        out.push_str(&template[last..range.start]);
+        out.push_str(
+            &inst
+                .get(name)
+                .map(|p| p.display())
+                .unwrap_or_else(|| "⟨?⟩".into()),
+        );
+        last = range.end;
+    }
+    out.push_str(&template[last..]);
+    out
+}
+
+/// The fix language of a file: HCL for Terraform (plans are fixed in their `.tf` files),
+/// JSON or YAML for CloudFormation, as the file is written.
+fn fix_for(
+    c: &Check,
+    format: Option<Format>,
+    primary: Span,
+    sources: &SourceMap,
+) -> Option<String> {
+    let file = sources.get(primary.file);
+    let ext = file
+        .path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let json_text = file.text.trim_start().starts_with('{');
+    let lang = if ext == "tf" || matches!(format, Some(Format::Terraform | Format::Plan)) {
+        if ext == "json" && format == Some(Format::Terraform) {
+            &c.fix.json
+        } else {
+            &c.fix.hcl
+        }
+    } else if json_text {
+        &c.fix.json
+    } else {
+        &c.fix.yaml
+    };
+    lang.clone()
+}
+
+fn finding(
+    r: &Rule,
+    c: &Check,
+    inst: &Instance,
+    format: Option<Format>,
+    sources: &SourceMap,
+) -> Finding {
+    let primary = c
+        .primary
+        .as_ref()
+        .and_then(|p| inst.get(p))
+        .and_then(|p| p.at.first().map(|a| a.0))
+        .unwrap_or(inst.span);
+    let mut related: Vec<(Span, String)> = Vec::new();
+    for rel in &c.related {
+        let Some(p) = inst.get(&rel.at) else {
+            continue;
+        };
+        for (span, own) in &p.at {
+            let label = own.clone().unwrap_or_else(|| expand(&rel.label, inst));
+            if *span != primary && !related.iter().any(|(s, _)| s == span) {
+                related.push((*span, label));
+            }
+        }
+    }
+    Finding {
+        rule: r.id.clone(),
+        title: r.title.clone(),
+        severity: c.severity.for_format(format),
+        message: expand(&c.message, inst),
+        resource: inst.resource.clone(),
+        primary,
+        label: expand(&c.label, inst),
+        related,
+        deploy_error: expand(c.deploy_error.trim_end(), inst),
+        help: expand(c.help.trim_end(), inst),
+        fix: fix_for(c, format, primary, sources).map(|f| expand(f.trim_end(), inst)),
+        task: inst.task.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1255 @@
+//! The fact vocabulary: what rules may read. Each [`Subject`] is a kind of thing a rule looks at
+//! (a task definition, a permission need, a run site, an endpoint as seen from a run site…); an
+//! [`Instance`] is one of them with its named facts, taken from the analysis (`TaskFacts`,
+//! `NetworkFacts`) without deciding anything: every fact keeps the analysis's Known / Unknown /
+//! Absent and its locations. `rules/README.md` documents every name; [`Subject::facts`] is the
+//! list the rule loader checks names against.
+
+use std::collections::HashMap;
+
+use crate::analysis::iam::{Decision, TrustDecision};
+use crate::analysis::network::{
+    Egress, Endpoint, EndpointType, NetworkFacts, RunSite, Service, SiteEndpoint,
+};
+use crate::analysis::task::{
+    Container, Image, Need, PolicyDoc, RoleTarget, SecretRef, SecretStore, SecretUse, TaskFact,
+    TaskFacts,
+};
+use crate::analysis::Fact;
+use crate::base::{Span, Value};
+use crate::frontends::Format;
+use crate::graph::{Graph, Mode, NodeId};
+
+use super::cond::Tri;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Task,
+    Permission,
+    Secret,
+    ContainerKey,
+    CrossAccount,
+    Site,
+    EndpointNeed,
+    SiteEndpoint,
+}
+
+const TASK: &[&str] = &[
+    "input.format",
+    "task.address",
+    "task.fargate",
+    "task.needs_execution_role",
+    "task.needs",
+    "task.execution_role",
+    "role.address",
+    "role.in_graph",
+    "role.invalid",
+    "role.invalid_reason",
+    "role.trusted",
+    "role.bad_managed_arn",
+    "role.bad_managed_arn_value",
+    "role.bad_managed_arn_suggestion",
+];
+const CONTAINER: &[&str] = &["container.name", "container.image", "container.image_class"];
+const PERMISSION: &[&str] = &[
+    "need.kind",
+    "need.actions",
+    "need.allowed",
+    "need.missing",
+    "need.resource",
+    "need.resource_scoped",
+    "need.source_vpc_condition",
+    "need.denied",
+    "need.at",
+    "need.statements",
+    "secret.store",
+    "secret.usage",
+];
+const SECRET: &[&str] = &["secret.usage", "secret.store", "secret.value", "secret.at"];
+const KEY: &[&str] = &[
+    "key.name",
+    "key.suggestion",
+    "key.image_pull_behavior",
+    "key.at",
+];
+const CROSS: &[&str] = &[
+    "image.account",
+    "image.repository",
+    "image.cross_account",
+    "repository.policy_visible",
+    "repository.grants_pull",
+];
+const SITE: &[&str] = &[
+    "site.address",
+    "site.fargate",
+    "site.subnets",
+    "site.security_groups",
+    "site.private_only",
+    "site.some_private_only",
+    "site.public_without_ip",
+    "site.internet",
+    "site.egress_internet",
+    "site.endpoints_usable",
+    "task.ecr_image",
+    "task.non_ecr_image",
+    "task.non_ecr_image_value",
+    "task.awslogs",
+    "task.secretsmanager",
+    "task.ssm",
+];
+const ENDPOINT_NEED: &[&str] = &["need.service", "need.why", "need.at", "endpoint.present"];
+const SITE_ENDPOINT: &[&str] = &[
+    "need.service",
+    "need.why",
+    "endpoint.address",
+    "endpoint.service",
+    "endpoint.type",
+    "endpoint.interface_only_service",
+    "endpoint.has_subnets",
+    "endpoint.private_dns",
+    "endpoint.admits_task",
+    "endpoint.task_egress",
+    "endpoint.on_task_route_tables",
+    "endpoint.missing_route_tables",
+    "vpc.address",
+    "vpc.dns_support",
+    "vpc.dns_hostnames",
+];
+
+impl Subject {
+    pub const ALL: &'static [Subject] = &[
+        Subject::Task,
+        Subject::Permission,
+        Subject::Secret,
+        Subject::ContainerKey,
+        Subject::CrossAccount,
+        Subject::Site,
+        Subject::EndpointNeed,
+        Subject::SiteEndpoint,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Subject::Task => "task",
+            Subject::Permission => "permission",
+            Subject::Secret => "secret",
+            Subject::ContainerKey => "container-key",
+            Subject::CrossAccount => "cross-account",
+            Subject::Site => "site",
+            Subject::EndpointNeed => "endpoint-need",
+            Subject::SiteEndpoint => "site-endpoint",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Subject> {
+        Subject::ALL.iter().copied().find(|x| x.name() == s)
+    }
+
+    /// Every fact name an instance of this subject has.
+    pub fn facts(self) -> Vec<&'static str> {
+        let groups: &[&[&str]] = match self {
+            Subject::Task => &[TASK],
+            Subject::Permission => &[TASK, CONTAINER, PERMISSION],
+            Subject::Secret => &[TASK, CONTAINER, SECRET],
+            Subject::ContainerKey => &[TASK, &["container.name"], KEY],
+            Subject::CrossAccount => &[TASK, CONTAINER, CROSS],
+            Subject::Site => &[TASK, SITE],
+            Subject::EndpointNeed => &[TASK, SITE, ENDPOINT_NEED],
+            Subject::SiteEndpoint => &[TASK, SITE, SITE_ENDPOINT],
+        };
+        groups.iter().flat_map(|g| g.iter().copied()).collect()
+    }
+
+    pub fn has_fact(self, name: &str) -> bool {
+        self.facts().contains(&name)
+    }
+}
+
+/// A fact's value. `Loc` is a fact that is only a location (`need.at`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Known {
+    Bool(bool),
+    Str(String),
+    List(Vec<String>),
+    Loc,
+    Unknown(String),
+    Absent,
+}
+
+/// A fact: its value and where it comes from (several places, each optionally labelled, for
+/// facts such as "the statements that deny").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Probe {
+    pub value: Known,
+    pub at: Vec<(Span, Option<String>)>,
+}
+
+impl Probe {
+    fn new(value: Known, at: Option<Span>) -> Probe {
+        Probe {
+            value,
+            at: at.map(|s| (s, None)).into_iter().collect(),
+        }
+    }
+    fn absent() -> Probe {
+        Probe::new(Known::Absent, None)
+    }
+    fn unknown(reason: impl Into<String>, at: Option<Span>) -> Probe {
+        Probe::new(Known::Unknown(reason.into()), at)
+    }
+    fn str(s: impl Into<String>, at: Option<Span>) -> Probe {
+        Probe::new(Known::Str(s.into()), at)
+    }
+    fn bool(b: bool, at: Option<Span>) -> Probe {
+        Probe::new(Known::Bool(b), at)
+    }
+    fn loc(at: Option<Span>) -> Probe {
+        match at {
+            Some(_) => Probe::new(Known::Loc, at),
+            None => Probe::absent(),
+        }
+    }
+    fn from_bool(f: &Fact<bool>) -> Probe {
+        Probe::from_fact(f, |b| Known::Bool(*b))
+    }
+    fn from_fact<T>(f: &Fact<T>, v: impl FnOnce(&T) -> Known) -> Probe {
+        match f {
+            Fact::Known { value, at } => Probe::new(v(value), *at),
+            Fact::Unknown { reason, at } => Probe::unknown(reason.to_string(), *at),
+            Fact::Absent => Probe::absent(),
+        }
+    }
+    fn from_tri(t: Tri, at: Option<Span>) -> Probe {
+        match t {
+            Tri::True => Probe::bool(true, at),
+            Tri::False => Probe::bool(false, at),
+            Tri::Unknown(r) => Probe::unknown(r, at),
+        }
+    }
+    /// The value as text for messages.
+    pub fn display(&self) -> String {
+        match &self.value {
+            Known::Bool(b) => b.to_string(),
+            Known::Str(s) => s.clone(),
+            Known::List(l) => l.join(", "),
+            Known::Loc | Known::Unknown(_) | Known::Absent => "⟨?⟩".into(),
+        }
+    }
+}
+
+/// One subject instance with its facts.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub subject: Subject,
+    /// The task definition it is about (for `--explain-unknown`, grouped per task).
+    pub task: String,
+    /// The resource a finding names, and where it is.
+    pub resource: String,
+    pub span: Span,
+    facts: Vec<(&'static str, Probe)>,
+}
+
+impl Instance {
+    pub fn get(&self, name: &str) -> Option<&Probe> {
+        self.facts
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| p)
+    }
+    fn set(&mut self, name: &'static str, p: Probe) {
+        debug_assert!(self.subject.has_fact(name), "{name} on {:?}", self.subject);
+        self.facts.push((name, p));
+    }
+}
+
+fn pattern(v: &Value) -> String {
+    v.render_pattern().unwrap_or_else(|| "⟨?⟩".into())
+}
+
+fn format_name(f: Option<Format>) -> &'static str {
+    match f {
+        Some(Format::Plan) => "plan",
+        Some(Format::CloudFormation) => "cloudformation",
+        _ => "terraform",
+    }
+}
+
+fn image_class(i: &Image) -> &'static str {
+    match i {
+        Image::Ecr(_) => "ecr",
+        Image::EcrDualStack(_) => "ecr-dualstack",
+        Image::EcrPullThroughCache { .. } => "ecr-ptc",
+        Image::EcrPublic { .. } => "ecr-public",
+        Image::External { .. } => "external",
+    }
+}
+
+/// Pulled through the ECR endpoints (dual-stack URIs are not: PrivateLink does not serve them).
+fn is_ecr_pull(i: &Image) -> bool {
+    matches!(i, Image::Ecr(_) | Image::EcrPullThroughCache { .. })
+}
+
+fn is_awslogs(c: &Container) -> bool {
+    c.log_driver
+        .as_ref()
+        .and_then(|v| v.as_str())
+        .is_some_and(|d| d.eq_ignore_ascii_case("awslogs"))
+}
+
+fn image_text(g: &Graph, t: &TaskFact, c: &Container) -> String {
+    g.node(t.node)
+        .field(&format!("{}.image", c.path))
+        .map(pattern)
+        .unwrap_or_else(|| "⟨?⟩".into())
+}
+
+fn cites_at(d: &Decision, label: impl Fn(&Decision) -> String) -> Vec<(Span, Option<String>)> {
+    d.cites()
+        .into_iter()
+        .filter_map(|c| c.best_span().map(|s| (s, Some(label(d)))))
+        .collect()
+}
+
+/// Builds every instance of every subject of one graph.
+pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instance> {
+    let mut out = Vec::new();
+    let sites: HashMap<NodeId, &RunSite> = net.sites.iter().map(|s| (s.node, s)).collect();
+    let hidden = hidden_parts(g);
+    for t in &tasks.tasks {
+        let base = task_facts(g, t);
+        let new = |subject: Subject, resource: &str, span: Span| Instance {
+            subject,
+            task: t.address.clone(),
+            resource: resource.to_string(),
+            span,
+            facts: base.clone(),
+        };
+        out.push(new(Subject::Task, &t.address, t.span));
+        permission_instances(g, t, &new, &mut out);
+        for c in &t.containers {
+            let cfacts = container_facts(g, t, c);
+            for s in c.secrets.iter().chain(c.repository_credentials.iter()) {
+                let mut i = new(Subject::Secret, &t.address, t.span);
+                i.facts.extend(cfacts.iter().cloned());
+                secret_facts(&mut i, s);
+                i.set("secret.value", Probe::str(pattern(&s.value), s.value.span));
+                i.set("secret.at", Probe::loc(s.value.span));
+                out.push(i);
+            }
+            for k in &c.unknown_keys {
+                let mut i = new(Subject::ContainerKey, &t.address, t.span);
+                i.set("container.name", cfacts[0].1.clone());
+                i.set("key.name", Probe::str(&k.written, k.span));
+                i.set(
+                    "key.suggestion",
+                    match k.suggestion {
+                        Some(s) => Probe::str(s, k.span),
+                        None => Probe::absent(),
+                    },
+                );
+                i.set(
+                    "key.image_pull_behavior",
+                    Probe::bool(k.image_pull_behavior, k.span),
+                );
+                i.set("key.at", Probe::loc(k.span));
+                out.push(i);
+            }
+        }
+        for x in &t.cross_account {
+            let Some(c) = t.containers.get(x.container) else {
+                continue;
+            };
+            let mut i = new(Subject::CrossAccount, &t.address, t.span);
+            i.facts.extend(container_facts(g, t, c));
+            let at = c.image.clone().map(|_| ());
+            let img_at = match &at {
+                Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
+                Fact::Absent => None,
+            };
+            i.set("image.account", Probe::str(pattern(&x.account), img_at));
+            let repo = c
+                .image
+                .value()
+                .and_then(|im| im.ecr())
+                .map(|e| pattern(&e.repository))
+                .unwrap_or_else(|| "⟨?⟩".into());
+            i.set("image.repository", Probe::str(repo, img_at));
+            i.set("image.cross_account", Probe::from_bool(&x.cross));
+            match &x.repository_policy {
+                Some((node, pull)) => {
+                    let at = Some(g.node(*node).span);
+                    i.set("repository.policy_visible", Probe::bool(true, at));
+                    let d = pull.overall();
+                    let mut p = match &d {
+                        Decision::Allowed { .. } => Probe::bool(true, at),
+                        Decision::Denied { .. } | Decision::NotAllowed { .. } => {
+                            Probe::bool(false, at)
+                        }
+                        Decision::Unknown(u) => Probe::unknown(u.to_string(), at),
+                    };
+                    p.at.extend(cites_at(&d, |_| "the repository policy".into()));
+                    i.set("repository.grants_pull", p);
+                }
+                None => {
+                    i.set("repository.policy_visible", Probe::bool(false, img_at));
+                    i.set("repository.grants_pull", Probe::absent());
+                }
+            }
+            out.push(i);
+        }
+        for rs in &t.run_sites {
+            let Some(site) = sites.get(&rs.node) else {
+                continue;
+            };
+            site_instances(g, net, t, rs, site, &hidden, &new, &mut out);
+        }
+    }
+    out
+}
+
+fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
+    let mut f: Vec<(&'static str, Probe)> = Vec::new();
+    f.push(("input.format", Probe::str(format_name(g.format), None)));
+    f.push(("task.address", Probe::str(&t.address, Some(t.span))));
+    f.push(("task.fargate", Probe::from_bool(&t.fargate)));
+    // What needs an execution role.
+    let mut needs: Vec<(String, Option<Span>)> = Vec::new();
+    let mut unknown: Option<(String, Option<Span>)> = None;
+    if let Fact::Unknown { reason, at } = &t.container_definitions {
+        unknown = Some((format!("the container definitions: {reason}"), *at));
+    }
+    for c in &t.containers {
+        match &c.image {
+            Fact::Known { value, at } if value.ecr().is_some() => {
+                needs.push((format!("the ECR image `{}`", image_text(g, t, c)), *at));
+            }
+            Fact::Unknown { reason, at } => {
+                unknown.get_or_insert((format!("the image: {reason}"), *at));
+            }
+            _ => {}
+        }
+        if is_awslogs(c) {
+            let at = c.awslogs.as_ref().and_then(|a| a.driver_span);
+            needs.push(("the awslogs log driver".into(), at.or(c.span)));
+        }
+        if let Some(s) = c.secrets.first() {
+            needs.push(("container secrets".into(), s.value.span));
+        }
+        if let Some(s) = &c.repository_credentials {
+            needs.push(("private registry credentials".into(), s.value.span));
+        }
+        if !c.environment_files.is_empty() {
+            needs.push((
+                "environment files".into(),
+                c.environment_files[0].value.span,
+            ));
+        }
+    }
+    let first = needs.first().and_then(|n| n.1);
+    f.push((
+        "task.needs",
+        Probe::new(
+            Known::List(needs.iter().map(|n| n.0.clone()).collect()),
+            first,
+        ),
+    ));
+    f.push((
+        "task.needs_execution_role",
+        match (needs.is_empty(), unknown) {
+            (false, _) => Probe::bool(true, first),
+            (true, Some((r, at))) => Probe::unknown(r, at),
+            (true, None) => Probe::bool(false, Some(t.span)),
+        },
+    ));
+    let role = &t.execution_role;
+    f.push((
+        "task.execution_role",
+        match &role.target {
+            Fact::Absent => Probe::bool(false, Some(t.span)),
+            Fact::Known { at, .. } | Fact::Unknown { at, .. } => {
+                Probe::bool(true, at.or(Some(t.span)))
+            }
+        },
+    ));
+    let (address, in_graph) = match &role.target {
+        Fact::Known { value, at } => match value {
+            RoleTarget::Node(n) => (
+                Probe::str(&g.node(*n).address, Some(g.node(*n).span)),
+                Probe::bool(true, Some(g.node(*n).span)),
+            ),
+            RoleTarget::External(v) => (Probe::str(pattern(v), *at), Probe::bool(false, *at)),
+            RoleTarget::Invalid { value, .. } => {
+                (Probe::str(pattern(value), *at), Probe::bool(false, *at))
+            }
+        },
+        Fact::Unknown { reason, at } => (
+            Probe::unknown(reason.to_string(), *at),
+            Probe::unknown(reason.to_string(), *at),
+        ),
+        Fact::Absent => (Probe::absent(), Probe::absent()),
+    };
+    f.push(("role.address", address));
+    f.push(("role.in_graph", in_graph));
+    let (invalid, invalid_reason) = match &role.target {
+        Fact::Known {
+            value: RoleTarget::Invalid { value, reason },
+            at,
+        } => (
+            Probe::bool(true, value.span.or(*at)),
+            Probe::str(reason, value.span.or(*at)),
+        ),
+        Fact::Known { at, .. } => (Probe::bool(false, *at), Probe::absent()),
+        Fact::Unknown { reason, at } => (Probe::unknown(reason.to_string(), *at), Probe::absent()),
+        Fact::Absent => (Probe::absent(), Probe::absent()),
+    };
+    f.push(("role.invalid", invalid));
+    f.push(("role.invalid_reason", invalid_reason));
+    let role_span = match &role.target {
+        Fact::Known {
+            value: RoleTarget::Node(n),
+            ..
+        } => Some(g.node(*n).span),
+        _ => None,
+    };
+    f.push((
+        "role.trusted",
+        match &role.trust {
+            Fact::Known { value, at } => {
+                let at = at.or(role_span);
+                match value {
+                    TrustDecision::Trusted { by }
+                    | TrustDecision::TrustedUnderConditions { by, .. } => {
+                        let mut p = Probe::bool(true, at);
+                        p.at.extend(by.iter().filter_map(|c| c.best_span().map(|s| (s, None))));
+                        p
+                    }
+                    TrustDecision::Denied { by } => {
+                        let mut p = Probe::bool(false, at);
+                        p.at.extend(by.iter().filter_map(|c| {
+                            c.best_span()
+                                .map(|s| (s, Some("denies `sts:AssumeRole` to ECS tasks".into())))
+                        }));
+                        p
+                    }
+                    TrustDecision::NotTrusted { near } => {
+                        let mut p = Probe::bool(false, at);
+                        p.at.extend(near.iter().filter_map(|c| {
+                            c.best_span().map(|s| {
+                                (
+                                    s,
+                                    Some(
+                                        "trusts another principal, not `ecs-tasks.amazonaws.com`"
+                                            .into(),
+                                    ),
+                                )
+                            })
+                        }));
+                        p
+                    }
+                    TrustDecision::Unknown(u) => Probe::unknown(u.to_string(), at),
+                }
+            }
+            Fact::Unknown { reason, at } => Probe::unknown(reason.to_string(), *at),
+            Fact::Absent => Probe::absent(),
+        },
+    ));
+    let bad = role.policies.iter().find_map(|p| match &p.document {
+        PolicyDoc::Misspelt { arn, suggestion } => Some((p, arn, suggestion)),
+        _ => None,
+    });
+    let (b, bv, bs) = match (&role.target, bad) {
+        (_, Some((p, arn, suggestion))) => {
+            let at = arn.span.or(p.origin);
+            (
+                Probe::bool(true, at),
+                Probe::str(pattern(arn), at),
+                Probe::str(suggestion, at),
+            )
+        }
+        (
+            Fact::Known {
+                value: RoleTarget::Node(_),
+                ..
+            },
+            None,
+        ) => (
+            Probe::bool(false, role_span),
+            Probe::absent(),
+            Probe::absent(),
+        ),
+        _ => (Probe::absent(), Probe::absent(), Probe::absent()),
+    };
+    f.push(("role.bad_managed_arn", b));
+    f.push(("role.bad_managed_arn_value", bv));
+    f.push(("role.bad_managed_arn_suggestion", bs));
+    f
+}
+
+fn container_facts(g: &Graph, t: &TaskFact, c: &Container) -> Vec<(&'static str, Probe)> {
+    let name = c
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("#{}", c.index + 1));
+    vec![
+        ("container.name", Probe::str(name, c.span)),
+        (
+            "container.image",
+            Probe::from_fact(&c.image, |_| Known::Str(image_text(g, t, c))),
+        ),
+        (
+            "container.image_class",
+            Probe::from_fact(&c.image, |i| Known::Str(image_class(i).into())),
+        ),
+    ]
+}
+
+fn secret_ref<'a>(c: &'a Container, path: &str) -> Option<&'a SecretRef> {
+    c.secrets
+        .iter()
+        .chain(c.repository_credentials.iter())
+        .find(|s| s.path == path)
+}
+
+fn secret_facts(i: &mut Instance, s: &SecretRef) {
+    i.set(
+        "secret.store",
+        Probe::from_fact(&s.store, |st| {
+            Known::Str(
+                match st {
+                    SecretStore::SecretsManager => "secretsmanager",
+                    SecretStore::Ssm => "ssm",
+                }
+                .into(),
+            )
+        }),
+    );
+    let usage = match s.usage {
+        SecretUse::Env => "env",
+        SecretUse::LogOption => "log-option",
+        SecretUse::RegistryCredentials => "registry-credentials",
+    };
+    i.set("secret.usage", Probe::str(usage, s.value.span));
+}
+
+fn need_kind(n: &Need) -> &'static str {
+    match n {
+        Need::EcrAuth => "ecr-auth",
+        Need::EcrPull { .. } => "ecr-pull",
+        Need::PullThroughCache { .. } => "ptc-import",
+        Need::LogWrite { .. } => "log-write",
+        Need::LogCreateGroup { .. } => "log-create-group",
+        Need::Secret { .. } => "secret",
+        Need::SecretReference { .. } => "secret-reference",
+        Need::KmsDecrypt { .. } => "kms-decrypt",
+        Need::EnvFile { .. } => "env-file",
+    }
+}
+
+fn need_container(n: &Need) -> Option<(usize, Option<&str>)> {
+    match n {
+        Need::EcrAuth => None,
+        Need::EcrPull { container }
+        | Need::PullThroughCache { container }
+        | Need::LogWrite { container }
+        | Need::LogCreateGroup { container } => Some((*container, None)),
+        Need::Secret { container, path }
+        | Need::SecretReference { container, path }
+        | Need::KmsDecrypt { container, path }
+        | Need::EnvFile { container, path } => Some((*container, Some(path.as_str()))),
+    }
+}
+
+fn permission_instances(
+    g: &Graph,
+    t: &TaskFact,
+    new: &dyn Fn(Subject, &str, Span) -> Instance,
+    out: &mut Vec<Instance>,
+) {
+    // Group the permissions by need, in order.
+    let mut groups: Vec<(&Need, Vec<&crate::analysis::task::Permission>)> = Vec::new();
+    for p in &t.permissions {
+        match groups.iter_mut().find(|(n, _)| *n == &p.need) {
+            Some((_, v)) => v.push(p),
+            None => groups.push((&p.need, vec![p])),
+        }
+    }
+    for (need, perms) in groups {
+        let mut i = new(Subject::Permission, &t.address, t.span);
+        if let Some((ci, path)) = need_container(need) {
+            if let Some(c) = t.containers.get(ci) {
+                i.facts.extend(container_facts(g, t, c));
+                if let Some(s) = path.and_then(|p| secret_ref(c, p)) {
+                    secret_facts(&mut i, s);
+                }
+            }
+        }
+        let at = perms.iter().find_map(|p| p.at);
+        i.set("need.kind", Probe::str(need_kind(need), at));
+        i.set(
+            "need.actions",
+            Probe::new(
+                Known::List(perms.iter().map(|p| p.action.to_string()).collect()),
+                at,
+            ),
+        );
+        i.set("need.resource", Probe::str(pattern(&perms[0].resource), at));
+        i.set("need.at", Probe::loc(at));
+        let mut missing = Vec::new();
+        let mut statements = Vec::new();
+        let mut verdicts = Vec::new();
+        let mut scoped: Vec<(Span, Option<String>)> = Vec::new();
+        let mut denied: Vec<(Span, Option<String>)> = Vec::new();
+        let mut source_vpc: Vec<(Span, Option<String>)> = Vec::new();
+        let mut all_decided = true;
+        for p in &perms {
+            match &p.decision {
+                Fact::Known { value: d, .. } => match d {
+                    Decision::Allowed { .. } => verdicts.push(Tri::True),
+                    Decision::Denied { by } => {
+                        missing.push(p.action.to_string());
+                        verdicts.push(Tri::False);
+                        for c in by {
+                            if let Some(s) = c.best_span() {
+                                let l = Some(format!("denies `{}`", p.action));
+                                denied.push((s, l.clone()));
+                                statements.push((s, l));
+                            }
+                        }
+                    }
+                    Decision::NotAllowed { near } => {
+                        missing.push(p.action.to_string());
+                        verdicts.push(Tri::False);
+                        for c in near {
+                            if let Some(s) = c.best_span() {
+                                let l = Some(format!(
+                                    "allows `{}`, but not on `{}`",
+                                    p.action,
+                                    pattern(&p.resource)
+                                ));
+                                scoped.push((s, l.clone()));
+                                statements.push((s, l));
+                            }
+                        }
+                    }
+                    Decision::Unknown(u) => {
+                        all_decided = false;
+                        verdicts.push(Tri::Unknown(u.to_string()));
+                        let vpc = u.conditions().any(|k| {
+                            k.key.eq_ignore_ascii_case("aws:SourceVpc")
+                                || k.key.eq_ignore_ascii_case("aws:SourceVpce")
+                        });
+                        if vpc {
+                            for d in &u.doubts {
+                                if let Some(s) = d.cite.best_span() {
+                                    let l = Some(d.why.to_string());
+                                    source_vpc.push((s, l.clone()));
+                                    statements.push((s, l));
+                                }
+                            }
+                        }
+                    }
+                },
+                Fact::Unknown { reason, .. } => {
+                    all_decided = false;
+                    verdicts.push(Tri::Unknown(reason.to_string()));
+                }
+                Fact::Absent => {
+                    all_decided = false;
+                    verdicts.push(Tri::Unknown("not evaluated".into()));
+                }
+            }
+        }
+        let allowed = Tri::all(verdicts);
+        let mut ap = Probe::from_tri(allowed, at);
+        ap.at.extend(statements.iter().cloned());
+        i.set("need.allowed", ap);
+        i.set("need.missing", Probe::new(Known::List(missing), at));
+        let flag = |spans: Vec<(Span, Option<String>)>, decided: bool| {
+            if !spans.is_empty() {
+                Probe {
+                    value: Known::Bool(true),
+                    at: spans,
+                }
+            } else if decided {
+                Probe::bool(false, at)
+            } else {
+                Probe::unknown("not every action is decided", at)
+            }
+        };
+        i.set("need.resource_scoped", flag(scoped, all_decided));
+        i.set("need.denied", flag(denied, all_decided));
+        i.set("need.source_vpc_condition", flag(source_vpc, true));
+        i.set(
+            "need.statements",
+            if statements.is_empty() {
+                Probe::absent()
+            } else {
+                Probe {
+                    value: Known::Loc,
+                    at: statements,
+                }
+            },
+        );
+        out.push(i);
+    }
+}
+
+/// Parts of the configuration the graph does not show (a Terraform module that is not
+/// installed): resources such as endpoints may be created there.
+fn hidden_parts(g: &Graph) -> Option<String> {
+    g.nodes.iter().find(|n| n.rtype == "module").map(|n| {
+        format!(
+            "`{}` is not loaded (run `terraform init`): it may create it",
+            n.address
+        )
+    })
+}
+
+/// A service the task needs from its VPC, why, and where that need is written.
+struct ServiceNeed {
+    service: Service,
+    why: String,
+    at: Option<Span>,
+}
+
+fn service_needs(g: &Graph, t: &TaskFact, rs: &crate::analysis::task::RunSite) -> Vec<ServiceNeed> {
+    let mut out: Vec<ServiceNeed> = Vec::new();
+    let mut add = |service: Service, why: String, at: Option<Span>| {
+        if !out.iter().any(|n| n.service == service) {
+            out.push(ServiceNeed { service, why, at });
+        }
+    };
+    let legacy_pv = rs
+        .platform_version
+        .value()
+        .and_then(|v| v.as_str())
+        .is_some_and(|v| matches!(v, "1.0.0" | "1.1.0" | "1.2.0" | "1.3.0"));
+    for c in &t.containers {
+        if let Fact::Known { value, at } = &c.image {
+            if is_ecr_pull(value) {
+                let why = format!("the ECR image `{}`", image_text(g, t, c));
+                if !legacy_pv {
+                    add(Service::EcrApi, why.clone(), *at);
+                }
+                add(Service::EcrDkr, why.clone(), *at);
+                add(Service::S3, format!("{why} (its layers)"), *at);
+            }
+        }
+        if is_awslogs(c) {
+            let at = c.awslogs.as_ref().and_then(|a| a.driver_span).or(c.span);
+            add(Service::Logs, "the awslogs log driver".into(), at);
+        }
+        for s in c.secrets.iter().chain(c.repository_credentials.iter()) {
+            match s.store.value() {
+                Some(SecretStore::SecretsManager) => add(
+                    Service::SecretsManager,
+                    format!("the secret `{}`", pattern(&s.value)),
+                    s.value.span,
+                ),
+                Some(SecretStore::Ssm) => {
+                    add(
+                        Service::Ssm,
+                        format!("the parameter `{}`", pattern(&s.value)),
+                        s.value.span,
+                    );
+                    if s.secrets_manager_reference.is_some() {
+                        add(
+                            Service::SecretsManager,
+                            format!("the secret referenced by `{}`", pattern(&s.value)),
+                            s.value.span,
+                        );
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    out
+}
+
+fn endpoint_type_ok(ep: &Endpoint, service: &Service) -> Tri {
+    let want = if *service == Service::S3 {
+        EndpointType::Gateway
+    } else {
+        EndpointType::Interface
+    };
+    match &ep.endpoint_type {
+        Fact::Known { value, .. } => {
+            if *value == want {
+                Tri::True
+            } else {
+                Tri::False
+            }
+        }
+        Fact::Unknown { reason, .. } => Tri::Unknown(reason.to_string()),
+        Fact::Absent => Tri::Unknown("the endpoint type is not known".into()),
+    }
+}
+
+fn fact_tri(f: &Fact<bool>) -> Tri {
+    match f {
+        Fact::Known { value: true, .. } => Tri::True,
+        Fact::Known { value: false, .. } => Tri::False,
+        Fact::Unknown { reason, .. } => Tri::Unknown(reason.to_string()),
+        Fact::Absent => Tri::Unknown("not known".into()),
+    }
+}
+
+/// Whether one endpoint serves the task: in its VPC, created, of the right type, and (interface)
+/// with subnets, working private DNS and security groups both ways, or (gateway) on the task
+/// route tables.
+fn endpoint_usable(ep: &Endpoint, se: &SiteEndpoint, service: &Service) -> Tri {
+    let mut parts = vec![
+        fact_tri(&se.in_task_vpc),
+        fact_tri(&ep.exists),
+        endpoint_type_ok(ep, service),
+    ];
+    if *service == Service::S3 {
+        parts.push(fact_tri(&se.on_task_route_tables));
+        parts.push(fact_tri(&se.task_egress));
+    } else {
+        parts.push(match &ep.subnets {
+            Fact::Known { value, .. } => {
+                if value.is_empty() {
+                    Tri::False
+                } else {
+                    Tri::True
+                }
+            }
+            Fact::Unknown { reason, .. } => Tri::Unknown(reason.to_string()),
+            Fact::Absent => Tri::False,
+        });
+        parts.push(fact_tri(&ep.private_dns_effective()));
+        parts.push(fact_tri(&se.admits_task));
+        parts.push(fact_tri(&se.task_egress));
+    }
+    Tri::all(parts)
+}
+
+/// Three-valued OR.
+fn any_tri(items: impl IntoIterator<Item = Tri>) -> Tri {
+    let mut unknown = None;
+    for t in items {
+        match t {
+            Tri::True => return Tri::True,
+            Tri::Unknown(r) => {
+                unknown.get_or_insert(r);
+            }
+            Tri::False => {}
+        }
+    }
+    unknown.map_or(Tri::False, Tri::Unknown)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn site_instances(
+    g: &Graph,
+    net: &NetworkFacts,
+    t: &TaskFact,
+    rs: &crate::analysis::task::RunSite,
+    site: &RunSite,
+    hidden: &Option<String>,
+    new: &dyn Fn(Subject, &str, Span) -> Instance,
+    out: &mut Vec<Instance>,
+) {
+    let sn = g.node(site.node);
+    let mut base = new(Subject::Site, &sn.address, sn.span);
+    base.set("site.address", Probe::str(&sn.address, Some(sn.span)));
+    base.set(
+        "site.fargate",
+        match &rs.fargate {
+            Fact::Known { .. } => Probe::from_bool(&rs.fargate),
+            _ => Probe::from_bool(&t.fargate),
+        },
+    );
+    let subnets_at = match &site.subnets {
+        Fact::Known { at, .. } | Fact::Unknown { at, .. } => at.or(Some(sn.span)),
+        Fact::Absent => Some(sn.span),
+    };
+    base.set(
+        "site.subnets",
+        Probe::from_fact(&site.subnets, |_| Known::Loc),
+    );
+    base.set(
+        "site.security_groups",
+        Probe::from_fact(&site.security_groups, |_| Known::Loc),
+    );
+    base.set("site.private_only", Probe::from_bool(&site.private_only));
+    let (some, public_no_ip, internet) = match &site.subnets {
+        Fact::Known { value, .. } if !value.is_empty() => {
+            let private: Vec<Tri> = value.iter().map(|s| fact_tri(&s.private_only)).collect();
+            let some = match (
+                private.contains(&Tri::True),
+                private.contains(&Tri::False),
+                private.iter().find_map(|p| match p {
+                    Tri::Unknown(r) => Some(r.clone()),
+                    _ => None,
+                }),
+            ) {
+                (true, true, _) => Tri::True,
+                (_, _, Some(r)) => Tri::Unknown(r),
+                _ => Tri::False,
+            };
+            let igw = Tri::all(value.iter().map(|s| match &s.egress {
+                Fact::Known {
+                    value: Egress::Igw, ..
+                } => Tri::True,
+                Fact::Known { .. } => Tri::False,
+                Fact::Unknown { reason, .. } => Tri::Unknown(reason.to_string()),
+                Fact::Absent => Tri::Unknown("the egress is not known".into()),
+            }));
+            let no_ip = match fact_tri(&site.public_ip) {
+                Tri::True => Tri::False,
+                Tri::False => Tri::True,
+                u => u,
+            };
+            let internet = Tri::all(value.iter().map(|s| fact_tri(&s.internet)));
+            (some, Tri::all([igw, no_ip]), internet)
+        }
+        Fact::Known { .. } => (Tri::False, Tri::False, Tri::False),
+        Fact::Unknown { reason, .. } => (
+            Tri::Unknown(reason.to_string()),
+            Tri::Unknown(reason.to_string()),
+            Tri::Unknown(reason.to_string()),
+        ),
+        Fact::Absent => (
+            Tri::Unknown("no network configuration".into()),
+            Tri::Unknown("no network configuration".into()),
+            Tri::Unknown("no network configuration".into()),
+        ),
+    };
+    let ip_at = match &site.public_ip {
+        Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
+        Fact::Absent => None,
+    };
+    base.set("site.some_private_only", Probe::from_tri(some, subnets_at));
+    let mut pw = Probe::from_tri(public_no_ip, ip_at.or(subnets_at));
+    if ip_at.is_some() && !site.public_ip_default {
+        pw.at.push((subnets_at.unwrap_or(sn.span), None));
+    }
+    base.set("site.public_without_ip", pw);
+    base.set("site.internet", Probe::from_tri(internet, subnets_at));
+    let sg_at = match &site.security_groups {
+        Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
+        Fact::Absent => None,
+    };
+    let mut eg = Probe::from_bool(&site.egress_internet);
+    if eg.at.is_empty() {
+        eg.at.extend(sg_at.map(|s| (s, None)));
+    }
+    base.set("site.egress_internet", eg);
+
+    // Images and needs.
+    let mut ecr: Tri = Tri::False;
+    let mut ecr_at = None;
+    let mut non_ecr: Tri = Tri::False;
+    let mut non_ecr_at = None;
+    let mut non_ecr_value = None;
+    if let Fact::Unknown { reason, .. } = &t.container_definitions {
+        ecr = Tri::Unknown(reason.to_string());
+        non_ecr = Tri::Unknown(reason.to_string());
+    }
+    for c in &t.containers {
+        match &c.image {
+            Fact::Known { value, at } => {
+                if is_ecr_pull(value) {
+                    ecr = Tri::True;
+                    ecr_at = ecr_at.or(*at);
+                }
+                if matches!(value, Image::EcrPublic { .. } | Image::External { .. }) {
+                    non_ecr = Tri::True;
+                    if non_ecr_at.is_none() {
+                        non_ecr_at = *at;
+                        non_ecr_value = Some(image_text(g, t, c));
+                    }
+                }
+            }
+            Fact::Unknown { reason, .. } => {
+                if ecr != Tri::True {
+                    ecr = Tri::Unknown(reason.to_string());
+                }
+                if non_ecr != Tri::True {
+                    non_ecr = Tri::Unknown(reason.to_string());
+                }
+            }
+            Fact::Absent => {}
+        }
+    }
+    base.set("task.ecr_image", Probe::from_tri(ecr.clone(), ecr_at));
+    base.set(
+        "task.non_ecr_image",
+        Probe::from_tri(non_ecr.clone(), non_ecr_at),
+    );
+    base.set(
+        "task.non_ecr_image_value",
+        match non_ecr_value {
+            Some(v) => Probe::str(v, non_ecr_at),
+            None => Probe::absent(),
+        },
+    );
+    let needs = service_needs(g, t, rs);
+    let has = |s: Service| needs.iter().find(|n| n.service == s);
+    let need_probe = |s: Service| match has(s) {
+        Some(n) => Probe::bool(true, n.at),
+        None => Probe::bool(false, Some(t.span)),
+    };
+    base.set("task.awslogs", need_probe(Service::Logs));
+    base.set("task.secretsmanager", need_probe(Service::SecretsManager));
+    base.set("task.ssm", need_probe(Service::Ssm));
+
+    // Each needed service: whether an endpoint is present, and whether one is usable.
+    let vpc_reason: Option<String> = match &site.vpc {
+        Fact::Known { value, .. } => {
+            let v = g.node(*value);
+            if v.mode == Mode::Data {
+                Some(format!(
+                    "the VPC `{}` is defined outside this configuration: its endpoints may be too",
+                    v.address
+                ))
+            } else {
+                hidden.clone()
+            }
+        }
+        Fact::Unknown { reason, .. } => Some(format!("the task VPC is not known: {reason}")),
+        Fact::Absent => Some("the task VPC is not known".into()),
+    };
+    let mut usable_all = vec![match &non_ecr {
+        Tri::True => Tri::False,
+        _ => Tri::True,
+    }];
+    if matches!(ecr, Tri::Unknown(_)) {
+        usable_all.push(ecr.clone());
+    }
+    let mut per_need = Vec::new();
+    for n in &needs {
+        let candidates: Vec<(&SiteEndpoint, &Endpoint)> =
+            net.site_endpoints(site, &n.service).collect();
+        let present_in_vpc = candidates.iter().find(|(se, ep)| {
+            se.in_task_vpc.value() == Some(&true) && ep.exists.value() == Some(&true)
+        });
+        let present = if let Some((_, ep)) = present_in_vpc {
+            Probe::bool(true, Some(g.node(ep.node).span))
+        } else if let Some((se, ep)) = candidates.first() {
+            let why = match (&se.in_task_vpc, &ep.exists) {
+                (Fact::Unknown { reason, .. }, _) | (_, Fact::Unknown { reason, .. }) => {
+                    reason.to_string()
+                }
+                _ => "not known".into(),
+            };
+            Probe::unknown(
+                format!("`{}` may serve it: {why}", g.node(ep.node).address),
+                Some(g.node(ep.node).span),
+            )
+        } else if let Some(r) = &vpc_reason {
+            Probe::unknown(r.clone(), subnets_at)
+        } else {
+            Probe::bool(false, subnets_at)
+        };
+        let usable = match &present.value {
+            Known::Bool(false) => Tri::False,
+            _ => {
+                let t = any_tri(
+                    candidates
+                        .iter()
+                        .map(|(se, ep)| endpoint_usable(ep, se, &n.service)),
+                );
+                match (t, &vpc_reason) {
+                    (Tri::False, Some(r)) => Tri::Unknown(r.clone()),
+                    (t, _) => t,
+                }
+            }
+        };
+        usable_all.push(usable);
+        per_need.push((n, present, candidates));
+    }
+    base.set(
+        "site.endpoints_usable",
+        Probe::from_tri(Tri::all(usable_all), subnets_at),
+    );
+
+    for (n, present, candidates) in per_need {
+        let mut i = base.clone();
+        i.subject = Subject::EndpointNeed;
+        i.set("need.service", Probe::str(n.service.name(), n.at));
+        i.set("need.why", Probe::str(&n.why, n.at));
+        i.set("need.at", Probe::loc(n.at));
+        i.set("endpoint.present", present);
+        out.push(i);
+        for (se, ep) in candidates {
+            let en = g.node(ep.node);
+            let mut i = base.clone();
+            i.subject = Subject::SiteEndpoint;
+            i.resource = en.address.clone();
+            i.span = en.span;
+            i.set("need.service", Probe::str(n.service.name(), n.at));
+            i.set("need.why", Probe::str(&n.why, n.at));
+            i.set("endpoint.address", Probe::str(&en.address, Some(en.span)));
+            i.set(
+                "endpoint.service",
+                Probe::str(n.service.name(), Some(en.span)),
+            );
+            i.set(
+                "endpoint.type",
+                Probe::from_fact(&ep.endpoint_type, |t| {
+                    Known::Str(match t {
+                        EndpointType::Interface => "Interface".into(),
+                        EndpointType::Gateway => "Gateway".into(),
+                        EndpointType::Other(s) => s.clone(),
+                    })
+                }),
+            );
+            i.set(
+                "endpoint.interface_only_service",
+                Probe::bool(n.service != Service::S3, Some(en.span)),
+            );
+            let interface = ep.endpoint_type.value() == Some(&EndpointType::Interface);
+            i.set(
+                "endpoint.has_subnets",
+                if interface {
+                    Probe::from_fact(&ep.subnets, |s| Known::Bool(!s.is_empty()))
+                } else {
+                    Probe::absent()
+                },
+            );
+            i.set("endpoint.private_dns", Probe::from_bool(&ep.private_dns));
+            i.set("endpoint.admits_task", Probe::from_bool(&se.admits_task));
+            let mut te = Probe::from_bool(&se.task_egress);
+            te.at
+                .extend(sg_at.map(|s| (s, Some("the task's security groups".to_string()))));
+            i.set("endpoint.task_egress", te);
+            i.set(
+                "endpoint.on_task_route_tables",
+                Probe::from_bool(&se.on_task_route_tables),
+            );
+            let missing: Vec<String> = match (&site.subnets, &ep.route_tables) {
+                (Fact::Known { value: subs, .. }, Fact::Known { value: rts, .. }) => {
+                    let mut m: Vec<String> = subs
+                        .iter()
+                        .filter_map(|s| s.route_table.value().copied())
+                        .filter(|rt| !rts.contains(rt))
+                        .map(|rt| g.node(rt).address.clone())
+                        .collect();
+                    m.dedup();
+                    m
+                }
+                _ => Vec::new(),
+            };
+            i.set(
+                "endpoint.missing_route_tables",
+                Probe::new(Known::List(missing), Some(en.span)),
+            );
+            match &ep.vpc {
+                Fact::Known { value, .. } => {
+                    let v = g.node(*value);
+                    i.set("vpc.address", Probe::str(&v.address, Some(v.span)));
+                }
+                other => i.set("vpc.address", Probe::from_fact(other, |_| Known::Loc)),
+            }
+            i.set("vpc.dns_support", Probe::from_bool(&ep.vpc_dns_support));
+            i.set("vpc.dns_hostnames", Probe::from_bool(&ep.vpc_dns_hostnames));
+            out.push(i);
+        }
+    }
+    out.push(base);
+}

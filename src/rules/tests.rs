@@ -1,0 +1,230 @@
+use super::*;
+
+#[test]
+fn builtin_rules_load() {
+    let set = RuleSet::builtin();
+    let mut ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate rule ids");
+    for r in &set.rules {
+        assert!(
+            r.origin.starts_with(&format!("rules/{}-", r.id)),
+            "{}: the file name must start with the id",
+            r.origin
+        );
+    }
+}
+
+use std::path::Path;
+
+use crate::pipeline::{run, Config, Output};
+
+const TEMPLATE: &str = r#"AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  ExecutionRoleArn:
+    Type: String
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  RouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+  Association:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref Subnet
+      RouteTableId: !Ref RouteTable
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      Cpu: '256'
+      Memory: '512'
+      ExecutionRoleArn: !Ref ExecutionRoleArn
+      ContainerDefinitions:
+        - Name: app
+          Image: !Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app:1'
+  ServiceA:
+    Type: AWS::ECS::Service
+    Properties:
+      LaunchType: FARGATE
+      TaskDefinition: !Ref Task
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          Subnets: [!Ref Subnet]
+  ServiceB:
+    Type: AWS::ECS::Service
+    Properties:
+      LaunchType: FARGATE
+      TaskDefinition: !Ref Task
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          Subnets: [!Ref Subnet]
+"#;
+
+const RULES: &[(&str, &str)] = &[
+    (
+        "T001-endpoint.yaml",
+        r#"id: T001
+name: test-endpoint
+title: Endpoint missing
+severity: {terraform: warning, cloudformation: error}
+subject: endpoint-need
+checks:
+  - when: [site.fargate, site.private_only, "need.service == ecr.dkr"]
+    require: endpoint.present
+primary: site.subnets
+label: "private subnets of {site.address}"
+related:
+  - at: need.at
+    label: "needs {need.service}"
+message: "no `{need.service}` endpoint for {need.why} (kept: ${not.a.fact}, {})"
+deploy_error: "CannotPullContainerError"
+help: "add it"
+fix:
+  hcl: "resource {}"
+  yaml: "Endpoint: {}"
+  json: '{"Endpoint": {}}'
+docs: "doc"
+sources: []
+"#,
+    ),
+    (
+        "T002-permission.yaml",
+        r#"id: T002
+name: test-permission
+title: Pull permission
+severity: error
+subject: permission
+checks:
+  - when: ["need.kind == ecr-pull"]
+    require: need.allowed
+message: "cannot pull"
+deploy_error: "CannotPullContainerError"
+help: "grant it"
+docs: "doc"
+sources: []
+"#,
+    ),
+];
+
+fn setup(template: &str, file: &str) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let tpl = dir.path().join("stack");
+    std::fs::create_dir(&tpl).unwrap();
+    std::fs::write(tpl.join(file), template).unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    for (name, text) in RULES {
+        std::fs::write(rules.join(name), text).unwrap();
+    }
+    let mut config = Config::new(vec![tpl.clone()]);
+    let sources = crate::base::SourceMap::new();
+    config.rules.add_dir(&rules, &sources).unwrap();
+    let out = run(&config);
+    (dir, out)
+}
+
+#[test]
+fn fires_on_proven_facts_merges_same_place_and_keeps_unknowns_out() {
+    let (_d, out) = setup(TEMPLATE, "template.yaml");
+    let t001: Vec<&Finding> = out.findings.iter().filter(|f| f.rule == "T001").collect();
+    // Two services, one subnet list each, but the same task: two places, two findings.
+    assert_eq!(t001.len(), 2, "{:#?}", out.findings);
+    let f = t001[0];
+    assert_eq!(f.severity, Severity::Error, "CloudFormation severity");
+    assert!(
+        f.message
+            .starts_with("no `ecr.dkr` endpoint for the ECR image"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.ends_with("(kept: ${not.a.fact}, {})"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.label.starts_with("private subnets of Service"),
+        "{}",
+        f.label
+    );
+    assert_eq!(f.related.len(), 1, "{:?}", f.related);
+    assert_eq!(f.related[0].1, "needs ecr.dkr");
+    assert_eq!(
+        f.fix.as_deref(),
+        Some("Endpoint: {}"),
+        "YAML file, YAML fix"
+    );
+    // The execution role comes from a parameter: its permissions are unknown, never a finding.
+    assert!(out.findings.iter().all(|f| f.rule != "T002"));
+    assert!(
+        out.unverified
+            .iter()
+            .any(|u| u.rule == "T002" && u.task == "Task"),
+        "{:#?}",
+        out.unverified
+    );
+}
+
+#[test]
+fn json_templates_get_the_json_fix() {
+    let yaml = crate::syntax::yaml::parse(crate::base::FileId(0), TEMPLATE).unwrap();
+    let json = serde_json::to_string_pretty(&yaml.value.to_json()).unwrap();
+    // `!Ref`/`!Sub` become their long forms in the JSON rendering.
+    let (_d, out) = setup(&json, "template.json");
+    let f = out.findings.iter().find(|f| f.rule == "T001").unwrap();
+    assert_eq!(f.fix.as_deref(), Some(r#"{"Endpoint": {}}"#));
+}
+
+#[test]
+fn rule_mistakes_are_reported_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("X1-bad.yaml"),
+        "id: X1\nname: bad\ntitle: t\nseverity: fatal\nsubject: site\nchecks:\n  - when: [site.private_onyl]\n    require: endpoint.present\n    mesage: m\nmessage: '{site.adress}'\ndeploy_error: e\nhelp: h\ndocs: d\nsources: []\n",
+    )
+    .unwrap();
+    let sources = crate::base::SourceMap::new();
+    let mut set = RuleSet::default();
+    let errors = set.add_dir(dir.path(), &sources).unwrap_err();
+    let msgs: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+    let has = |s: &str| msgs.iter().any(|m| m.contains(s));
+    assert!(has("severity must be"), "{msgs:?}");
+    assert!(
+        has("no fact `site.private_onyl` (did you mean `site.private_only`?)"),
+        "{msgs:?}"
+    );
+    assert!(
+        has("subject `site` has no fact `endpoint.present`"),
+        "{msgs:?}"
+    );
+    assert!(
+        has("unknown key `mesage` in a check (did you mean `message`?)"),
+        "{msgs:?}"
+    );
+    assert!(
+        has("in a template: subject `site` has no fact `site.adress`"),
+        "{msgs:?}"
+    );
+    assert!(errors.iter().all(|d| d.span.is_some()));
+    // A second rule with a taken id is refused.
+    let mut set = RuleSet::builtin();
+    let dup = tempfile::tempdir().unwrap();
+    for (name, text) in RULES {
+        std::fs::write(dup.path().join(name), text).unwrap();
+    }
+    set.add_dir(dup.path(), &sources).unwrap();
+    assert!(set.add_dir(dup.path(), &sources).is_err());
+    let _ = Path::new("");
+}
