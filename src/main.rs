@@ -34,6 +34,8 @@ enum Command {
     Rules(RulesArgs),
     /// Print the documentation of one rule (`pullpath explain FGP021`).
     Explain(ExplainArgs),
+    /// Print the facts rules read, per subject (JSON): for writing and debugging rules.
+    Facts(CommonArgs),
 }
 
 #[derive(Args)]
@@ -145,6 +147,7 @@ fn main() -> ExitCode {
             }),
         ),
         Command::Graph(a) => run("graph", a, None),
+        Command::Facts(a) => run("facts", a, None),
         Command::Rules(a) => list_rules(a),
         Command::Explain(a) => explain(a),
     };
@@ -288,7 +291,8 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
         out.push_str(e);
         out.push_str("\n\n");
     }
-    if !r.sources.is_empty() {
+    // Docs may list their sources themselves.
+    if !r.sources.is_empty() && !r.docs.contains("## Sources") {
         out.push_str("## Sources\n\n");
         for s in &r.sources {
             out.push_str(&format!("- {s}\n"));
@@ -364,7 +368,13 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             .map_err(|e| format!("cannot write: {e}"))
     };
     let explain_unknown = check.as_ref().is_some_and(|c| c.explain_unknown);
-    match args.format {
+    // `facts` is for rule authors and tools: always JSON.
+    let format = if command == "facts" {
+        Format::Json
+    } else {
+        args.format
+    };
+    match format {
         Format::Json => {
             let diagnostics: Vec<serde_json::Value> = diag_items
                 .iter()
@@ -372,6 +382,13 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
                 .collect();
             let mut doc = if command == "graph" {
                 pullpath::graph::to_json(&out.graphs, &out.sources, &cwd)
+            } else if command == "facts" {
+                let instances: Vec<_> =
+                    out.graphs.iter().flat_map(pullpath::rules::facts).collect();
+                serde_json::json!({
+                    "version": 1,
+                    "instances": pullpath::rules::facts_json(&instances, &out.sources, &cwd),
+                })
             } else {
                 let findings: Vec<serde_json::Value> = out
                     .findings

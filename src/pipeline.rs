@@ -248,6 +248,9 @@ fn run_here(config: &Config) -> Output {
             f.message.clone(),
         )
     });
+    // A plan read with its `.tf` files beside it points into them, as the Terraform unit of the
+    // same files does: the same finding twice, once.
+    findings.dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
     unverified.sort();
     unverified.dedup();
     let key = |d: &Diagnostic| {

@@ -89,6 +89,17 @@ pub enum Symbol {
 }
 
 impl Symbol {
+    /// How messages show the value, in words that fit Terraform and CloudFormation alike.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Symbol::Region => "<region>",
+            Symbol::AccountId => "<account-id>",
+            Symbol::Partition => "<partition>",
+            Symbol::UrlSuffix => "<url-suffix>",
+            _ => "<…>",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Symbol::Region => "AWS::Region",
@@ -262,6 +273,39 @@ impl Value {
         } else {
             None
         }
+    }
+
+    /// Renders a string-like value for people: like [`Value::render_pattern`], but references
+    /// as `${…}` and deployment constants by name (`${aws_ecr_repository.app.repository_url}:1`,
+    /// `<account-id>.dkr.ecr.<region>.amazonaws.com/app`), so that a message shows what the
+    /// configuration wrote. `None` for lists, maps and null.
+    pub fn render_display(&self) -> Option<String> {
+        let mut out = String::new();
+        if self.display_into(&mut out) {
+            Some(out)
+        } else {
+            None
+        }
+    }
+
+    fn display_into(&self, out: &mut String) -> bool {
+        match &self.kind {
+            Val::Ref(r) => match &r.resolved {
+                Some(v) if v.as_str().is_some() => return v.display_into(out),
+                _ if r.attr.is_empty() => out.push_str(&format!("${{{}}}", r.target)),
+                _ => out.push_str(&format!("${{{}.{}}}", r.target, r.attr)),
+            },
+            Val::Symbol(s) => out.push_str(s.placeholder()),
+            Val::Template(parts) => {
+                for p in parts {
+                    if !p.display_into(out) {
+                        out.push_str(UNKNOWN_PART);
+                    }
+                }
+            }
+            _ => return self.render_into(out),
+        }
+        true
     }
 
     fn render_into(&self, out: &mut String) -> bool {

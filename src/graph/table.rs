@@ -380,6 +380,11 @@ const SUBNET: &[Row] = &[
     // Both the provider and CloudFormation default it to false (irrelevant to Fargate ENIs,
     // which follow assign_public_ip, but a plan prints it, so the graphs must agree).
     .d(Lit::Bool(false)),
+    // IPv6-only subnets: tasks reach AWS services over IPv6 (dual-stack endpoints), which the
+    // IPv4 reachability model does not cover.
+    r("ipv6_native", "ipv6_native", "Ipv6Native")
+        .c(Bool)
+        .d(Lit::Bool(false)),
 ];
 
 /// Inline `route {}` blocks become [`Kind::Route`] nodes (see `build.rs`).

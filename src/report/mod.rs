@@ -23,6 +23,10 @@ pub struct Item {
     pub primary: Option<(Span, String)>,
     pub related: Vec<(Span, String)>,
     pub help: Option<String>,
+    /// Code to show as written after the help (a finding's fix).
+    pub fix: Option<String>,
+    /// The error the deploy ends in (a finding's).
+    pub deploy_error: Option<String>,
 }
 
 impl From<&Diagnostic> for Item {
@@ -35,21 +39,14 @@ impl From<&Diagnostic> for Item {
             primary: d.span.map(|s| (s, String::new())),
             related: d.related.clone(),
             help: None,
+            fix: None,
+            deploy_error: None,
         }
     }
 }
 
 impl From<&Finding> for Item {
-    /// The help text of a finding: what to do, the fix in the input's language, and the error
-    /// the deploy would otherwise end in.
     fn from(f: &Finding) -> Item {
-        let mut help = f.help.clone();
-        if let Some(fix) = &f.fix {
-            help.push_str("\n\n");
-            help.push_str(fix);
-        }
-        help.push_str("\n\nWithout the fix, the deploy ends in:\n");
-        help.push_str(&f.deploy_error);
         Item {
             severity: f.severity,
             code: f.rule.clone(),
@@ -57,7 +54,9 @@ impl From<&Finding> for Item {
             file: None,
             primary: Some((f.primary, f.label.clone())),
             related: f.related.clone(),
-            help: Some(help),
+            help: Some(f.help.clone()),
+            fix: f.fix.clone(),
+            deploy_error: Some(f.deploy_error.clone()),
         }
     }
 }
@@ -185,7 +184,53 @@ fn label(span: Span, text: &str, primary: bool) -> LabeledSpan {
     }
 }
 
-fn to_miette(item: &Item, sources: &SourceMap, cwd: &Path) -> MietteItem {
+/// How far (in lines) a related place may be from the primary one to share its snippet.
+const NEAR_LINES: i64 = 6;
+
+/// Greedy word wrap of prose at `width` columns, keeping the text's own line breaks.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut col = 0;
+        for word in line.split(' ') {
+            let w = word.chars().count();
+            if col > 0 && col + 1 + w > width {
+                out.push('\n');
+                col = 0;
+            } else if col > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += w;
+        }
+    }
+    out
+}
+
+/// The help block of an item: the help prose (wrapped), the fix as written, and the deploy
+/// error (wrapped).
+fn help_block(item: &Item, width: usize) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(h) = &item.help {
+        parts.push(wrap(h, width));
+    }
+    if let Some(f) = &item.fix {
+        parts.push(f.clone());
+    }
+    if let Some(e) = &item.deploy_error {
+        parts.push(format!(
+            "Without the fix, the deploy ends in:\n{}",
+            wrap(e, width)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+fn to_miette(item: &Item, sources: &SourceMap, cwd: &Path, width: usize) -> MietteItem {
     let primary_file = item.primary.as_ref().map(|(s, _)| s.file);
     let named = |file| {
         let f = sources.get(file);
@@ -202,8 +247,22 @@ fn to_miette(item: &Item, sources: &SourceMap, cwd: &Path) -> MietteItem {
     if let Some((span, text)) = &item.primary {
         labels.push(label(*span, text, true));
     }
+    // Related places near the primary one share its snippet; the others (another file, or far
+    // away in the same one) get their own, so that a snippet never spans half a file.
+    let line = |s: &Span| sources.line_col(*s).0.line as i64;
+    let primary_lines = item
+        .primary
+        .as_ref()
+        .map(|(s, _)| (line(s), sources.line_col(*s).1.line as i64));
+    let near = |s: &Span| match primary_lines {
+        Some((a, b)) => {
+            let (x, y) = (line(s), sources.line_col(*s).1.line as i64);
+            y >= a - NEAR_LINES && x <= b + NEAR_LINES
+        }
+        None => false,
+    };
     for (span, text) in &item.related {
-        if Some(span.file) == primary_file {
+        if Some(span.file) == primary_file && near(span) {
             labels.push(label(*span, text, false));
         } else {
             related.push(MietteItem {
@@ -218,12 +277,12 @@ fn to_miette(item: &Item, sources: &SourceMap, cwd: &Path) -> MietteItem {
         }
     }
     MietteItem {
-        message,
+        message: wrap(&message, width),
         code: item.code.clone(),
         severity: severity(item.severity),
         source: primary_file.map(named),
         labels,
-        help: item.help.clone(),
+        help: help_block(item, width),
         related,
     }
 }
@@ -235,12 +294,15 @@ pub fn render_text(items: &[Item], sources: &SourceMap, cwd: &Path, style: TextS
         (true, false) => GraphicalTheme::unicode_nocolor(),
         (false, _) => GraphicalTheme::none(),
     };
+    // miette does not wrap: prose is wrapped by `wrap`, code (the fix) stays as written.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
+        .with_wrap_lines(false)
         .with_links(false);
     let mut out = String::new();
     for item in items {
-        let m = to_miette(item, sources, cwd);
+        // Room for miette's gutter ("  x ", "  help: ").
+        let m = to_miette(item, sources, cwd, style.width.saturating_sub(8).max(40));
         if handler.render_report(&mut out, &m).is_err() {
             out.push_str(&format!("{}\n", item.message));
         }

@@ -22,29 +22,47 @@ pub struct Cond {
     pub text: String,
 }
 
-/// A three-valued answer; `Unknown` carries why.
+/// A three-valued answer; `Unknown` carries why. `NotApplicable` is the answer of a condition
+/// on an Absent fact: the check does not apply to that subject at all.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tri {
     True,
     False,
     Unknown(String),
+    NotApplicable,
+}
+
+impl From<bool> for Tri {
+    fn from(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
 }
 
 impl Tri {
-    /// Three-valued AND: false if any is false, else unknown if any is unknown (the first
-    /// reason), else true.
+    /// Three-valued AND: not applicable if any is, else false if any is false, else unknown if
+    /// any is unknown (the first reason), else true.
     pub fn all(items: impl IntoIterator<Item = Tri>) -> Tri {
         let mut unknown = None;
+        let mut false_ = false;
         for t in items {
             match t {
-                Tri::False => return Tri::False,
+                Tri::NotApplicable => return Tri::NotApplicable,
+                Tri::False => false_ = true,
                 Tri::Unknown(r) => {
                     unknown.get_or_insert(r);
                 }
                 Tri::True => {}
             }
         }
-        unknown.map_or(Tri::True, Tri::Unknown)
+        if false_ {
+            Tri::False
+        } else {
+            unknown.map_or(Tri::True, Tri::Unknown)
+        }
     }
 }
 
@@ -104,7 +122,7 @@ impl Cond {
     pub fn eval(&self, inst: &Instance) -> Tri {
         let probe = inst.get(&self.fact);
         let known = match probe.map(|p: &Probe| &p.value) {
-            None | Some(Known::Absent) => return Tri::False,
+            None | Some(Known::Absent) => return Tri::NotApplicable,
             Some(Known::Unknown(reason)) => {
                 return Tri::Unknown(format!("{}: {reason}", self.fact));
             }
@@ -167,5 +185,9 @@ mod tests {
             Tri::Unknown("r".into())
         );
         assert_eq!(Tri::all([]), Tri::True);
+        assert_eq!(
+            Tri::all([Tri::False, Tri::NotApplicable]),
+            Tri::NotApplicable
+        );
     }
 }

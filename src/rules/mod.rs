@@ -147,11 +147,64 @@ pub struct Outcome {
     pub unverified: Vec<Unverified>,
 }
 
-/// Analyses one graph and evaluates every rule over it.
-pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
+/// Analyses one graph: every subject instance with its facts.
+pub fn facts(graph: &Graph) -> Vec<Instance> {
     let tasks = task::analyse(graph);
     let net = network::analyse(graph);
-    let instances = subjects::instances(graph, &tasks, &net);
+    subjects::instances(graph, &tasks, &net)
+}
+
+/// The facts of every instance as JSON (`pullpath facts`): what rule authors read.
+pub fn facts_json(instances: &[Instance], sources: &SourceMap, cwd: &Path) -> serde_json::Value {
+    use subjects::Known;
+    let list: Vec<serde_json::Value> = instances
+        .iter()
+        .map(|i| {
+            let mut facts = serde_json::Map::new();
+            for (name, p) in i.facts() {
+                let value = match &p.value {
+                    Known::Bool(b) => serde_json::json!(b),
+                    Known::Str(s) => serde_json::json!(s),
+                    Known::List(l) => serde_json::json!(l),
+                    Known::Loc => serde_json::json!("(location)"),
+                    Known::Unknown(r) => serde_json::json!({ "unknown": r }),
+                    Known::Absent => serde_json::json!(null),
+                };
+                let at: Vec<String> =
+                    p.at.iter()
+                        .map(|(s, _)| {
+                            let (a, _) = sources.line_col(*s);
+                            format!(
+                                "{}:{}:{}",
+                                crate::base::source::display_path(&sources.path(s.file), cwd),
+                                a.line,
+                                a.column
+                            )
+                        })
+                        .collect();
+                facts.insert(
+                    name.to_string(),
+                    if at.is_empty() {
+                        value
+                    } else {
+                        serde_json::json!({ "value": value, "at": at })
+                    },
+                );
+            }
+            serde_json::json!({
+                "subject": i.subject.name(),
+                "resource": i.resource,
+                "task_definition": i.task,
+                "facts": facts,
+            })
+        })
+        .collect();
+    serde_json::json!(list)
+}
+
+/// Analyses one graph and evaluates every rule over it.
+pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
+    let instances = facts(graph);
     let mut by_subject: HashMap<Subject, Vec<&Instance>> = HashMap::new();
     for i in &instances {
         by_subject.entry(i.subject).or_default().push(i);
@@ -163,10 +216,13 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
         for (ci, c) in r.checks.iter().enumerate() {
             for inst in by_subject.get(&c.subject).into_iter().flatten() {
                 let when = Tri::all(c.when.iter().map(|x| x.eval(inst)));
-                if when == Tri::False {
+                if matches!(when, Tri::False | Tri::NotApplicable) {
                     continue;
                 }
                 let require = Tri::all(c.require.iter().map(|x| x.eval(inst)));
+                if require == Tri::NotApplicable {
+                    continue;
+                }
                 match (&when, &require) {
                     (Tri::True, Tri::False) => {
                         let f = finding(r, c, inst, graph.format, sources);

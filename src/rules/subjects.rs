@@ -41,6 +41,12 @@ const TASK: &[&str] = &[
     "task.needs_execution_role",
     "task.needs",
     "task.execution_role",
+    "task.ecr_image",
+    "task.non_ecr_image",
+    "task.non_ecr_image_value",
+    "task.awslogs",
+    "task.secretsmanager",
+    "task.ssm",
     "role.address",
     "role.in_graph",
     "role.invalid",
@@ -90,12 +96,6 @@ const SITE: &[&str] = &[
     "site.internet",
     "site.egress_internet",
     "site.endpoints_usable",
-    "task.ecr_image",
-    "task.non_ecr_image",
-    "task.non_ecr_image_value",
-    "task.awslogs",
-    "task.secretsmanager",
-    "task.ssm",
 ];
 const ENDPOINT_NEED: &[&str] = &["need.service", "need.why", "need.at", "endpoint.present"];
 const SITE_ENDPOINT: &[&str] = &[
@@ -224,6 +224,7 @@ impl Probe {
             Tri::True => Probe::bool(true, at),
             Tri::False => Probe::bool(false, at),
             Tri::Unknown(r) => Probe::unknown(r, at),
+            Tri::NotApplicable => Probe::absent(),
         }
     }
     /// The value as text for messages.
@@ -250,6 +251,17 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Every fact, by name, the last value of a name winning.
+    pub fn facts(&self) -> Vec<(&'static str, &Probe)> {
+        let mut out: Vec<(&'static str, &Probe)> = Vec::new();
+        for (n, p) in &self.facts {
+            match out.iter_mut().find(|(m, _)| m == n) {
+                Some(e) => e.1 = p,
+                None => out.push((n, p)),
+            }
+        }
+        out
+    }
     pub fn get(&self, name: &str) -> Option<&Probe> {
         self.facts
             .iter()
@@ -263,8 +275,9 @@ impl Instance {
     }
 }
 
+/// A value as messages show it (references and constants as `${…}`).
 fn pattern(v: &Value) -> String {
-    v.render_pattern().unwrap_or_else(|| "⟨?⟩".into())
+    v.render_display().unwrap_or_else(|| "⟨?⟩".into())
 }
 
 fn format_name(f: Option<Format>) -> &'static str {
@@ -462,6 +475,7 @@ fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
             (true, None) => Probe::bool(false, Some(t.span)),
         },
     ));
+    f.extend(image_facts(g, t));
     let role = &t.execution_role;
     f.push((
         "task.execution_role",
@@ -578,12 +592,100 @@ fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
             Probe::absent(),
             Probe::absent(),
         ),
-        _ => (Probe::absent(), Probe::absent(), Probe::absent()),
+        (Fact::Absent, None) => (Probe::absent(), Probe::absent(), Probe::absent()),
+        (_, None) => (
+            Probe::unknown("the execution role is not defined here", role_span),
+            Probe::absent(),
+            Probe::absent(),
+        ),
     };
     f.push(("role.bad_managed_arn", b));
     f.push(("role.bad_managed_arn_value", bv));
     f.push(("role.bad_managed_arn_suggestion", bs));
     f
+}
+
+/// What the images of a task are: any from ECR (through the ECR endpoints), any from a registry
+/// endpoints cannot serve (ECR Public, Docker Hub…), each three-valued with where.
+fn image_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
+    let mut ecr: Tri = Tri::False;
+    let mut ecr_at = None;
+    let mut non_ecr: Tri = Tri::False;
+    let mut non_ecr_at = None;
+    let mut non_ecr_value = None;
+    if let Fact::Unknown { reason, .. } = &t.container_definitions {
+        ecr = Tri::Unknown(reason.to_string());
+        non_ecr = Tri::Unknown(reason.to_string());
+    }
+    for c in &t.containers {
+        match &c.image {
+            Fact::Known { value, at } => {
+                if is_ecr_pull(value) {
+                    ecr = Tri::True;
+                    ecr_at = ecr_at.or(*at);
+                }
+                if matches!(value, Image::EcrPublic { .. } | Image::External { .. }) {
+                    non_ecr = Tri::True;
+                    if non_ecr_at.is_none() {
+                        non_ecr_at = *at;
+                        non_ecr_value = Some(image_text(g, t, c));
+                    }
+                }
+            }
+            Fact::Unknown { reason, .. } => {
+                if ecr != Tri::True {
+                    ecr = Tri::Unknown(format!("the image is not known: {reason}"));
+                }
+                if non_ecr != Tri::True {
+                    non_ecr = Tri::Unknown(format!("the image is not known: {reason}"));
+                }
+            }
+            Fact::Absent => {}
+        }
+    }
+    let uses = |what: &dyn Fn(&Container) -> Option<Option<Span>>| match t
+        .containers
+        .iter()
+        .find_map(what)
+    {
+        Some(at) => Probe::bool(true, at),
+        None => match &t.container_definitions {
+            Fact::Unknown { reason, at } => Probe::unknown(reason.to_string(), *at),
+            _ => Probe::bool(false, Some(t.span)),
+        },
+    };
+    let store = |c: &Container, st: SecretStore| {
+        c.secrets
+            .iter()
+            .chain(c.repository_credentials.iter())
+            .find(|s| {
+                s.store.value() == Some(&st)
+                    || (st == SecretStore::SecretsManager && s.secrets_manager_reference.is_some())
+            })
+            .map(|s| s.value.span)
+    };
+    vec![
+        ("task.ecr_image", Probe::from_tri(ecr, ecr_at)),
+        ("task.non_ecr_image", Probe::from_tri(non_ecr, non_ecr_at)),
+        (
+            "task.non_ecr_image_value",
+            match non_ecr_value {
+                Some(v) => Probe::str(v, non_ecr_at),
+                None => Probe::absent(),
+            },
+        ),
+        (
+            "task.awslogs",
+            uses(&|c| {
+                is_awslogs(c).then(|| c.awslogs.as_ref().and_then(|a| a.driver_span).or(c.span))
+            }),
+        ),
+        (
+            "task.secretsmanager",
+            uses(&|c| store(c, SecretStore::SecretsManager)),
+        ),
+        ("task.ssm", uses(&|c| store(c, SecretStore::Ssm))),
+    ]
 }
 
 fn container_facts(g: &Graph, t: &TaskFact, c: &Container) -> Vec<(&'static str, Probe)> {
@@ -675,6 +777,28 @@ fn permission_instances(
         }
     }
     for (need, perms) in groups {
+        // An ECR need is real only for an image known to be in ECR: with an image that is not
+        // known, a refusal proves nothing (it may be `nginx`).
+        let required = match need {
+            Need::EcrAuth => match image_facts(g, t).remove(0).1.value {
+                Known::Bool(b) => Tri::from(b),
+                Known::Unknown(r) => Tri::Unknown(r),
+                _ => Tri::False,
+            },
+            Need::EcrPull { container } | Need::PullThroughCache { container } => {
+                match t.containers.get(*container).map(|c| &c.image) {
+                    Some(Fact::Known { value, .. }) => Tri::from(value.ecr().is_some()),
+                    Some(Fact::Unknown { reason, .. }) => {
+                        Tri::Unknown(format!("the image is not known: {reason}"))
+                    }
+                    _ => Tri::False,
+                }
+            }
+            _ => Tri::True,
+        };
+        if required == Tri::False {
+            continue;
+        }
         let mut i = new(Subject::Permission, &t.address, t.span);
         if let Some((ci, path)) = need_container(need) {
             if let Some(c) = t.containers.get(ci) {
@@ -702,6 +826,7 @@ fn permission_instances(
         let mut denied: Vec<(Span, Option<String>)> = Vec::new();
         let mut source_vpc: Vec<(Span, Option<String>)> = Vec::new();
         let mut all_decided = true;
+        let mut first_unknown: Option<String> = None;
         for p in &perms {
             match &p.decision {
                 Fact::Known { value: d, .. } => match d {
@@ -734,6 +859,7 @@ fn permission_instances(
                     }
                     Decision::Unknown(u) => {
                         all_decided = false;
+                        first_unknown.get_or_insert_with(|| u.to_string());
                         verdicts.push(Tri::Unknown(u.to_string()));
                         let vpc = u.conditions().any(|k| {
                             k.key.eq_ignore_ascii_case("aws:SourceVpc")
@@ -752,6 +878,7 @@ fn permission_instances(
                 },
                 Fact::Unknown { reason, .. } => {
                     all_decided = false;
+                    first_unknown.get_or_insert_with(|| reason.to_string());
                     verdicts.push(Tri::Unknown(reason.to_string()));
                 }
                 Fact::Absent => {
@@ -760,6 +887,10 @@ fn permission_instances(
                 }
             }
         }
+        // One statement refusing several actions: one label naming them all.
+        let statements = merge_labels(statements);
+        let scoped = merge_labels(scoped);
+        let denied = merge_labels(denied);
         let allowed = Tri::all(verdicts);
         let mut ap = Probe::from_tri(allowed, at);
         ap.at.extend(statements.iter().cloned());
@@ -774,7 +905,12 @@ fn permission_instances(
             } else if decided {
                 Probe::bool(false, at)
             } else {
-                Probe::unknown("not every action is decided", at)
+                Probe::unknown(
+                    first_unknown
+                        .clone()
+                        .unwrap_or_else(|| "not every action is decided".into()),
+                    at,
+                )
             }
         };
         i.set("need.resource_scoped", flag(scoped, all_decided));
@@ -791,8 +927,53 @@ fn permission_instances(
                 }
             },
         );
+        if let Tri::Unknown(reason) = required {
+            for name in [
+                "need.allowed",
+                "need.resource_scoped",
+                "need.denied",
+                "need.source_vpc_condition",
+            ] {
+                i.set(name, Probe::unknown(reason.clone(), at));
+            }
+        }
         out.push(i);
     }
+}
+
+/// Merges labels on the same place: "allows `a`, but not on `r`" and "allows `b`, but not on `r`"
+/// become "allows `a`, `b`, but not on `r`" (labels differing only in the first backquoted
+/// action are joined; others are kept apart).
+fn merge_labels(items: Vec<(Span, Option<String>)>) -> Vec<(Span, Option<String>)> {
+    let mut out: Vec<(Span, Option<String>)> = Vec::new();
+    for (span, label) in items {
+        match out.iter_mut().find(|(s, _)| *s == span) {
+            Some((_, Some(prev))) => {
+                if let Some(l) = &label {
+                    let split = |x: &str| -> Option<(String, String, String)> {
+                        let a = x.find('`')?;
+                        let b = a + 1 + x[a + 1..].find('`')?;
+                        Some((x[..a].into(), x[a..=b].into(), x[b + 1..].into()))
+                    };
+                    match (split(prev), split(l)) {
+                        (Some((p1, acts, p3)), Some((q1, act, q3))) if p1 == q1 && p3 == q3 => {
+                            if !acts.contains(&act) {
+                                *prev = format!("{p1}{acts}, {act}{p3}");
+                            }
+                        }
+                        _ => {
+                            if !prev.contains(l.as_str()) {
+                                *prev = format!("{prev}; {l}");
+                            }
+                        }
+                    }
+                }
+            }
+            Some((_, None)) => {}
+            None => out.push((span, label)),
+        }
+    }
+    out
 }
 
 /// Parts of the configuration the graph does not show (a Terraform module that is not
@@ -927,6 +1108,18 @@ fn endpoint_usable(ep: &Endpoint, se: &SiteEndpoint, service: &Service) -> Tri {
     Tri::all(parts)
 }
 
+/// An endpoint whose service name is not known (a variable, an unknown `for_each` key): it
+/// may be any service.
+fn service_may_be(ep: &Endpoint) -> bool {
+    match &ep.service {
+        Fact::Known { value, .. } => match &value.service {
+            Service::Other(s) => s.contains(crate::base::value::UNKNOWN_PART),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
 /// Three-valued OR.
 fn any_tri(items: impl IntoIterator<Item = Tri>) -> Tri {
     let mut unknown = None;
@@ -936,7 +1129,7 @@ fn any_tri(items: impl IntoIterator<Item = Tri>) -> Tri {
             Tri::Unknown(r) => {
                 unknown.get_or_insert(r);
             }
-            Tri::False => {}
+            Tri::False | Tri::NotApplicable => {}
         }
     }
     unknown.map_or(Tri::False, Tri::Unknown)
@@ -1040,64 +1233,14 @@ fn site_instances(
     }
     base.set("site.egress_internet", eg);
 
-    // Images and needs.
-    let mut ecr: Tri = Tri::False;
-    let mut ecr_at = None;
-    let mut non_ecr: Tri = Tri::False;
-    let mut non_ecr_at = None;
-    let mut non_ecr_value = None;
-    if let Fact::Unknown { reason, .. } = &t.container_definitions {
-        ecr = Tri::Unknown(reason.to_string());
-        non_ecr = Tri::Unknown(reason.to_string());
-    }
-    for c in &t.containers {
-        match &c.image {
-            Fact::Known { value, at } => {
-                if is_ecr_pull(value) {
-                    ecr = Tri::True;
-                    ecr_at = ecr_at.or(*at);
-                }
-                if matches!(value, Image::EcrPublic { .. } | Image::External { .. }) {
-                    non_ecr = Tri::True;
-                    if non_ecr_at.is_none() {
-                        non_ecr_at = *at;
-                        non_ecr_value = Some(image_text(g, t, c));
-                    }
-                }
-            }
-            Fact::Unknown { reason, .. } => {
-                if ecr != Tri::True {
-                    ecr = Tri::Unknown(reason.to_string());
-                }
-                if non_ecr != Tri::True {
-                    non_ecr = Tri::Unknown(reason.to_string());
-                }
-            }
-            Fact::Absent => {}
-        }
-    }
-    base.set("task.ecr_image", Probe::from_tri(ecr.clone(), ecr_at));
-    base.set(
-        "task.non_ecr_image",
-        Probe::from_tri(non_ecr.clone(), non_ecr_at),
-    );
-    base.set(
-        "task.non_ecr_image_value",
-        match non_ecr_value {
-            Some(v) => Probe::str(v, non_ecr_at),
-            None => Probe::absent(),
-        },
-    );
-    let needs = service_needs(g, t, rs);
-    let has = |s: Service| needs.iter().find(|n| n.service == s);
-    let need_probe = |s: Service| match has(s) {
-        Some(n) => Probe::bool(true, n.at),
-        None => Probe::bool(false, Some(t.span)),
+    let tri_of = |name: &str| match base.get(name).map(|p| &p.value) {
+        Some(Known::Bool(true)) => Tri::True,
+        Some(Known::Unknown(r)) => Tri::Unknown(r.clone()),
+        _ => Tri::False,
     };
-    base.set("task.awslogs", need_probe(Service::Logs));
-    base.set("task.secretsmanager", need_probe(Service::SecretsManager));
-    base.set("task.ssm", need_probe(Service::Ssm));
-
+    let ecr = tri_of("task.ecr_image");
+    let non_ecr = tri_of("task.non_ecr_image");
+    let needs = service_needs(g, t, rs);
     // Each needed service: whether an endpoint is present, and whether one is usable.
     let vpc_reason: Option<String> = match &site.vpc {
         Fact::Known { value, .. } => {
@@ -1141,6 +1284,18 @@ fn site_instances(
                 format!("`{}` may serve it: {why}", g.node(ep.node).address),
                 Some(g.node(ep.node).span),
             )
+        } else if let Some(ep) = site.endpoints.iter().find_map(|se| {
+            let ep = &net.endpoints[se.endpoint];
+            (se.in_task_vpc.value() != Some(&false) && service_may_be(ep)).then_some(ep)
+        }) {
+            Probe::unknown(
+                format!(
+                    "`{}` has a service name that is not known: it may be the `{}` endpoint",
+                    g.node(ep.node).address,
+                    n.service.name()
+                ),
+                Some(g.node(ep.node).span),
+            )
         } else if let Some(r) = &vpc_reason {
             Probe::unknown(r.clone(), subnets_at)
         } else {
@@ -1148,15 +1303,16 @@ fn site_instances(
         };
         let usable = match &present.value {
             Known::Bool(false) => Tri::False,
-            _ => {
+            other => {
                 let t = any_tri(
                     candidates
                         .iter()
                         .map(|(se, ep)| endpoint_usable(ep, se, &n.service)),
                 );
-                match (t, &vpc_reason) {
-                    (Tri::False, Some(r)) => Tri::Unknown(r.clone()),
-                    (t, _) => t,
+                match (t, other, &vpc_reason) {
+                    (Tri::False, Known::Unknown(r), _) => Tri::Unknown(r.clone()),
+                    (Tri::False, _, Some(r)) => Tri::Unknown(r.clone()),
+                    (t, _, _) => t,
                 }
             }
         };
@@ -1212,15 +1368,24 @@ fn site_instances(
                     Probe::absent()
                 },
             );
-            i.set("endpoint.private_dns", Probe::from_bool(&ep.private_dns));
-            i.set("endpoint.admits_task", Probe::from_bool(&se.admits_task));
+            let gateway = ep.endpoint_type.value() == Some(&EndpointType::Gateway);
+            // Facts of one endpoint type are Absent on the other: no check applies.
+            let only = |yes: bool, p: Probe| if yes { p } else { Probe::absent() };
+            i.set(
+                "endpoint.private_dns",
+                only(interface, Probe::from_bool(&ep.private_dns)),
+            );
+            i.set(
+                "endpoint.admits_task",
+                only(interface, Probe::from_bool(&se.admits_task)),
+            );
             let mut te = Probe::from_bool(&se.task_egress);
             te.at
                 .extend(sg_at.map(|s| (s, Some("the task's security groups".to_string()))));
             i.set("endpoint.task_egress", te);
             i.set(
                 "endpoint.on_task_route_tables",
-                Probe::from_bool(&se.on_task_route_tables),
+                only(gateway, Probe::from_bool(&se.on_task_route_tables)),
             );
             let missing: Vec<String> = match (&site.subnets, &ep.route_tables) {
                 (Fact::Known { value: subs, .. }, Fact::Known { value: rts, .. }) => {
@@ -1237,7 +1402,11 @@ fn site_instances(
             };
             i.set(
                 "endpoint.missing_route_tables",
-                Probe::new(Known::List(missing), Some(en.span)),
+                if gateway {
+                    Probe::new(Known::List(missing), Some(en.span))
+                } else {
+                    Probe::absent()
+                },
             );
             match &ep.vpc {
                 Fact::Known { value, .. } => {

@@ -213,6 +213,12 @@ fn push_value(v: &Value, how: Reading, out: &mut Vec<Tok>) -> bool {
             } else {
                 format!("{}.{}", r.target, r.attr)
             };
+            // A resource's ARN attribute (`aws_ecr_repository.app.arn`, `!GetAtt Repo.Arn`) is
+            // an ARN: it starts with `arn:`, so it is never `*` (a repository-scoped
+            // `ecr:GetAuthorizationToken` provably misses `*`).
+            if r.attr.eq_ignore_ascii_case("arn") {
+                push_str("arn:", Reading::default(), out);
+            }
             out.push(Tok::Hole(HoleId::Ref(name)));
         }
         Val::Symbol(s) => out.push(Tok::Hole(HoleId::Symbol(*s))),
@@ -491,6 +497,33 @@ mod tests {
     }
     fn t(v: &Value) -> SymStr {
         SymStr::from_value(v, Reading::default()).unwrap()
+    }
+
+    #[test]
+    fn an_arn_attribute_is_never_a_star() {
+        let how = Reading {
+            wildcards: true,
+            arn_segments: true,
+            ..Reading::default()
+        };
+        let r = |attr: &str| {
+            Value::new(
+                Val::Ref(Box::new(Ref {
+                    target: "aws_ecr_repository.app".into(),
+                    attr: attr.into(),
+                    resolved: None,
+                })),
+                None,
+            )
+        };
+        let arn_ref = SymStr::from_value(&r("arn"), how).unwrap();
+        assert_eq!(matches(&arn_ref, &txt("*")), Tri::No);
+        // The same reference on both sides still matches itself.
+        let text = SymStr::from_value(&r("arn"), Reading::default()).unwrap();
+        assert_eq!(matches(&arn_ref, &text), Tri::Yes);
+        // Another attribute may be anything, `*` included.
+        let url = SymStr::from_value(&r("repository_url"), how).unwrap();
+        assert_eq!(matches(&url, &txt("*")), Tri::Maybe);
     }
 
     #[test]

@@ -605,6 +605,18 @@ fn subnet_facts(
         },
         Fact::Absent => Fact::Absent,
     };
+    // An IPv6-only subnet reaches AWS over IPv6 (egress-only gateways, dual-stack endpoints):
+    // the IPv4 model cannot tell.
+    let internet = match n.field("ipv6_native") {
+        Some(v) if v.as_bool() == Some(true) => Fact::unknown(
+            format!(
+                "`{}` is an IPv6-only subnet: its tasks reach AWS over IPv6, which is not modelled",
+                n.address
+            ),
+            v.span.or(Some(n.span)),
+        ),
+        _ => internet,
+    };
     let private_only = internet.clone().map(|b| !b);
     SubnetFacts {
         subnet: Fact::known(sid, Some(n.span)),

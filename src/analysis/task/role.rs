@@ -82,10 +82,11 @@ impl ExecutionRole {
             } => return Some(format!("the execution role is invalid: {reason}")),
             _ => {}
         }
+        // A permissions boundary only restricts: an unresolved one cannot turn a refusal by
+        // the role's own policies into an allow, so it is no blind spot for refusals.
         let unresolved: Vec<String> = self
             .policies
             .iter()
-            .chain(self.boundary.iter())
             .filter_map(|p| match &p.document {
                 PolicyDoc::Unresolved { reason } => Some(format!("{} ({reason})", p.label)),
                 _ => None,

@@ -1,0 +1,47 @@
+# The deprecated inline_policy block of aws_iam_role, granting the auth token only: the image
+# layers cannot be fetched.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_ecr_repository" "app" {
+  name = "app"
+}
+
+resource "aws_iam_role" "exec" {
+  name = "app-exec"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+
+  inline_policy {
+    name = "ecr-auth"
+    policy = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect   = "Allow"
+        Action   = "ecr:GetAuthorizationToken"
+        Resource = "*"
+      }]
+    })
+  }
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.exec.arn
+  container_definitions = jsonencode([{
+    name      = "app"
+    image     = "${aws_ecr_repository.app.repository_url}:1.0"
+    essential = true
+  }])
+}

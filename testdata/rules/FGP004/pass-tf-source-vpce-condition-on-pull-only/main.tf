@@ -1,0 +1,59 @@
+# The documented pattern: aws:SourceVpce conditions on the pull actions only, the auth token on
+# "*" without conditions.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "ecr_dkr_endpoint_id" {
+  type    = string
+  default = "vpce-0a1b2c3d4e5f67890"
+}
+
+resource "aws_iam_role" "exec" {
+  name = "app-exec"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "ecr_pull" {
+  name = "ecr-pull"
+  role = aws_iam_role.exec.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = "ecr:GetAuthorizationToken"
+        Resource = "*"
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+        Resource = "arn:aws:ecr:eu-west-1:123456789012:repository/app"
+        Condition = {
+          StringEquals = { "aws:SourceVpce" = var.ecr_dkr_endpoint_id }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.exec.arn
+  container_definitions = jsonencode([{
+    name      = "app"
+    image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0"
+    essential = true
+  }])
+}

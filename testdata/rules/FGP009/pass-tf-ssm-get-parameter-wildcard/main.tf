@@ -1,0 +1,61 @@
+# `ssm:GetParameter*` covers `ssm:GetParameters`, the action ECS reads secrets with.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_ssm_parameter" "api_token" {
+  name  = "/app/api-token"
+  type  = "SecureString"
+  value = "placeholder-rotated-out-of-band"
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
+resource "aws_iam_role" "exec" {
+  name = "app-exec"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "exec" {
+  role       = aws_iam_role.exec.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_iam_role_policy" "read_parameters" {
+  name = "read-parameters"
+  role = aws_iam_role.exec.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "ssm:GetParameter*"
+      Resource = aws_ssm_parameter.api_token.arn
+    }]
+  })
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.exec.arn
+  container_definitions = jsonencode([{
+    name      = "app"
+    image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2"
+    essential = true
+    secrets = [
+      { name = "API_TOKEN", valueFrom = aws_ssm_parameter.api_token.arn },
+    ]
+  }])
+}
