@@ -1442,6 +1442,33 @@ fn site_instances(
             }
             i.set("vpc.dns_support", Probe::from_bool(&ep.vpc_dns_support));
             i.set("vpc.dns_hostnames", Probe::from_bool(&ep.vpc_dns_hostnames));
+            // An endpoint that may not be in the task VPC, or may not be created, proves
+            // nothing about the task's path: its facts are unknown for this site.
+            let doubt = match (&se.in_task_vpc, &ep.exists) {
+                (Fact::Known { value: true, .. }, Fact::Known { value: true, .. }) => None,
+                (Fact::Unknown { reason, .. }, _) => Some(format!(
+                    "`{}` may not be in the task VPC: {reason}",
+                    en.address
+                )),
+                (_, Fact::Unknown { reason, .. }) => {
+                    Some(format!("`{}` may not be created: {reason}", en.address))
+                }
+                _ => Some(format!("`{}` may not serve the task", en.address)),
+            };
+            if let Some(reason) = doubt {
+                for (name, p) in i.facts.iter_mut() {
+                    let naming = matches!(
+                        *name,
+                        "endpoint.address" | "endpoint.service" | "vpc.address"
+                    );
+                    if (name.starts_with("endpoint.") || name.starts_with("vpc."))
+                        && !naming
+                        && p.value != Known::Absent
+                    {
+                        p.value = Known::Unknown(reason.clone());
+                    }
+                }
+            }
             out.push(i);
         }
     }
