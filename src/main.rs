@@ -237,9 +237,9 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
         Format::Text => {
             for r in &set.rules {
                 out.push_str(&format!(
-                    "{:<7} {:<28} {}{}\n",
+                    "{:<7} {:<14} {}{}\n",
                     r.id,
-                    r.severity.describe(),
+                    r.severity.short(),
                     r.title,
                     if r.builtin {
                         String::new()

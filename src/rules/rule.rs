@@ -24,6 +24,20 @@ impl Severities {
             _ => self.terraform,
         }
     }
+    /// `error`, or `warning/error` (Terraform and plans / CloudFormation), for tables.
+    pub fn short(&self) -> String {
+        let name = |s: Severity| match s {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        if self.terraform == self.plan && self.plan == self.cloudformation {
+            name(self.terraform).to_string()
+        } else {
+            format!("{}/{}", name(self.terraform), name(self.cloudformation))
+        }
+    }
+
     /// `error`, or `warning (Terraform) / error (CloudFormation)`.
     pub fn describe(&self) -> String {
         let name = |s: Severity| match s {
