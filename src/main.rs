@@ -275,7 +275,15 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
             Some("start") => "task start (the deploy succeeds, tasks stop)",
             _ => "-",
         },
-        r.subject.name()
+        {
+            let mut names: Vec<&str> = Vec::new();
+            for c in &r.checks {
+                if !names.contains(&c.subject.name()) {
+                    names.push(c.subject.name());
+                }
+            }
+            names.join(", ")
+        }
     ));
     out.push_str(r.docs.trim_end());
     out.push('\n');

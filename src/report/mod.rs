@@ -61,12 +61,9 @@ impl From<&Finding> for Item {
     }
 }
 
-/// One finding as JSON (the `findings[]` entries of `pullpath check --format json`): 1-based
-/// lines and columns, paths relative to `cwd`.
-pub fn finding_json(f: &Finding, sources: &SourceMap, cwd: &Path) -> serde_json::Value {
-    let (a, b) = sources.line_col(f.primary);
-    let related: Vec<serde_json::Value> = f
-        .related
+/// Related places as JSON: `[{file, line, column, message}]`.
+fn related_json(related: &[(Span, String)], sources: &SourceMap, cwd: &Path) -> serde_json::Value {
+    related
         .iter()
         .map(|(span, msg)| {
             let (a, _) = sources.line_col(*span);
@@ -77,7 +74,15 @@ pub fn finding_json(f: &Finding, sources: &SourceMap, cwd: &Path) -> serde_json:
                 "message": msg,
             })
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// One finding as JSON (the `findings[]` entries of `pullpath check --format json`): 1-based
+/// lines and columns, paths relative to `cwd`.
+pub fn finding_json(f: &Finding, sources: &SourceMap, cwd: &Path) -> serde_json::Value {
+    let (a, b) = sources.line_col(f.primary);
+    let related = related_json(&f.related, sources, cwd);
     let mut help = f.help.clone();
     if let Some(fix) = &f.fix {
         help.push_str("\n\n");
@@ -336,20 +341,7 @@ pub fn item_json(item: &Item, sources: &SourceMap, cwd: &Path) -> serde_json::Va
         obj.insert("end_line".into(), b.line.into());
         obj.insert("end_column".into(), b.column.into());
     }
-    let related: Vec<serde_json::Value> = item
-        .related
-        .iter()
-        .map(|(span, msg)| {
-            let (a, _) = sources.line_col(*span);
-            serde_json::json!({
-                "file": display_path(&sources.path(span.file), cwd),
-                "line": a.line,
-                "column": a.column,
-                "message": msg,
-            })
-        })
-        .collect();
-    obj.insert("related".into(), related.into());
+    obj.insert("related".into(), related_json(&item.related, sources, cwd));
     if let Some(h) = &item.help {
         obj.insert("help".into(), h.clone().into());
     }

@@ -8,6 +8,14 @@ use crate::syntax::yaml;
 use super::cond::Cond;
 use super::subjects::Subject;
 
+fn name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
 /// Severity, possibly different per input format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Severities {
@@ -26,11 +34,6 @@ impl Severities {
     }
     /// `error`, or `warning/error` (Terraform and plans / CloudFormation), for tables.
     pub fn short(&self) -> String {
-        let name = |s: Severity| match s {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
         if self.terraform == self.plan && self.plan == self.cloudformation {
             name(self.terraform).to_string()
         } else {
@@ -40,11 +43,6 @@ impl Severities {
 
     /// `error`, or `warning (Terraform) / error (CloudFormation)`.
     pub fn describe(&self) -> String {
-        let name = |s: Severity| match s {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
         if self.terraform == self.plan && self.plan == self.cloudformation {
             name(self.terraform).to_string()
         } else if self.terraform == self.plan {
