@@ -98,7 +98,13 @@ const SITE: &[&str] = &[
     "site.egress_internet",
     "site.endpoints_usable",
 ];
-const ENDPOINT_NEED: &[&str] = &["need.service", "need.why", "need.at", "endpoint.present"];
+const ENDPOINT_NEED: &[&str] = &[
+    "need.service",
+    "need.why",
+    "need.at",
+    "endpoint.present",
+    "endpoint.s3_gateway",
+];
 const SITE_ENDPOINT: &[&str] = &[
     "need.service",
     "need.why",
@@ -1355,6 +1361,24 @@ fn site_instances(
         i.set("need.service", Probe::str(n.service.name(), n.at));
         i.set("need.why", Probe::str(&n.why, n.at));
         i.set("need.at", Probe::loc(n.at));
+        // S3: the layer download needs the gateway type (an interface endpoint alone is not
+        // what the ECR documentation asks for).
+        let s3_gateway = if n.service == Service::S3 {
+            let gw = candidates.iter().map(|(se, ep)| {
+                Tri::all([
+                    fact_tri(&se.in_task_vpc),
+                    fact_tri(&ep.exists),
+                    endpoint_type_ok(ep, &Service::S3),
+                ])
+            });
+            match (any_tri(gw), &present.value) {
+                (Tri::False, Known::Unknown(r)) => Probe::unknown(r.clone(), subnets_at),
+                (t, _) => Probe::from_tri(t, present.at.first().map(|a| a.0)),
+            }
+        } else {
+            Probe::absent()
+        };
+        i.set("endpoint.s3_gateway", s3_gateway);
         i.set("endpoint.present", present);
         out.push(i);
         for (se, ep) in candidates {
