@@ -203,3 +203,150 @@ fn snapshots_of_what_users_see() {
         run(&["check", "testdata/diagnostics", "--color", "never"])
     );
 }
+
+#[test]
+fn check_json_findings_have_the_documented_shape() {
+    let (code, doc) = json(&["check", "testdata/equivalence/main.tf"]);
+    assert_eq!(code, 1, "an error finding fails the run");
+    assert_eq!(doc["version"], 1);
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "FGP022");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["resource"], "aws_ecs_service.app");
+    assert_eq!(f["file"], "testdata/equivalence/main.tf");
+    for key in [
+        "message",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "deploy_error",
+        "help",
+    ] {
+        assert!(!f[key].is_null(), "{key} missing in {f}");
+    }
+    let rel = &f["related"][0];
+    for key in ["file", "line", "column", "message"] {
+        assert!(!rel[key].is_null(), "{key} missing in {rel}");
+    }
+    assert!(f["help"]
+        .as_str()
+        .unwrap()
+        .contains("resource \"aws_vpc_endpoint\""));
+    assert_eq!(doc["summary"]["errors"], 1);
+}
+
+#[test]
+fn fail_on_sets_the_threshold_of_the_exit_code() {
+    let run = |args: &[&str]| pullpath().args(args).output().unwrap().status.code();
+    let error_case = "testdata/equivalence/main.tf";
+    let warning_case = "testdata/rules/FGP050/fail-tf-image-pull-behavior";
+    assert_eq!(run(&["check", error_case]), Some(1));
+    assert_eq!(run(&["check", error_case, "--fail-on", "never"]), Some(0));
+    assert_eq!(
+        run(&["check", warning_case]),
+        Some(0),
+        "a warning passes by default"
+    );
+    assert_eq!(
+        run(&["check", warning_case, "--fail-on", "warning"]),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "testdata/equivalence/main.tf", "--fail-on", "bad"]),
+        Some(2)
+    );
+}
+
+#[test]
+fn rules_explain_and_user_rules() {
+    let out = pullpath().args(["rules"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 24, "{text}");
+    let out = pullpath().args(["explain", "fgp021"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("FGP021 ("), "{text}");
+    assert!(
+        text.contains("## What it does") && text.contains("## Deploy error"),
+        "{text}"
+    );
+    let out = pullpath().args(["explain", "FGP999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // A user's rule with a typo is refused with its place; a good one runs.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ACME1-x.yaml"),
+        "id: ACME1\nname: acme\ntitle: t\nseverity: info\nsubject: task\nchecks:\n  - require: task.fargat\nmessage: m\ndeploy_error: e\nhelp: h\ndocs: d\nsources: []\n",
+    )
+    .unwrap();
+    let out = pullpath()
+        .args(["check", "testdata/equivalence/main.tf", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `task.fargate`?"), "{err}");
+    std::fs::write(
+        dir.path().join("ACME1-x.yaml"),
+        "id: ACME1\nname: acme\ntitle: t\nseverity: info\nsubject: task\nchecks:\n  - when: [task.fargate]\n    require: not task.awslogs\nmessage: \"{task.address} logs with awslogs\"\ndeploy_error: e\nhelp: h\ndocs: d\nsources: []\n",
+    )
+    .unwrap();
+    let (code, doc) = {
+        let out = pullpath()
+            .args([
+                "check",
+                "testdata/equivalence/main.tf",
+                "--format",
+                "json",
+                "--rules",
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        )
+    };
+    assert_eq!(code, Some(1));
+    let acme: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "ACME1")
+        .collect();
+    assert_eq!(acme.len(), 1, "{doc}");
+    assert_eq!(acme[0]["severity"], "info");
+    assert_eq!(
+        acme[0]["message"],
+        "aws_ecs_task_definition.app logs with awslogs"
+    );
+}
+
+#[test]
+fn explain_unknown_lists_what_could_not_be_verified() {
+    let case = "testdata/rules/FGP003/pass-tf-image-from-unset-variable";
+    let out = pullpath().args(["check", case]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not verified"), "{text}");
+    assert!(
+        !text.contains("Not verified ("),
+        "only counted without the flag: {text}"
+    );
+    let out = pullpath()
+        .args(["check", case, "--explain-unknown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "unknown never fails the run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Not verified (unknown facts never give a finding):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("FGP003") && text.contains("variable `image` has no value"),
+        "{text}"
+    );
+}
