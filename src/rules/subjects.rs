@@ -1008,14 +1008,35 @@ fn merge_labels(items: Vec<(Span, Option<String>)>) -> Vec<(Span, Option<String>
 }
 
 /// Parts of the configuration the graph does not show (a Terraform module that is not
-/// installed): resources such as endpoints may be created there.
+/// installed, a CloudFormation nested stack whose template is not at hand): resources such as
+/// endpoints may be created there.
 fn hidden_parts(g: &Graph) -> Option<String> {
-    g.nodes.iter().find(|n| n.rtype == "module").map(|n| {
-        format!(
+    if let Some(n) = g.nodes.iter().find(|n| n.rtype == "module") {
+        return Some(format!(
             "`{}` is not loaded (run `terraform init`): it may create it",
             n.address
-        )
-    })
+        ));
+    }
+    // Nested stacks that were read have resources named `Stack/Logical`.
+    let loaded: std::collections::HashSet<&str> = g
+        .nodes
+        .iter()
+        .filter_map(|n| n.address.rsplit_once('/').map(|(stack, _)| stack))
+        .collect();
+    g.nodes
+        .iter()
+        .find(|n| {
+            matches!(
+                n.rtype.as_str(),
+                "AWS::CloudFormation::Stack" | "AWS::Serverless::Application"
+            ) && !loaded.contains(n.address.as_str())
+        })
+        .map(|n| {
+            format!(
+                "the nested stack `{}` is not read (its template is not at hand): it may create it",
+                n.address
+            )
+        })
 }
 
 /// A service the task needs from its VPC, why, and where that need is written.

@@ -279,6 +279,33 @@ pub fn attached(graph: &Graph, role: NodeId) -> (Vec<AttachedPolicy>, Option<Att
     let mut out = Vec::new();
     let role_node = graph.node(role);
     let mut seen = std::collections::HashSet::new();
+    // A part of the configuration that is not read (a Terraform module that is not installed, a
+    // nested stack whose template is not at hand) and is given the role may attach policies to
+    // it: they are not visible.
+    for e in graph.edges_to(role) {
+        let from = graph.node(e.from);
+        let unread = from.rtype == "module"
+            || (matches!(
+                from.rtype.as_str(),
+                "AWS::CloudFormation::Stack" | "AWS::Serverless::Application"
+            ) && !graph
+                .nodes
+                .iter()
+                .any(|n| n.address.starts_with(&format!("{}/", from.address))));
+        if unread && seen.insert(e.from) {
+            out.push(AttachedPolicy {
+                label: from.address.clone(),
+                origin: e.span.or(Some(from.span)),
+                via: Some(e.from),
+                document: PolicyDoc::Unresolved {
+                    reason: format!(
+                        "`{}` is given the role and is not read: it may attach policies",
+                        from.address
+                    ),
+                },
+            });
+        }
+    }
     for e in graph.edges_to(role) {
         if !path_under(&e.field, "roles") || !seen.insert(e.from) {
             continue;
