@@ -1201,13 +1201,9 @@ fn site_instances(
     let sn = g.node(site.node);
     let mut base = new(Subject::Site, &sn.address, sn.span);
     base.set("site.address", Probe::str(&sn.address, Some(sn.span)));
-    base.set(
-        "site.fargate",
-        match &rs.fargate {
-            Fact::Known { .. } => Probe::from_bool(&rs.fargate),
-            _ => Probe::from_bool(&t.fargate),
-        },
-    );
+    // Not the task's own `requires_compatibilities`: a task compatible with EC2 and FARGATE may
+    // run on EC2 here (the analysis already decides FARGATE-only tasks).
+    base.set("site.fargate", Probe::from_bool(&rs.fargate));
     let subnets_at = match &site.subnets {
         Fact::Known { at, .. } | Fact::Unknown { at, .. } => at.or(Some(sn.span)),
         Fact::Absent => Some(sn.span),

@@ -263,7 +263,16 @@ fn account_sym() -> Value {
 
 fn task(graph: &Graph, td: NodeId, ptc: &[(String, NodeId)], account: &Fact<Value>) -> TaskFact {
     let node = graph.node(td);
-    let run_sites = run_sites(graph, td);
+    let mut run_sites = run_sites(graph, td);
+    // A task definition compatible with FARGATE only can launch nowhere else: where a run site's
+    // launch type is not known, that decides it.
+    if let Some(at) = fargate_only(graph, td) {
+        for rs in &mut run_sites {
+            if !rs.fargate.is_known() {
+                rs.fargate = Fact::known(true, at);
+            }
+        }
+    }
     let fargate = fargate(graph, td, &run_sites);
     let cfn = node.rtype.contains("::");
     let (container_definitions, containers) = match node.field("container_definitions") {
@@ -441,6 +450,18 @@ fn site_fargate(graph: &Graph, site: NodeId, prefix: &str, cluster_field: &str) 
     }
     // The API launches on EC2 when no strategy applies.
     Fact::known(false, Some(n.span))
+}
+
+/// `requires_compatibilities` is known and lists FARGATE only: `Some(where it says so)`.
+fn fargate_only(graph: &Graph, td: NodeId) -> Option<Option<Span>> {
+    let v = graph.node(td).field("requires_compatibilities")?;
+    let items = v.as_list()?;
+    let only = !items.is_empty()
+        && items.iter().all(|i| {
+            i.as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("FARGATE"))
+        });
+    only.then_some(v.span)
 }
 
 fn fargate(graph: &Graph, td: NodeId, sites: &[RunSite]) -> Fact<bool> {
