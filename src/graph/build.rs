@@ -32,12 +32,33 @@ pub fn build(unit: &Unit) -> Graph {
     b.ref_edges();
     b.name_joins();
     b.adjacency();
+    b.g.unread = unread(&b.g);
     for d in &mut b.g.diagnostics {
         if d.span.is_none() && d.file.is_none() {
             d.file = Some(unit.root.clone());
         }
     }
     b.g
+}
+
+/// See [`Graph::unread`]. A nested stack that was read has resources named `Stack/Logical`.
+fn unread(g: &Graph) -> Vec<NodeId> {
+    let loaded: std::collections::HashSet<&str> = g
+        .nodes
+        .iter()
+        .filter_map(|n| n.address.rsplit_once('/').map(|(stack, _)| stack))
+        .collect();
+    g.nodes
+        .iter()
+        .filter(|n| {
+            n.rtype == "module"
+                || (matches!(
+                    n.rtype.as_str(),
+                    "AWS::CloudFormation::Stack" | "AWS::Serverless::Application"
+                ) && !loaded.contains(n.address.as_str()))
+        })
+        .map(|n| n.id)
+        .collect()
 }
 
 struct Builder {

@@ -29,6 +29,10 @@ pub struct Graph {
     pub dangling: Vec<Dangling>,
     /// Problems found while normalising (e.g. `container_definitions` that is not JSON).
     pub diagnostics: Vec<Diagnostic>,
+    /// Nodes that stand for configuration that was not read: a Terraform module that is not
+    /// installed (kept as a `module` pseudo-resource with its inputs), a nested stack whose
+    /// template is not at hand. Resources of the unit may be created there, unseen.
+    pub unread: Vec<NodeId>,
     pub(crate) out_edges: Vec<Vec<usize>>,
     pub(crate) in_edges: Vec<Vec<usize>>,
 }

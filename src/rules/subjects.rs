@@ -8,9 +8,8 @@
 use std::collections::HashMap;
 
 use crate::analysis::iam::{Decision, TrustDecision};
-use crate::analysis::network::{
-    Egress, Endpoint, EndpointType, NetworkFacts, RunSite, Service, SiteEndpoint,
-};
+use crate::analysis::network::{EndpointType, NetworkFacts, RunSite, Service};
+use crate::analysis::path;
 use crate::analysis::task::{
     Container, Image, Need, PolicyDoc, RoleTarget, SecretRef, SecretStore, SecretUse, TaskFact,
     TaskFacts,
@@ -18,7 +17,7 @@ use crate::analysis::task::{
 use crate::analysis::Fact;
 use crate::base::{Span, Value};
 use crate::frontends::Format;
-use crate::graph::{Graph, Mode, NodeId};
+use crate::graph::{Graph, NodeId};
 
 use super::cond::Tri;
 
@@ -305,18 +304,6 @@ fn image_class(i: &Image) -> &'static str {
     }
 }
 
-/// Pulled through the ECR endpoints (dual-stack URIs are not: PrivateLink does not serve them).
-fn is_ecr_pull(i: &Image) -> bool {
-    matches!(i, Image::Ecr(_) | Image::EcrPullThroughCache { .. })
-}
-
-fn is_awslogs(c: &Container) -> bool {
-    c.log_driver
-        .as_ref()
-        .and_then(|v| v.as_str())
-        .is_some_and(|d| d.eq_ignore_ascii_case("awslogs"))
-}
-
 fn image_text(g: &Graph, t: &TaskFact, c: &Container) -> String {
     g.node(t.node)
         .field(&format!("{}.image", c.path))
@@ -335,7 +322,6 @@ fn cites_at(d: &Decision, label: impl Fn(&Decision) -> String) -> Vec<(Span, Opt
 pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instance> {
     let mut out = Vec::new();
     let sites: HashMap<NodeId, &RunSite> = net.sites.iter().map(|s| (s.node, s)).collect();
-    let hidden = hidden_parts(g);
     for t in &tasks.tasks {
         let base = task_facts(g, t);
         let new = |subject: Subject, resource: &str, span: Span| Instance {
@@ -446,7 +432,7 @@ pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instan
             let Some(site) = sites.get(&rs.node) else {
                 continue;
             };
-            site_instances(g, net, t, rs, site, &hidden, &new, &mut out);
+            site_instances(g, net, t, rs, site, &new, &mut out);
         }
     }
     out
@@ -473,7 +459,7 @@ fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
             }
             _ => {}
         }
-        if is_awslogs(c) {
+        if c.uses_awslogs() {
             let at = c.awslogs.as_ref().and_then(|a| a.driver_span);
             needs.push(("the awslogs log driver".into(), at.or(c.span)));
         }
@@ -637,43 +623,18 @@ fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
 }
 
 /// What the images of a task are: any from ECR (through the ECR endpoints), any from a registry
-/// endpoints cannot serve (ECR Public, Docker Hub…), each three-valued with where.
+/// Where the task's images come from (see [`crate::analysis::task::ImageUse`]) and what else its
+/// containers use.
 fn image_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
-    let mut ecr: Tri = Tri::False;
-    let mut ecr_at = None;
-    let mut non_ecr: Tri = Tri::False;
-    let mut non_ecr_at = None;
-    let mut non_ecr_value = None;
-    if let Fact::Unknown { reason, .. } = &t.container_definitions {
-        ecr = Tri::Unknown(reason.to_string());
-        non_ecr = Tri::Unknown(reason.to_string());
-    }
-    for c in &t.containers {
-        match &c.image {
-            Fact::Known { value, at } => {
-                if is_ecr_pull(value) {
-                    ecr = Tri::True;
-                    ecr_at = ecr_at.or(*at);
-                }
-                if matches!(value, Image::EcrPublic { .. } | Image::External { .. }) {
-                    non_ecr = Tri::True;
-                    if non_ecr_at.is_none() {
-                        non_ecr_at = *at;
-                        non_ecr_value = Some(image_text(g, t, c));
-                    }
-                }
-            }
-            Fact::Unknown { reason, .. } => {
-                if ecr != Tri::True {
-                    ecr = Tri::Unknown(format!("the image is not known: {reason}"));
-                }
-                if non_ecr != Tri::True {
-                    non_ecr = Tri::Unknown(format!("the image is not known: {reason}"));
-                }
-            }
-            Fact::Absent => {}
-        }
-    }
+    let images = t.image_use();
+    let non_ecr_value = images
+        .internet_only_container
+        .and_then(|i| t.containers.get(i))
+        .map(|c| image_text(g, t, c));
+    let non_ecr_at = match &images.internet_only {
+        Fact::Known { at, .. } => *at,
+        _ => None,
+    };
     let uses = |what: &dyn Fn(&Container) -> Option<Option<Span>>| match t
         .containers
         .iter()
@@ -696,8 +657,11 @@ fn image_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
             .map(|s| s.value.span)
     };
     vec![
-        ("task.ecr_image", Probe::from_tri(ecr, ecr_at)),
-        ("task.non_ecr_image", Probe::from_tri(non_ecr, non_ecr_at)),
+        ("task.ecr_image", Probe::from_bool(&images.ecr)),
+        (
+            "task.non_ecr_image",
+            Probe::from_bool(&images.internet_only),
+        ),
         (
             "task.non_ecr_image_value",
             match non_ecr_value {
@@ -708,7 +672,8 @@ fn image_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
         (
             "task.awslogs",
             uses(&|c| {
-                is_awslogs(c).then(|| c.awslogs.as_ref().and_then(|a| a.driver_span).or(c.span))
+                c.uses_awslogs()
+                    .then(|| c.awslogs.as_ref().and_then(|a| a.driver_span).or(c.span))
             }),
         ),
         (
@@ -810,24 +775,25 @@ fn permission_instances(
     for (need, perms) in groups {
         // An ECR need is real only for an image known to be in ECR: with an image that is not
         // known, a refusal proves nothing (it may be `nginx`).
-        let required = match need {
-            Need::EcrAuth => match image_facts(g, t).remove(0).1.value {
-                Known::Bool(b) => Tri::from(b),
-                Known::Unknown(r) => Tri::Unknown(r),
-                _ => Tri::False,
-            },
-            Need::EcrPull { container } | Need::PullThroughCache { container } => {
-                match t.containers.get(*container).map(|c| &c.image) {
-                    Some(Fact::Known { value, .. }) => Tri::from(value.ecr().is_some()),
-                    Some(Fact::Unknown { reason, .. }) => {
-                        Tri::Unknown(format!("the image is not known: {reason}"))
-                    }
-                    _ => Tri::False,
-                }
+        // An ECR need is real only for an image known to be in ECR (dual-stack URIs included):
+        // with an image that is not known, a refusal proves nothing (it may be `nginx`).
+        let in_ecr = |c: &Container| match &c.image {
+            Fact::Known { value, at } => Fact::known(value.ecr().is_some(), *at),
+            Fact::Unknown { reason, at } => {
+                Fact::unknown(format!("the image is not known: {reason}"), *at)
             }
-            _ => Tri::True,
+            Fact::Absent => Fact::known(false, None),
         };
-        if required == Tri::False {
+        let required = match need {
+            Need::EcrAuth => Fact::any(t.containers.iter().map(in_ecr)),
+            Need::EcrPull { container } | Need::PullThroughCache { container } => t
+                .containers
+                .get(*container)
+                .map(in_ecr)
+                .unwrap_or(Fact::known(false, None)),
+            _ => Fact::known(true, None),
+        };
+        if required.value() == Some(&false) {
             continue;
         }
         let mut i = new(Subject::Permission, &t.address, t.span);
@@ -958,7 +924,8 @@ fn permission_instances(
                 }
             },
         );
-        if let Tri::Unknown(reason) = required {
+        if let Fact::Unknown { reason, .. } = required {
+            let reason = reason.to_string();
             for name in [
                 "need.allowed",
                 "need.resource_scoped",
@@ -1007,186 +974,6 @@ fn merge_labels(items: Vec<(Span, Option<String>)>) -> Vec<(Span, Option<String>
     out
 }
 
-/// Parts of the configuration the graph does not show (a Terraform module that is not
-/// installed, a CloudFormation nested stack whose template is not at hand): resources such as
-/// endpoints may be created there.
-fn hidden_parts(g: &Graph) -> Option<String> {
-    if let Some(n) = g.nodes.iter().find(|n| n.rtype == "module") {
-        return Some(format!(
-            "`{}` is not loaded (run `terraform init`): it may create it",
-            n.address
-        ));
-    }
-    // Nested stacks that were read have resources named `Stack/Logical`.
-    let loaded: std::collections::HashSet<&str> = g
-        .nodes
-        .iter()
-        .filter_map(|n| n.address.rsplit_once('/').map(|(stack, _)| stack))
-        .collect();
-    g.nodes
-        .iter()
-        .find(|n| {
-            matches!(
-                n.rtype.as_str(),
-                "AWS::CloudFormation::Stack" | "AWS::Serverless::Application"
-            ) && !loaded.contains(n.address.as_str())
-        })
-        .map(|n| {
-            format!(
-                "the nested stack `{}` is not read (its template is not at hand): it may create it",
-                n.address
-            )
-        })
-}
-
-/// A service the task needs from its VPC, why, and where that need is written.
-struct ServiceNeed {
-    service: Service,
-    why: String,
-    at: Option<Span>,
-}
-
-fn service_needs(g: &Graph, t: &TaskFact, rs: &crate::analysis::task::RunSite) -> Vec<ServiceNeed> {
-    let mut out: Vec<ServiceNeed> = Vec::new();
-    let mut add = |service: Service, why: String, at: Option<Span>| {
-        if !out.iter().any(|n| n.service == service) {
-            out.push(ServiceNeed { service, why, at });
-        }
-    };
-    let legacy_pv = rs
-        .platform_version
-        .value()
-        .and_then(|v| v.as_str())
-        .is_some_and(|v| matches!(v, "1.0.0" | "1.1.0" | "1.2.0" | "1.3.0"));
-    for c in &t.containers {
-        if let Fact::Known { value, at } = &c.image {
-            if is_ecr_pull(value) {
-                let why = format!("the ECR image `{}`", image_text(g, t, c));
-                if !legacy_pv {
-                    add(Service::EcrApi, why.clone(), *at);
-                }
-                add(Service::EcrDkr, why.clone(), *at);
-                add(Service::S3, format!("{why} (its layers)"), *at);
-            }
-        }
-        if is_awslogs(c) {
-            let at = c.awslogs.as_ref().and_then(|a| a.driver_span).or(c.span);
-            add(Service::Logs, "the awslogs log driver".into(), at);
-        }
-        for s in c.secrets.iter().chain(c.repository_credentials.iter()) {
-            match s.store.value() {
-                Some(SecretStore::SecretsManager) => add(
-                    Service::SecretsManager,
-                    format!("the secret `{}`", pattern(&s.value)),
-                    s.value.span,
-                ),
-                Some(SecretStore::Ssm) => {
-                    add(
-                        Service::Ssm,
-                        format!("the parameter `{}`", pattern(&s.value)),
-                        s.value.span,
-                    );
-                    if s.secrets_manager_reference.is_some() {
-                        add(
-                            Service::SecretsManager,
-                            format!("the secret referenced by `{}`", pattern(&s.value)),
-                            s.value.span,
-                        );
-                    }
-                }
-                None => {}
-            }
-        }
-    }
-    out
-}
-
-fn endpoint_type_ok(ep: &Endpoint, service: &Service) -> Tri {
-    let want = if *service == Service::S3 {
-        EndpointType::Gateway
-    } else {
-        EndpointType::Interface
-    };
-    match &ep.endpoint_type {
-        Fact::Known { value, .. } => {
-            if *value == want {
-                Tri::True
-            } else {
-                Tri::False
-            }
-        }
-        Fact::Unknown { reason, .. } => Tri::Unknown(reason.to_string()),
-        Fact::Absent => Tri::Unknown("the endpoint type is not known".into()),
-    }
-}
-
-fn fact_tri(f: &Fact<bool>) -> Tri {
-    match f {
-        Fact::Known { value: true, .. } => Tri::True,
-        Fact::Known { value: false, .. } => Tri::False,
-        Fact::Unknown { reason, .. } => Tri::Unknown(reason.to_string()),
-        Fact::Absent => Tri::Unknown("not known".into()),
-    }
-}
-
-/// Whether one endpoint serves the task: in its VPC, created, of the right type, and (interface)
-/// with subnets, working private DNS and security groups both ways, or (gateway) on the task
-/// route tables.
-fn endpoint_usable(ep: &Endpoint, se: &SiteEndpoint, service: &Service) -> Tri {
-    let mut parts = vec![
-        fact_tri(&se.in_task_vpc),
-        fact_tri(&ep.exists),
-        endpoint_type_ok(ep, service),
-    ];
-    if *service == Service::S3 {
-        parts.push(fact_tri(&se.on_task_route_tables));
-        parts.push(fact_tri(&se.task_egress));
-    } else {
-        parts.push(match &ep.subnets {
-            Fact::Known { value, .. } => {
-                if value.is_empty() {
-                    Tri::False
-                } else {
-                    Tri::True
-                }
-            }
-            Fact::Unknown { reason, .. } => Tri::Unknown(reason.to_string()),
-            Fact::Absent => Tri::False,
-        });
-        parts.push(fact_tri(&ep.private_dns_effective()));
-        parts.push(fact_tri(&se.admits_task));
-        parts.push(fact_tri(&se.task_egress));
-    }
-    Tri::all(parts)
-}
-
-/// An endpoint whose service name is not known (a variable, an unknown `for_each` key): it
-/// may be any service.
-fn service_may_be(ep: &Endpoint) -> bool {
-    match &ep.service {
-        Fact::Known { value, .. } => match &value.service {
-            Service::Other(s) => s.contains(crate::base::value::UNKNOWN_PART),
-            _ => false,
-        },
-        _ => true,
-    }
-}
-
-/// Three-valued OR.
-fn any_tri(items: impl IntoIterator<Item = Tri>) -> Tri {
-    let mut unknown = None;
-    for t in items {
-        match t {
-            Tri::True => return Tri::True,
-            Tri::Unknown(r) => {
-                unknown.get_or_insert(r);
-            }
-            Tri::False | Tri::NotApplicable => {}
-        }
-    }
-    unknown.map_or(Tri::False, Tri::Unknown)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn site_instances(
     g: &Graph,
@@ -1194,7 +981,6 @@ fn site_instances(
     t: &TaskFact,
     rs: &crate::analysis::task::RunSite,
     site: &RunSite,
-    hidden: &Option<String>,
     new: &dyn Fn(Subject, &str, Span) -> Instance,
     out: &mut Vec<Instance>,
 ) {
@@ -1204,6 +990,7 @@ fn site_instances(
     // Not the task's own `requires_compatibilities`: a task compatible with EC2 and FARGATE may
     // run on EC2 here (the analysis already decides FARGATE-only tasks).
     base.set("site.fargate", Probe::from_bool(&rs.fargate));
+    let path = path::site(g, net, t, rs, site);
     let subnets_at = match &site.subnets {
         Fact::Known { at, .. } | Fact::Unknown { at, .. } => at.or(Some(sn.span)),
         Fact::Absent => Some(sn.span),
@@ -1217,188 +1004,57 @@ fn site_instances(
         Probe::from_fact(&site.security_groups, |_| Known::Loc),
     );
     base.set("site.private_only", Probe::from_bool(&site.private_only));
-    let (some, public_no_ip, internet) = match &site.subnets {
-        Fact::Known { value, .. } if !value.is_empty() => {
-            let private: Vec<Tri> = value.iter().map(|s| fact_tri(&s.private_only)).collect();
-            let some = match (
-                private.contains(&Tri::True),
-                private.contains(&Tri::False),
-                private.iter().find_map(|p| match p {
-                    Tri::Unknown(r) => Some(r.clone()),
-                    _ => None,
-                }),
-            ) {
-                (true, true, _) => Tri::True,
-                (_, _, Some(r)) => Tri::Unknown(r),
-                _ => Tri::False,
-            };
-            let igw = Tri::all(value.iter().map(|s| match &s.egress {
-                Fact::Known {
-                    value: Egress::Igw, ..
-                } => Tri::True,
-                Fact::Known { .. } => Tri::False,
-                Fact::Unknown { reason, .. } => Tri::Unknown(reason.to_string()),
-                Fact::Absent => Tri::Unknown("the egress is not known".into()),
-            }));
-            let no_ip = match fact_tri(&site.public_ip) {
-                Tri::True => Tri::False,
-                Tri::False => Tri::True,
-                u => u,
-            };
-            let internet = Tri::all(value.iter().map(|s| fact_tri(&s.internet)));
-            (some, Tri::all([igw, no_ip]), internet)
+    let at_least = |f: &Fact<bool>, at: Option<Span>| {
+        let mut p = Probe::from_bool(f);
+        if p.at.is_empty() {
+            p.at.extend(at.map(|s| (s, None)));
         }
-        Fact::Known { .. } => (Tri::False, Tri::False, Tri::False),
-        Fact::Unknown { reason, .. } => (
-            Tri::Unknown(reason.to_string()),
-            Tri::Unknown(reason.to_string()),
-            Tri::Unknown(reason.to_string()),
-        ),
-        Fact::Absent => (
-            Tri::Unknown("no network configuration".into()),
-            Tri::Unknown("no network configuration".into()),
-            Tri::Unknown("no network configuration".into()),
-        ),
+        p
     };
+    base.set(
+        "site.some_private_only",
+        at_least(&path.some_private_only, subnets_at),
+    );
     let ip_at = match &site.public_ip {
         Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
         Fact::Absent => None,
     };
-    base.set("site.some_private_only", Probe::from_tri(some, subnets_at));
-    let mut pw = Probe::from_tri(public_no_ip, ip_at.or(subnets_at));
+    // Where the public IP is (not) asked for, and the subnets it is about.
+    let mut pw = Probe::from_bool(&path.public_without_ip);
+    pw.at = ip_at
+        .or(subnets_at)
+        .map(|s| (s, None))
+        .into_iter()
+        .collect();
     if ip_at.is_some() && !site.public_ip_default {
         pw.at.push((subnets_at.unwrap_or(sn.span), None));
     }
     base.set("site.public_without_ip", pw);
-    base.set("site.internet", Probe::from_tri(internet, subnets_at));
+    base.set("site.internet", at_least(&path.internet, subnets_at));
     let sg_at = match &site.security_groups {
         Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
         Fact::Absent => None,
     };
-    let mut eg = Probe::from_bool(&site.egress_internet);
-    if eg.at.is_empty() {
-        eg.at.extend(sg_at.map(|s| (s, None)));
-    }
-    base.set("site.egress_internet", eg);
-
-    let tri_of = |name: &str| match base.get(name).map(|p| &p.value) {
-        Some(Known::Bool(true)) => Tri::True,
-        Some(Known::Unknown(r)) => Tri::Unknown(r.clone()),
-        _ => Tri::False,
-    };
-    let ecr = tri_of("task.ecr_image");
-    let non_ecr = tri_of("task.non_ecr_image");
-    let needs = service_needs(g, t, rs);
-    // Each needed service: whether an endpoint is present, and whether one is usable.
-    let vpc_reason: Option<String> = match &site.vpc {
-        Fact::Known { value, .. } => {
-            let v = g.node(*value);
-            if v.mode == Mode::Data {
-                Some(format!(
-                    "the VPC `{}` is defined outside this configuration: its endpoints may be too",
-                    v.address
-                ))
-            } else {
-                hidden.clone()
-            }
-        }
-        Fact::Unknown { reason, .. } => Some(format!("the task VPC is not known: {reason}")),
-        Fact::Absent => Some("the task VPC is not known".into()),
-    };
-    let mut usable_all = vec![match &non_ecr {
-        Tri::True => Tri::False,
-        _ => Tri::True,
-    }];
-    if matches!(ecr, Tri::Unknown(_)) {
-        usable_all.push(ecr.clone());
-    }
-    let mut per_need = Vec::new();
-    for n in &needs {
-        let candidates: Vec<(&SiteEndpoint, &Endpoint)> =
-            net.site_endpoints(site, &n.service).collect();
-        let present_in_vpc = candidates.iter().find(|(se, ep)| {
-            se.in_task_vpc.value() == Some(&true) && ep.exists.value() == Some(&true)
-        });
-        let present = if let Some((_, ep)) = present_in_vpc {
-            Probe::bool(true, Some(g.node(ep.node).span))
-        } else if let Some((se, ep)) = candidates.first() {
-            let why = match (&se.in_task_vpc, &ep.exists) {
-                (Fact::Unknown { reason, .. }, _) | (_, Fact::Unknown { reason, .. }) => {
-                    reason.to_string()
-                }
-                _ => "not known".into(),
-            };
-            Probe::unknown(
-                format!("`{}` may serve it: {why}", g.node(ep.node).address),
-                Some(g.node(ep.node).span),
-            )
-        } else if let Some(ep) = site.endpoints.iter().find_map(|se| {
-            let ep = &net.endpoints[se.endpoint];
-            (se.in_task_vpc.value() != Some(&false) && service_may_be(ep)).then_some(ep)
-        }) {
-            Probe::unknown(
-                format!(
-                    "`{}` has a service name that is not known: it may be the `{}` endpoint",
-                    g.node(ep.node).address,
-                    n.service.name()
-                ),
-                Some(g.node(ep.node).span),
-            )
-        } else if let Some(r) = &vpc_reason {
-            Probe::unknown(r.clone(), subnets_at)
-        } else {
-            Probe::bool(false, subnets_at)
-        };
-        let usable = match &present.value {
-            Known::Bool(false) => Tri::False,
-            other => {
-                let t = any_tri(
-                    candidates
-                        .iter()
-                        .map(|(se, ep)| endpoint_usable(ep, se, &n.service)),
-                );
-                match (t, other, &vpc_reason) {
-                    (Tri::False, Known::Unknown(r), _) => Tri::Unknown(r.clone()),
-                    (Tri::False, _, Some(r)) => Tri::Unknown(r.clone()),
-                    (t, _, _) => t,
-                }
-            }
-        };
-        usable_all.push(usable);
-        per_need.push((n, present, candidates));
-    }
+    base.set(
+        "site.egress_internet",
+        at_least(&site.egress_internet, sg_at),
+    );
     base.set(
         "site.endpoints_usable",
-        Probe::from_tri(Tri::all(usable_all), subnets_at),
+        at_least(&path.endpoints_usable, subnets_at),
     );
 
-    for (n, present, candidates) in per_need {
+    for c in path.coverage {
+        let n = &c.need;
         let mut i = base.clone();
         i.subject = Subject::EndpointNeed;
         i.set("need.service", Probe::str(n.service.name(), n.at));
         i.set("need.why", Probe::str(&n.why, n.at));
         i.set("need.at", Probe::loc(n.at));
-        // S3: the layer download needs the gateway type (an interface endpoint alone is not
-        // what the ECR documentation asks for).
-        let s3_gateway = if n.service == Service::S3 {
-            let gw = candidates.iter().map(|(se, ep)| {
-                Tri::all([
-                    fact_tri(&se.in_task_vpc),
-                    fact_tri(&ep.exists),
-                    endpoint_type_ok(ep, &Service::S3),
-                ])
-            });
-            match (any_tri(gw), &present.value) {
-                (Tri::False, Known::Unknown(r)) => Probe::unknown(r.clone(), subnets_at),
-                (t, _) => Probe::from_tri(t, present.at.first().map(|a| a.0)),
-            }
-        } else {
-            Probe::absent()
-        };
-        i.set("endpoint.s3_gateway", s3_gateway);
-        i.set("endpoint.present", present);
+        i.set("endpoint.s3_gateway", at_least(&c.s3_gateway, subnets_at));
+        i.set("endpoint.present", Probe::from_bool(&c.present));
         out.push(i);
-        for (se, ep) in candidates {
+        for (se, ep) in c.candidates {
             let en = g.node(ep.node);
             let mut i = base.clone();
             i.subject = Subject::SiteEndpoint;

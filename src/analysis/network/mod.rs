@@ -194,11 +194,11 @@ impl Endpoint {
 impl NetworkFacts {
     /// The endpoints of a site's VPC classified as `service` (including those whose VPC is not
     /// known, which a rule must treat as maybe-present).
-    pub fn site_endpoints<'a>(
+    pub fn site_endpoints<'a, 's>(
         &'a self,
         site: &'a RunSite,
-        service: &'a Service,
-    ) -> impl Iterator<Item = (&'a SiteEndpoint, &'a Endpoint)> + 'a {
+        service: &'s Service,
+    ) -> impl Iterator<Item = (&'a SiteEndpoint, &'a Endpoint)> + use<'a, 's> {
         site.endpoints.iter().filter_map(move |se| {
             let ep = &self.endpoints[se.endpoint];
             let same = ep.service.value().map(|s| &s.service) == Some(service);

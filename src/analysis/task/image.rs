@@ -28,6 +28,17 @@ pub enum Image {
 }
 
 impl Image {
+    /// Pulled through the ECR interface endpoints (dual-stack URIs are not: PrivateLink does
+    /// not serve them).
+    pub fn via_ecr_endpoints(&self) -> bool {
+        matches!(self, Image::Ecr(_) | Image::EcrPullThroughCache { .. })
+    }
+
+    /// Only reachable over the internet: no VPC endpoint serves ECR Public or other registries.
+    pub fn needs_internet(&self) -> bool {
+        matches!(self, Image::EcrPublic { .. } | Image::External { .. })
+    }
+
     /// The ECR repository the image is pulled from (private ECR classes only).
     pub fn ecr(&self) -> Option<&EcrImage> {
         match self {

@@ -75,6 +75,62 @@ impl TaskFact {
     }
 }
 
+/// Where a task's images come from, over all its containers (three-valued: an image that is
+/// not known may be either).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageUse {
+    /// Some image is pulled through the ECR endpoints (`at`: the first such image).
+    pub ecr: Fact<bool>,
+    /// Some image is only reachable over the internet (`at`: the first such image).
+    pub internet_only: Fact<bool>,
+    /// The container of that first internet-only image.
+    pub internet_only_container: Option<usize>,
+}
+
+impl TaskFact {
+    pub fn image_use(&self) -> ImageUse {
+        let any = |pick: &dyn Fn(&Image) -> bool| {
+            let mut facts: Vec<Fact<bool>> = self
+                .containers
+                .iter()
+                .map(|c| match &c.image {
+                    Fact::Known { value, at } => Fact::known(pick(value), *at),
+                    Fact::Unknown { reason, at } => {
+                        Fact::unknown(format!("the image is not known: {reason}"), *at)
+                    }
+                    Fact::Absent => Fact::known(false, None),
+                })
+                .collect();
+            if let Fact::Unknown { reason, at } = &self.container_definitions {
+                facts.push(Fact::Unknown {
+                    reason: reason.clone(),
+                    at: *at,
+                });
+            }
+            Fact::any(facts)
+        };
+        ImageUse {
+            ecr: any(&Image::via_ecr_endpoints),
+            internet_only: any(&Image::needs_internet),
+            internet_only_container: self
+                .containers
+                .iter()
+                .find(|c| c.image.value().is_some_and(Image::needs_internet))
+                .map(|c| c.index),
+        }
+    }
+}
+
+impl Container {
+    /// Logs with the `awslogs` driver.
+    pub fn uses_awslogs(&self) -> bool {
+        self.log_driver
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .is_some_and(|d| d.eq_ignore_ascii_case("awslogs"))
+    }
+}
+
 /// A service, EventBridge target or schedule that runs the task definition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunSite {

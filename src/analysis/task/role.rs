@@ -283,16 +283,8 @@ pub fn attached(graph: &Graph, role: NodeId) -> (Vec<AttachedPolicy>, Option<Att
     // nested stack whose template is not at hand) and is given the role may attach policies to
     // it: they are not visible.
     for e in graph.edges_to(role) {
-        let from = graph.node(e.from);
-        let unread = from.rtype == "module"
-            || (matches!(
-                from.rtype.as_str(),
-                "AWS::CloudFormation::Stack" | "AWS::Serverless::Application"
-            ) && !graph
-                .nodes
-                .iter()
-                .any(|n| n.address.starts_with(&format!("{}/", from.address))));
-        if unread && seen.insert(e.from) {
+        if graph.unread.contains(&e.from) && seen.insert(e.from) {
+            let from = graph.node(e.from);
             out.push(AttachedPolicy {
                 label: from.address.clone(),
                 origin: e.span.or(Some(from.span)),
