@@ -172,6 +172,26 @@ pub fn usable(ep: &Endpoint, se: &SiteEndpoint, service: &Service) -> Fact<bool>
     Fact::all(parts)
 }
 
+/// The endpoint is in the task VPC and created; Unknown, with why, when either is not known.
+pub fn serves_site(g: &Graph, se: &SiteEndpoint, ep: &Endpoint) -> Fact<bool> {
+    let address = &g.node(ep.node).address;
+    let at = Some(g.node(ep.node).span);
+    match (&se.in_task_vpc, &ep.exists) {
+        (Fact::Known { value: true, .. }, Fact::Known { value: true, .. }) => Fact::known(true, at),
+        (Fact::Known { value: false, .. }, _) | (_, Fact::Known { value: false, .. }) => {
+            Fact::known(false, at)
+        }
+        (Fact::Unknown { reason, .. }, _) => Fact::unknown(
+            format!("`{address}` may not be in the task VPC: {reason}"),
+            at,
+        ),
+        (_, Fact::Unknown { reason, .. }) => {
+            Fact::unknown(format!("`{address}` may not be created: {reason}"), at)
+        }
+        _ => Fact::unknown(format!("`{address}` may not serve the task"), at),
+    }
+}
+
 /// An endpoint whose service name is not known (a variable, an unknown `for_each` key): it may
 /// be any service.
 fn service_may_be(ep: &Endpoint) -> bool {
@@ -225,22 +245,13 @@ fn coverage<'a>(
     let candidates: Vec<(&SiteEndpoint, &Endpoint)> =
         net.site_endpoints(site, &need.service).collect();
     let at_of = |ep: &Endpoint| Some(g.node(ep.node).span);
-    let present_in_vpc = candidates
+    let serving: Vec<Fact<bool>> = candidates
         .iter()
-        .find(|(se, ep)| se.in_task_vpc.value() == Some(&true) && ep.exists.value() == Some(&true));
-    let present = if let Some((_, ep)) = present_in_vpc {
-        Fact::known(true, at_of(ep))
-    } else if let Some((se, ep)) = candidates.first() {
-        let why = match (&se.in_task_vpc, &ep.exists) {
-            (Fact::Unknown { reason, .. }, _) | (_, Fact::Unknown { reason, .. }) => {
-                reason.to_string()
-            }
-            _ => "not known".into(),
-        };
-        Fact::unknown(
-            format!("`{}` may serve it: {why}", g.node(ep.node).address),
-            at_of(ep),
-        )
+        .map(|(se, ep)| serves_site(g, se, ep))
+        .collect();
+    let present = if !serving.is_empty() {
+        // Known true if one serves, else unknown (candidates are never known not to).
+        Fact::any(serving)
     } else if let Some(ep) = site.endpoints.iter().find_map(|se| {
         let ep = &net.endpoints[se.endpoint];
         (se.in_task_vpc.value() != Some(&false) && service_may_be(ep)).then_some(ep)

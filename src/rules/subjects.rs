@@ -402,22 +402,7 @@ pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instan
                     let at = Some(g.node(*node).span);
                     i.set("repository.policy_visible", Probe::bool(true, at));
                     let d = pull.overall();
-                    // A registry policy (V2 scope, the default) can grant the pull too.
-                    let registry = g.of_kind(crate::graph::Kind::EcrRegistryPolicy).next();
-                    let mut p = match (&d, registry) {
-                        (Decision::Allowed { .. }, _) => Probe::bool(true, at),
-                        (Decision::NotAllowed { .. }, Some(r)) => Probe::unknown(
-                            format!(
-                                "the repository policy does not allow it, but the registry policy `{}` may",
-                                r.address
-                            ),
-                            Some(r.span),
-                        ),
-                        (Decision::Denied { .. } | Decision::NotAllowed { .. }, _) => {
-                            Probe::bool(false, at)
-                        }
-                        (Decision::Unknown(u), _) => Probe::unknown(u.to_string(), at),
-                    };
+                    let mut p = Probe::from_bool(&x.grants_pull);
                     p.at.extend(cites_at(&d, |_| "the repository policy".into()));
                     i.set("repository.grants_pull", p);
                 }
@@ -1141,15 +1126,9 @@ fn site_instances(
             i.set("vpc.dns_hostnames", Probe::from_bool(&ep.vpc_dns_hostnames));
             // An endpoint that may not be in the task VPC, or may not be created, proves
             // nothing about the task's path: its facts are unknown for this site.
-            let doubt = match (&se.in_task_vpc, &ep.exists) {
-                (Fact::Known { value: true, .. }, Fact::Known { value: true, .. }) => None,
-                (Fact::Unknown { reason, .. }, _) => Some(format!(
-                    "`{}` may not be in the task VPC: {reason}",
-                    en.address
-                )),
-                (_, Fact::Unknown { reason, .. }) => {
-                    Some(format!("`{}` may not be created: {reason}", en.address))
-                }
+            let doubt = match path::serves_site(g, se, ep) {
+                Fact::Known { value: true, .. } => None,
+                Fact::Unknown { reason, .. } => Some(reason.to_string()),
                 _ => Some(format!("`{}` may not serve the task", en.address)),
             };
             if let Some(reason) = doubt {

@@ -275,6 +275,10 @@ pub struct CrossAccount {
     pub cross: Fact<bool>,
     /// The repository's policy in the graph and what it grants the execution role.
     pub repository_policy: Option<(NodeId, RepoPull)>,
+    /// Whether the pull is granted on the repository side: by its policy, or unknown when it
+    /// refuses but a registry policy of the unit (V2 scope, the default) may grant it. Absent
+    /// when no repository policy is visible.
+    pub grants_pull: Fact<bool>,
 }
 
 /// Analyses every task definition of a graph.
@@ -1413,11 +1417,32 @@ fn cross_account(
                 Some((e.from, iam::repository_grants_pull(&policy, &q)))
             })
         });
+        let grants_pull = match &repository_policy {
+            None => Fact::Absent,
+            Some((node, pull)) => {
+                let at = Some(graph.node(*node).span);
+                match (pull.overall(), graph.of_kind(Kind::EcrRegistryPolicy).next()) {
+                    (Decision::Allowed { .. }, _) => Fact::known(true, at),
+                    (Decision::NotAllowed { .. }, Some(r)) => Fact::unknown(
+                        format!(
+                            "the repository policy does not allow it, but the registry policy `{}` may",
+                            r.address
+                        ),
+                        Some(r.span),
+                    ),
+                    (Decision::Denied { .. } | Decision::NotAllowed { .. }, _) => {
+                        Fact::known(false, at)
+                    }
+                    (Decision::Unknown(u), _) => Fact::unknown(u.to_string(), at),
+                }
+            }
+        };
         out.push(CrossAccount {
             container: c.index,
             account: ecr.account.clone(),
             cross,
             repository_policy,
+            grants_pull,
         });
     }
     out
