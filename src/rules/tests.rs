@@ -228,3 +228,31 @@ fn rule_mistakes_are_reported_where_they_are() {
     assert!(set.add_dir(dup.path(), &sources).is_err());
     let _ = Path::new("");
 }
+
+/// Network checks are about the task ENI, which only Fargate tasks pull through: every built-in
+/// check on a run site must require `site.fargate` (so that a site whose launch type is not
+/// known never fires), but for the apply-time checks listed here.
+#[test]
+fn builtin_network_checks_require_fargate() {
+    use super::subjects::Subject;
+    const APPLY_TIME: &[(&str, usize)] = &[
+        ("FGP027", 0), // the endpoint cannot be created: any launch type
+        ("FGP027", 1),
+        ("FGP028", 0), // an interface-only service declared Gateway
+    ];
+    let set = RuleSet::builtin().unwrap();
+    let mut missing = Vec::new();
+    for r in &set.rules {
+        for (i, c) in r.checks.iter().enumerate() {
+            let site = matches!(
+                c.subject,
+                Subject::Site | Subject::EndpointNeed | Subject::SiteEndpoint
+            );
+            let fargate = c.when.iter().any(|w| w.fact == "site.fargate");
+            if site && !fargate && !APPLY_TIME.contains(&(r.id.as_str(), i)) {
+                missing.push(format!("{} check {i}", r.id));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:?}");
+}
