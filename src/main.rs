@@ -353,10 +353,8 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     let pipeline_time = start.elapsed();
     let diag_items: Vec<Item> = out.diagnostics.iter().map(Item::from).collect();
     let finding_items: Vec<Item> = out.findings.iter().map(Item::from).collect();
-    let count = |sev: Severity| {
-        out.findings.iter().filter(|f| f.severity == sev).count()
-            + out.diagnostics.iter().filter(|d| d.severity == sev).count()
-    };
+    // Findings by severity; input diagnostics are counted apart.
+    let count = |sev: Severity| out.findings.iter().filter(|f| f.severity == sev).count();
     let (errors, warnings, infos) = (
         count(Severity::Error),
         count(Severity::Warning),
@@ -482,22 +480,11 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
                     "{} finding{} ({} error{}, {} warning{}, {} info)",
                     out.findings.len(),
                     plural(out.findings.len()),
-                    errors - input_errors,
-                    plural(errors - input_errors),
-                    out.findings
-                        .iter()
-                        .filter(|f| f.severity == Severity::Warning)
-                        .count(),
-                    plural(
-                        out.findings
-                            .iter()
-                            .filter(|f| f.severity == Severity::Warning)
-                            .count()
-                    ),
-                    out.findings
-                        .iter()
-                        .filter(|f| f.severity == Severity::Info)
-                        .count(),
+                    errors,
+                    plural(errors),
+                    warnings,
+                    plural(warnings),
+                    infos,
                 )
             } else {
                 String::new()

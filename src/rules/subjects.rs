@@ -151,9 +151,8 @@ impl Subject {
         Subject::ALL.iter().copied().find(|x| x.name() == s)
     }
 
-    /// Every fact name an instance of this subject has.
-    pub fn facts(self) -> Vec<&'static str> {
-        let groups: &[&[&str]] = match self {
+    fn groups(self) -> &'static [&'static [&'static str]] {
+        match self {
             Subject::Task => &[TASK],
             Subject::Permission => &[TASK, CONTAINER, PERMISSION],
             Subject::Secret => &[TASK, CONTAINER, SECRET],
@@ -162,12 +161,19 @@ impl Subject {
             Subject::Site => &[TASK, SITE],
             Subject::EndpointNeed => &[TASK, SITE, ENDPOINT_NEED],
             Subject::SiteEndpoint => &[TASK, SITE, SITE_ENDPOINT],
-        };
-        groups.iter().flat_map(|g| g.iter().copied()).collect()
+        }
+    }
+
+    /// Every fact name an instance of this subject has.
+    pub fn facts(self) -> Vec<&'static str> {
+        self.groups()
+            .iter()
+            .flat_map(|g| g.iter().copied())
+            .collect()
     }
 
     pub fn has_fact(self, name: &str) -> bool {
-        self.facts().contains(&name)
+        self.groups().iter().any(|g| g.contains(&name))
     }
 }
 
