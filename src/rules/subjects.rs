@@ -614,6 +614,9 @@ fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
 }
 
 /// What the images of a task are: any from ECR (through the ECR endpoints), any from a registry
+/// Why a fact is not known, and where.
+type Why = (String, Option<Span>);
+
 /// Where the task's images come from (see [`crate::analysis::task::ImageUse`]) and what else its
 /// containers use.
 fn image_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
@@ -626,16 +629,36 @@ fn image_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
         Fact::Known { at, .. } => *at,
         _ => None,
     };
-    let uses = |what: &dyn Fn(&Container) -> Option<Option<Span>>| match t
-        .containers
-        .iter()
-        .find_map(what)
-    {
-        Some(at) => Probe::bool(true, at),
-        None => match &t.container_definitions {
-            Fact::Unknown { reason, at } => Probe::unknown(reason.to_string(), *at),
-            _ => Probe::bool(false, Some(t.span)),
-        },
+    // Known true where a container uses it; unknown when some container's setting is not known
+    // (a log driver or a secret store from a variable); else known false.
+    let uses = |what: &dyn Fn(&Container) -> Option<Option<Span>>,
+                unsure: &dyn Fn(&Container) -> Option<Why>| {
+        match t.containers.iter().find_map(what) {
+            Some(at) => Probe::bool(true, at),
+            None => match (
+                &t.container_definitions,
+                t.containers.iter().find_map(unsure),
+            ) {
+                (Fact::Unknown { reason, at }, _) => Probe::unknown(reason.to_string(), *at),
+                (_, Some((reason, at))) => Probe::unknown(reason, at),
+                _ => Probe::bool(false, Some(t.span)),
+            },
+        }
+    };
+    let driver_unsure = |c: &Container| {
+        c.log_driver
+            .as_ref()
+            .filter(|v| v.as_str().is_none())
+            .map(|v| ("the log driver is not known".to_string(), v.span))
+    };
+    let store_unsure = |c: &Container| {
+        c.secrets
+            .iter()
+            .chain(c.repository_credentials.iter())
+            .find_map(|s| match &s.store {
+                Fact::Unknown { reason, at } => Some((reason.to_string(), *at)),
+                _ => None,
+            })
     };
     let store = |c: &Container, st: SecretStore| {
         c.secrets
@@ -662,16 +685,22 @@ fn image_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
         ),
         (
             "task.awslogs",
-            uses(&|c| {
-                c.uses_awslogs()
-                    .then(|| c.awslogs.as_ref().and_then(|a| a.driver_span).or(c.span))
-            }),
+            uses(
+                &|c| {
+                    c.uses_awslogs()
+                        .then(|| c.awslogs.as_ref().and_then(|a| a.driver_span).or(c.span))
+                },
+                &driver_unsure,
+            ),
         ),
         (
             "task.secretsmanager",
-            uses(&|c| store(c, SecretStore::SecretsManager)),
+            uses(&|c| store(c, SecretStore::SecretsManager), &store_unsure),
         ),
-        ("task.ssm", uses(&|c| store(c, SecretStore::Ssm))),
+        (
+            "task.ssm",
+            uses(&|c| store(c, SecretStore::Ssm), &store_unsure),
+        ),
     ]
 }
 

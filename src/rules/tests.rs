@@ -256,3 +256,42 @@ fn builtin_network_checks_require_fargate() {
     }
     assert!(missing.is_empty(), "{missing:?}");
 }
+
+/// A setting that is not known never reads as "not used".
+#[test]
+fn a_log_driver_from_a_variable_is_not_known_false() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+variable "driver" {
+  type = string
+}
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app"
+  requires_compatibilities = ["FARGATE"]
+  container_definitions = jsonencode([{
+    name             = "app"
+    image            = "nginx:1.27"
+    logConfiguration = { logDriver = var.driver }
+  }])
+}
+"#,
+    )
+    .unwrap();
+    let out = run(&Config::new(vec![dir.path().to_path_buf()]));
+    let instances: Vec<_> = out.graphs.iter().flat_map(super::facts).collect();
+    let task = instances
+        .iter()
+        .find(|i| i.subject == super::subjects::Subject::Task)
+        .unwrap();
+    let p = task.get("task.awslogs").unwrap();
+    assert!(
+        matches!(p.value, super::subjects::Known::Unknown(_)),
+        "{p:?}"
+    );
+    assert_eq!(
+        task.get("task.ecr_image").unwrap().value,
+        super::subjects::Known::Bool(false)
+    );
+}
