@@ -191,3 +191,87 @@ fn every_builtin_rule_has_fixtures_in_each_format() {
     }
     assert!(missing.is_empty(), "\n{}\n", missing.join("\n"));
 }
+
+/// Every rule id (`FGPnnn`) cited by a shipped text (README, ARCHITECTURE, the rules and their
+/// README, the fixtures' README, and the messages written in the code) has a rule file: the
+/// domain catalog's other ids are not rules users can look up.
+#[test]
+fn shipped_texts_cite_only_existing_rules() {
+    let root = Path::new(ROOT);
+    let mut ids: Vec<String> = std::fs::read_dir(root.join("rules"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            (name.ends_with(".yaml")).then(|| name.split('-').next().unwrap().to_string())
+        })
+        .collect();
+    ids.sort();
+    let mut files: Vec<PathBuf> = ["README.md", "ARCHITECTURE.md", "rules/README.md"]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+    files.push(root.join("testdata/rules/README.md"));
+    for e in std::fs::read_dir(root.join("rules")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    // Code: string literals users see; comments and tests are not shipped.
+    let mut stack = vec![root.join("src")];
+    let mut code = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs")
+                && !p.file_name().unwrap().to_string_lossy().contains("tests")
+            {
+                code.push(p);
+            }
+        }
+    }
+    let mut wrong = Vec::new();
+    let mut scan = |path: &Path, line_no: usize, line: &str| {
+        let b = line.as_bytes();
+        for (i, _) in line.match_indices("FGP") {
+            let digits: String = b[i + 3..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .map(|&c| c as char)
+                .collect();
+            if digits.len() != 3 {
+                continue;
+            }
+            let id = format!("FGP{digits}");
+            if !ids.contains(&id) {
+                wrong.push(format!(
+                    "{}:{}: {id}",
+                    path.strip_prefix(root).unwrap().display(),
+                    line_no + 1
+                ));
+            }
+        }
+    };
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            scan(f, n, line);
+        }
+    }
+    for f in &code {
+        let text = std::fs::read_to_string(f).unwrap();
+        // Stop at the unit tests of the file.
+        let body = text.split("#[cfg(test)]").next().unwrap();
+        for (n, line) in body.lines().enumerate() {
+            if !line.trim_start().starts_with("//") {
+                scan(f, n, line);
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "texts cite rules that have no rule file (rules/FGPnnn-*.yaml):\n{}",
+        wrong.join("\n")
+    );
+}
