@@ -110,6 +110,11 @@ struct CommonArgs {
     /// Print the wall time of each stage on standard error.
     #[arg(long)]
     timings: bool,
+    /// Show every input diagnostic on its own (by default, variables without a value, variable
+    /// files not loaded and references out of the unit are one note each, and identical
+    /// diagnostics one with a count).
+    #[arg(long, short = 'v')]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -352,6 +357,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     let out = pipeline::run(&config);
     let pipeline_time = start.elapsed();
     let diag_items: Vec<Item> = out.diagnostics.iter().map(Item::from).collect();
+    let diag_notes = report::diagnostic_items(&out.diagnostics, args.verbose);
     let finding_items: Vec<Item> = out.findings.iter().map(Item::from).collect();
     // Findings by severity; input diagnostics are counted apart.
     let count = |sev: Severity| out.findings.iter().filter(|f| f.severity == sev).count();
@@ -460,7 +466,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             )?;
             write(
                 &mut stdout,
-                &report::render_text(&diag_items, &out.sources, &cwd, style),
+                &report::render_text(&diag_notes, &out.sources, &cwd, style),
             )?;
             if explain_unknown && !out.unverified.is_empty() {
                 let mut text = String::from("Not verified (unknown facts never give a finding):\n");

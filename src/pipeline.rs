@@ -120,6 +120,67 @@ where
     }
 }
 
+/// Variable files of a Terraform root (beside it, or in a subdirectory without `.tf` files, such
+/// as `env/prod.tfvars`) that Terraform does not load by itself and that were not given with
+/// `--var-file`: the values they hold are not used, and the hint says how to use them.
+fn unloaded_var_files(root: &std::path::Path, given: &[PathBuf]) -> Vec<Diagnostic> {
+    let is_vars = |n: &str| n.ends_with(".tfvars") || n.ends_with(".tfvars.json");
+    let auto = |n: &str| {
+        matches!(n, "terraform.tfvars" | "terraform.tfvars.json")
+            || n.ends_with(".auto.tfvars")
+            || n.ends_with(".auto.tfvars.json")
+    };
+    let names = |dir: &std::path::Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let given: Vec<PathBuf> = given
+        .iter()
+        .filter_map(|g| std::fs::canonicalize(g).ok())
+        .collect();
+    let mut files = Vec::new();
+    for p in names(root) {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string());
+        let Some(name) = name else { continue };
+        if p.is_file() && is_vars(&name) && !auto(&name) {
+            files.push(p);
+        } else if p.is_dir() && !name.starts_with('.') {
+            let inner = names(&p);
+            let module = inner.iter().any(|f| {
+                f.extension()
+                    .is_some_and(|x| x == "tf" || f.to_string_lossy().ends_with(".tf.json"))
+            });
+            if !module {
+                files.extend(inner.into_iter().filter(|f| {
+                    f.is_file() && f.file_name().is_some_and(|n| is_vars(&n.to_string_lossy()))
+                }));
+            }
+        }
+    }
+    files
+        .into_iter()
+        .filter(|f| std::fs::canonicalize(f).map_or(true, |c| !given.contains(&c)))
+        .map(|f| {
+            let shown = f
+                .strip_prefix(".")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| f.clone());
+            let shown = shown.display();
+            Diagnostic::info(
+                "tfvars-not-loaded",
+                format!(
+                    "`{shown}` is not loaded automatically (only terraform.tfvars and \
+                     *.auto.tfvars are); pass `--var-file {shown}` to check with its values"
+                ),
+            )
+            .in_file(f)
+        })
+        .collect()
+}
+
 /// Stack size of the worker threads: evaluators recurse over nested expressions, and inputs are
 /// already bounded in depth (see `syntax::MAX_NESTING`); this leaves a wide margin.
 const STACK_SIZE: usize = 64 * 1024 * 1024;
@@ -216,6 +277,9 @@ fn run_here(config: &Config) -> Output {
     }
     for u in &units {
         diagnostics.extend(u.diagnostics.iter().cloned());
+        if u.format == Some(frontends::Format::Terraform) && u.root.is_dir() {
+            diagnostics.extend(unloaded_var_files(&u.root, &opts.var_files));
+        }
     }
     let checked: Vec<Result<rules::Outcome, Diagnostic>> = timed(&mut timings, "rules", || {
         if config.rules.rules.is_empty() {

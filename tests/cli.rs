@@ -350,3 +350,76 @@ fn explain_unknown_lists_what_could_not_be_verified() {
         "{text}"
     );
 }
+
+/// Input diagnostics are not findings: variables without a value are one note, whose help names
+/// the variable files Terraform does not load by itself (`prod.tfvars`, `env/*.tfvars`,
+/// `*.tfvars.json`); `--verbose` shows each; JSON keeps them all.
+#[test]
+fn input_notes_are_grouped_with_a_hint() {
+    let run = |extra: &[&str]| {
+        let out = pullpath()
+            .args(["check", "testdata/diagnostics-tfvars", "--color", "never"])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&[]);
+    insta::assert_snapshot!("check_text_input_notes", text);
+    assert_eq!(text.matches("variable-without-value").count(), 1, "{text}");
+    let verbose = run(&["--verbose"]);
+    assert_eq!(
+        verbose.matches("variable-without-value").count(),
+        5,
+        "{verbose}"
+    );
+    assert_eq!(verbose.matches("tfvars-not-loaded").count(), 3, "{verbose}");
+    let (_, doc) = json(&["check", "testdata/diagnostics-tfvars"]);
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == "variable-without-value")
+            .count(),
+        5
+    );
+    let unloaded: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "tfvars-not-loaded")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        unloaded,
+        [
+            "testdata/diagnostics-tfvars/dev.tfvars.json",
+            "testdata/diagnostics-tfvars/env/staging.tfvars",
+            "testdata/diagnostics-tfvars/prod.tfvars"
+        ]
+    );
+    // Given with --var-file, it is loaded: no note about it, and no variable without a value.
+    let (_, doc) = json(&[
+        "check",
+        "testdata/diagnostics-tfvars",
+        "--var-file",
+        "testdata/diagnostics-tfvars/prod.tfvars",
+    ]);
+    let codes: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d["code"], d["file"]))
+        .collect();
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.contains("variable-without-value") || c.contains("prod.tfvars")),
+        "{codes:?}"
+    );
+}
