@@ -452,7 +452,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             let style = TextStyle {
                 color,
                 unicode: color || std::io::stdout().is_terminal(),
-                width: 100,
+                width: terminal_width(),
             };
             if command == "graph" {
                 write(
@@ -469,17 +469,18 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
                 &report::render_text(&diag_notes, &out.sources, &cwd, style),
             )?;
             if explain_unknown && !out.unverified.is_empty() {
-                let mut text = String::from("Not verified (unknown facts never give a finding):\n");
-                let mut last = "";
-                for u in &out.unverified {
-                    if u.task != last {
-                        text.push_str(&format!("  {}\n", u.task));
-                        last = &u.task;
-                    }
-                    text.push_str(&format!("    {} {}: {}\n", u.rule, u.title, u.reason));
-                }
-                text.push('\n');
-                write(&mut stdout, &text)?;
+                let var_files: Vec<String> = out
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.code == "tfvars-not-loaded")
+                    .filter_map(|d| d.file.as_ref())
+                    .map(|f| pullpath::base::source::display_path(f, &cwd))
+                    .collect();
+                let var_files: Vec<&str> = var_files.iter().map(String::as_str).collect();
+                write(
+                    &mut stdout,
+                    &report::unverified_text(&out.unverified, &var_files, style.width),
+                )?;
             }
             let mut line = if command == "check" {
                 format!(
@@ -564,4 +565,12 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// The width to wrap text at: `COLUMNS` when the shell exports it (40 to 200), else 100.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .map_or(100, |w| w.clamp(40, 200))
 }

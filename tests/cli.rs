@@ -5,7 +5,8 @@ use assert_cmd::Command;
 fn pullpath() -> Command {
     let mut c = Command::cargo_bin("pullpath").unwrap();
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS");
     c
 }
 
@@ -366,6 +367,23 @@ fn input_notes_are_grouped_with_a_hint() {
     };
     let text = run(&[]);
     insta::assert_snapshot!("check_text_input_notes", text);
+    // --explain-unknown: each cause once per task, the rules it leaves undecided, and what would
+    // make it known (here the variable file beside the configuration).
+    let unknown = run(&["--explain-unknown"]);
+    let unknown = &unknown[unknown.find("Not verified").unwrap()..];
+    insta::assert_snapshot!("check_text_explain_unknown", unknown);
+    let unknown = unknown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        unknown
+            .matches("variable `private_subnet_ids` has no value")
+            .count(),
+        1,
+        "{unknown}"
+    );
+    assert!(
+        unknown.contains("--var-file testdata/diagnostics-tfvars/dev.tfvars.json"),
+        "{unknown}"
+    );
     assert_eq!(text.matches("variable-without-value").count(), 1, "{text}");
     let verbose = run(&["--verbose"]);
     assert_eq!(
@@ -421,5 +439,46 @@ fn input_notes_are_grouped_with_a_hint() {
             .iter()
             .any(|c| c.contains("variable-without-value") || c.contains("prod.tfvars")),
         "{codes:?}"
+    );
+}
+
+/// One root cause, one finding: five secrets the same execution role may not read are one
+/// finding listing the other four places; the same finding in each instance of a module
+/// (`for_each` over environments) is one finding listing the instances.
+#[test]
+fn one_root_cause_one_finding() {
+    let (_, doc) = json(&[
+        "check",
+        "testdata/rules/FGP009/fail-tf-five-secrets-one-role",
+    ]);
+    let f = doc["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{doc:#}");
+    assert_eq!(f[0]["rule"], "FGP009");
+    assert_eq!(f[0]["same_fix"].as_array().unwrap().len(), 4, "{doc:#}");
+    let lines: Vec<u64> = f[0]["same_fix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [47, 48, 49, 50]);
+    let (_, doc) = json(&["check", "testdata/rules/FGP001/fail-tf-module-instances"]);
+    let f = doc["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{doc:#}");
+    let mut all: Vec<&str> = f[0]["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    all.push(f[0]["resource"].as_str().unwrap());
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            "module.service[\"dev\"].aws_ecs_task_definition.app",
+            "module.service[\"prod\"].aws_ecs_task_definition.app",
+            "module.service[\"staging\"].aws_ecs_task_definition.app",
+        ]
     );
 }

@@ -63,6 +63,7 @@ fn run(case: &Case, format: &str) -> (i32, String) {
     cmd.current_dir(ROOT)
         .env("NO_COLOR", "1")
         .env_remove("TF_VAR_region")
+        .env_remove("COLUMNS")
         .args(["check", "--format", format])
         .arg(rel);
     if let Ok(args) = std::fs::read_to_string(case.dir.join("args")) {

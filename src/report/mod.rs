@@ -45,15 +45,71 @@ impl From<&Diagnostic> for Item {
     }
 }
 
+/// What `other` says that `first` does not: the words between their common beginning and end
+/// (the secret's name of two "cannot read the secret X" messages), or all of `other`.
+fn difference<'a>(first: &str, other: &'a str) -> &'a str {
+    let a: Vec<&str> = first.split(' ').collect();
+    let b: Vec<&str> = other.split(' ').collect();
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if head + tail >= b.len() || head + tail == 0 {
+        return other;
+    }
+    let start: usize = b[..head].iter().map(|w| w.len() + 1).sum();
+    let end: usize = other.len()
+        - b[b.len() - tail..]
+            .iter()
+            .map(|w| w.len() + 1)
+            .sum::<usize>();
+    &other[start..end.max(start)]
+}
+
+/// A finding's message with what was merged into it: the other module instances, and the other
+/// places the same fix covers.
+fn merged_message(f: &Finding) -> String {
+    let mut message = f.message.clone();
+    if !f.instances.is_empty() {
+        let names: Vec<&str> = f.instances.iter().map(String::as_str).collect();
+        message.push_str(&format!(
+            "\n(the same for {} other resource{}: {})",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            name_list(&names, 4)
+        ));
+    }
+    if !f.same_fix.is_empty() {
+        message.push_str(&format!(
+            "\nThe same fix covers {} more place{}:",
+            f.same_fix.len(),
+            if f.same_fix.len() == 1 { "" } else { "s" }
+        ));
+        for (_, m) in &f.same_fix {
+            message.push_str(&format!("\n- {}", difference(&f.message, m)));
+        }
+    }
+    message
+}
+
 impl From<&Finding> for Item {
     fn from(f: &Finding) -> Item {
+        let mut related = f.related.clone();
+        for (span, _) in &f.same_fix {
+            if !related.iter().any(|(s, _)| s == span) {
+                related.push((*span, f.label.clone()));
+            }
+        }
         Item {
             severity: f.severity,
             code: f.rule.clone(),
-            message: f.message.clone(),
+            message: merged_message(f),
             file: None,
             primary: Some((f.primary, f.label.clone())),
-            related: f.related.clone(),
+            related,
             help: Some(f.help.clone()),
             fix: f.fix.clone(),
             deploy_error: Some(f.deploy_error.clone()),
@@ -222,6 +278,111 @@ fn note(code: &str, group: &[&Diagnostic], unloaded: &[&str]) -> Item {
     }
 }
 
+/// What would make an unknown known, from the cause `--explain-unknown` shows.
+fn to_know(cause: &str, var_files: &[&str]) -> Option<String> {
+    let quoted = |after: &str| -> Option<String> {
+        let rest = cause.split(after).nth(1)?;
+        let rest = rest.strip_prefix('`').unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        (!name.is_empty()).then_some(name)
+    };
+    if cause.contains("has no value") {
+        if let Some(v) = quoted("variable ") {
+            return Some(match var_files {
+                [] => format!("`--var {v}=…` (or a `--var-file` that sets it)"),
+                [f, ..] => format!("`--var {v}=…` or `--var-file {f}`"),
+            });
+        }
+        if let Some(p) = quoted("parameter ") {
+            return Some(format!("`--param {p}=…` (or `--params-file`)"));
+        }
+    }
+    if cause.contains("terraform init") {
+        return Some("`terraform init` (to install the module), then check again".into());
+    }
+    if cause.contains("Fn::ImportValue") || cause.contains("another stack") {
+        return Some("known at deploy time only: check the exporting stack's template with it, or give the value with `--param`".into());
+    }
+    if cause.contains("outside the scanned directories") {
+        return Some("check the directory that holds the file too".into());
+    }
+    if cause.contains("data source") || cause.contains("whose value is not known") {
+        return Some("a plan (`terraform show -json plan.out`) read with its `.tf` files".into());
+    }
+    None
+}
+
+/// `a: a: b` → `a: b`: a cause said twice by nested evaluations, once.
+fn collapse_repeats(cause: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in cause.split(": ") {
+        if parts.last() != Some(&p) {
+            parts.push(p);
+        }
+    }
+    parts.join(": ")
+}
+
+/// The `--explain-unknown` text: per task definition, each cause once (what could not be
+/// verified and why), the rules it keeps from deciding, and what would make it known; wrapped at
+/// `width`. `var_files` are the variable files Terraform does not load by itself.
+pub fn unverified_text(
+    unverified: &[crate::rules::Unverified],
+    var_files: &[&str],
+    width: usize,
+) -> String {
+    let mut out = String::from("Not verified (unknown facts never give a finding):\n");
+    let mut tasks: Vec<&str> = unverified.iter().map(|u| u.task.as_str()).collect();
+    tasks.dedup();
+    let indent = |text: &str, first: &str, rest: &str| -> String {
+        let w = width.saturating_sub(rest.len()).max(30);
+        let mut s = String::new();
+        for (i, line) in wrap(text, w).lines().enumerate() {
+            s.push_str(if i == 0 { first } else { rest });
+            s.push_str(line);
+            s.push('\n');
+        }
+        s
+    };
+    for task in tasks {
+        out.push_str(&format!("  {task}\n"));
+        // cause → rules, in order of first appearance.
+        let mut causes: Vec<(String, Vec<&str>)> = Vec::new();
+        for u in unverified.iter().filter(|u| u.task == task) {
+            let cause = u
+                .reason
+                .split_once(": ")
+                .filter(|(fact, _)| !fact.contains(' '))
+                .map_or(u.reason.as_str(), |(_, c)| c);
+            let cause = collapse_repeats(cause);
+            match causes.iter_mut().find(|(c, _)| *c == cause) {
+                Some((_, rules)) => {
+                    if !rules.contains(&u.rule.as_str()) {
+                        rules.push(&u.rule);
+                    }
+                }
+                None => causes.push((cause, vec![&u.rule])),
+            }
+        }
+        for (cause, rules) in causes {
+            out.push_str(&indent(&cause, "    - ", "      "));
+            out.push_str(&indent(
+                &format!("undecided: {}", rules.join(", ")),
+                "      ",
+                "      ",
+            ));
+            if let Some(hint) = to_know(&cause, var_files) {
+                out.push_str(&indent(&format!("to know it: {hint}"), "      ", "      "));
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
 /// Related places as JSON: `[{file, line, column, message}]`.
 fn related_json(related: &[(Span, String)], sources: &SourceMap, cwd: &Path) -> serde_json::Value {
     related
@@ -266,6 +427,8 @@ pub fn finding_json(f: &Finding, sources: &SourceMap, cwd: &Path) -> serde_json:
         "deploy_error": f.deploy_error,
         "help": help,
         "fix": f.fix,
+        "instances": f.instances,
+        "same_fix": related_json(&f.same_fix, sources, cwd),
     })
 }
 
@@ -512,6 +675,62 @@ pub fn item_json(item: &Item, sources: &SourceMap, cwd: &Path) -> serde_json::Va
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unverified_causes_are_listed_once_with_what_would_make_them_known() {
+        let u = |rule: &str, reason: &str| crate::rules::Unverified {
+            task: "aws_ecs_task_definition.app".into(),
+            rule: rule.into(),
+            title: "t".into(),
+            reason: reason.into(),
+        };
+        let cause = "`aws_ecs_service.app` network_configuration.subnets: variable \
+                     `private_subnet_ids` has no value";
+        let list = [
+            u("FGP020", &format!("site.public_without_ip: {cause}")),
+            u("FGP021", &format!("site.private_only: {cause}")),
+            u("FGP021", &format!("site.some_private_only: {cause}")),
+            u(
+                "FGP004",
+                "need.resource_scoped: the image is not known: the image is not known: \
+                 parameter DockerImage has no value (give it with --param DockerImage=VALUE)",
+            ),
+        ];
+        let text = unverified_text(&list, &["prod.tfvars"], 80);
+        assert_eq!(text.matches("private_subnet_ids").count(), 2, "{text}");
+        assert!(text.contains("undecided: FGP020, FGP021\n"), "{text}");
+        assert!(
+            text.contains("`--var private_subnet_ids=…` or `--var-file prod.tfvars`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- the image is not known: parameter DockerImage"),
+            "{text}"
+        );
+        assert!(text.contains("`--param DockerImage=…`"), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    }
+
+    #[test]
+    fn merged_places_show_what_differs() {
+        let a = "container `app` reads the secret `db` when the task starts";
+        assert_eq!(
+            difference(
+                a,
+                "container `app` reads the secret `api-key` when the task starts"
+            ),
+            "`api-key`"
+        );
+        assert_eq!(
+            difference(
+                a,
+                "container `worker` reads the secret `x` when the task starts"
+            ),
+            "`worker` reads the secret `x`"
+        );
+        assert_eq!(difference(a, "something else"), "something else");
+        assert_eq!(difference(a, a), a);
+    }
 
     #[test]
     fn identical_diagnostics_are_one_item_with_a_count() {

@@ -136,6 +136,31 @@ pub struct Finding {
     pub fix: Option<String>,
     /// The task definition it concerns.
     pub task: String,
+    /// Other resources with the same finding at the same place: the instances of a module
+    /// (`for_each`, `count`) that share the code, the endpoints of one VPC.
+    pub instances: Vec<String>,
+    /// Other findings of the same check whose fix is the same change on the same resource
+    /// (five secrets the same role may not read): their place and message.
+    pub same_fix: Vec<(Span, String)>,
+}
+
+impl Finding {
+    /// Merges `other`, a finding of the same check, into this one: the same place in another
+    /// instance, or the same fix for another place.
+    fn absorb(&mut self, other: Finding) {
+        if other.primary == self.primary {
+            if other.resource != self.resource && !self.instances.contains(&other.resource) {
+                self.instances.push(other.resource);
+            }
+        } else if !self.same_fix.iter().any(|(s, _)| *s == other.primary) {
+            self.same_fix.push((other.primary, other.message));
+        }
+        for rel in other.related {
+            if !self.related.contains(&rel) && rel.0 != self.primary {
+                self.related.push(rel);
+            }
+        }
+    }
 }
 
 /// A check that could not be decided for a task: what, and why.
@@ -217,8 +242,11 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
         by_subject.entry(i.subject).or_default().push(i);
     }
     let mut out = Outcome::default();
-    // (rule, check, primary) → index in out.findings
+    // (rule, check, primary) → index in out.findings: the same finding in module instances.
     let mut seen: HashMap<(usize, usize, Span), usize> = HashMap::new();
+    // (rule, check, resource, help) → index: one root cause (the help says what to change,
+    // on which resource), one finding.
+    let mut same_fix: HashMap<(usize, usize, String, String), usize> = HashMap::new();
     for (ri, r) in rules.rules.iter().enumerate() {
         for (ci, c) in r.checks.iter().enumerate() {
             for inst in by_subject.get(&c.subject).into_iter().flatten() {
@@ -233,17 +261,18 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
                 match (&when, &require) {
                     (Tri::True, Tri::False) => {
                         let f = finding(r, c, inst, graph.format, sources);
-                        match seen.get(&(ri, ci, f.primary)) {
+                        let fix_key = (ri, ci, f.resource.clone(), f.help.clone());
+                        let at = seen
+                            .get(&(ri, ci, f.primary))
+                            .or_else(|| same_fix.get(&fix_key));
+                        match at {
                             Some(&k) => {
-                                let prev = &mut out.findings[k];
-                                for rel in f.related {
-                                    if !prev.related.contains(&rel) && rel.0 != prev.primary {
-                                        prev.related.push(rel);
-                                    }
-                                }
+                                seen.insert((ri, ci, f.primary), k);
+                                out.findings[k].absorb(f);
                             }
                             None => {
                                 seen.insert((ri, ci, f.primary), out.findings.len());
+                                same_fix.insert(fix_key, out.findings.len());
                                 out.findings.push(f);
                             }
                         }
@@ -376,6 +405,8 @@ fn finding(
         help: expand(c.help.trim_end(), inst),
         fix: fix_for(c, format, primary, sources).map(|f| expand(f.trim_end(), inst)),
         task: inst.task.clone(),
+        instances: Vec::new(),
+        same_fix: Vec::new(),
     }
 }
 
