@@ -266,10 +266,16 @@ const SCHEDULE: &[Row] = &[
 
 const CLUSTER: &[Row] = &[
     r("name", "name", "ClusterName"),
-    r("capacity_providers", "", "CapacityProviders"),
+    // Terraform: arguments of `aws_ecs_cluster` before provider 5.0 (now
+    // `aws_ecs_cluster_capacity_providers`) [V TF aws_ecs_cluster doc, 4.x].
+    r(
+        "capacity_providers",
+        "capacity_providers",
+        "CapacityProviders",
+    ),
     r(
         "default_capacity_provider_strategy",
-        "",
+        "default_capacity_provider_strategy",
         "DefaultCapacityProviderStrategy",
     )
     .c(Items(CAPACITY_PROVIDER_STRATEGY)),
