@@ -684,6 +684,9 @@ const JOINS: &[(Kind, &str, Key)] = &[
         Key::EcrImage,
     ),
     (Kind::Service, "cluster", Key::Cluster),
+    (Kind::ClusterCapacityProviders, "cluster", Key::Cluster),
+    (Kind::EventTarget, "arn", Key::Cluster),
+    (Kind::Schedule, "target.arn", Key::Cluster),
     (Kind::Service, "task_definition", Key::Family),
     (
         Kind::EventTarget,

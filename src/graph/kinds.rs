@@ -42,6 +42,9 @@ pub enum Kind {
     Route,
     RouteTableAssociation,
     MainRouteTableAssociation,
+    /// Routes propagated from a virtual private gateway into route tables
+    /// (`aws_vpn_gateway_route_propagation`, `AWS::EC2::VPNGatewayRoutePropagation`).
+    VgwRoutePropagation,
     InternetGateway,
     InternetGatewayAttachment,
     EgressOnlyInternetGateway,
@@ -152,6 +155,11 @@ pub const TYPES: &[(&str, &str, Kind)] = &[
         "aws_main_route_table_association",
         "",
         Kind::MainRouteTableAssociation,
+    ),
+    (
+        "aws_vpn_gateway_route_propagation",
+        "AWS::EC2::VPNGatewayRoutePropagation",
+        Kind::VgwRoutePropagation,
     ),
     (
         "aws_internet_gateway",

@@ -266,10 +266,16 @@ const SCHEDULE: &[Row] = &[
 
 const CLUSTER: &[Row] = &[
     r("name", "name", "ClusterName"),
-    r("capacity_providers", "", "CapacityProviders"),
+    // Terraform: arguments of `aws_ecs_cluster` before provider 5.0 (now
+    // `aws_ecs_cluster_capacity_providers`) [V TF aws_ecs_cluster doc, 4.x].
+    r(
+        "capacity_providers",
+        "capacity_providers",
+        "CapacityProviders",
+    ),
     r(
         "default_capacity_provider_strategy",
-        "",
+        "default_capacity_provider_strategy",
         "DefaultCapacityProviderStrategy",
     )
     .c(Items(CAPACITY_PROVIDER_STRATEGY)),
@@ -388,7 +394,19 @@ const SUBNET: &[Row] = &[
 ];
 
 /// Inline `route {}` blocks become [`Kind::Route`] nodes (see `build.rs`).
-const ROUTE_TABLE: &[Row] = &[r("vpc_id", "vpc_id", "VpcId")];
+/// `propagating_vgws`: virtual private gateways whose routes (possibly a default route) are
+/// propagated into the table [V TF aws_route_table doc].
+const ROUTE_TABLE: &[Row] = &[
+    r("vpc_id", "vpc_id", "VpcId"),
+    r("propagating_vgws", "propagating_vgws", ""),
+];
+
+/// Terraform names one route table, CloudFormation a list [V TF
+/// aws_vpn_gateway_route_propagation doc; CFN AWS::EC2::VPNGatewayRoutePropagation doc].
+const VGW_ROUTE_PROPAGATION: &[Row] = &[
+    r("route_table_ids", "route_table_id", "RouteTableIds").c(List),
+    r("vpn_gateway_id", "vpn_gateway_id", "VpnGatewayId"),
+];
 
 const DEFAULT_ROUTE_TABLE: &[Row] = &[r("default_route_table_id", "default_route_table_id", "")];
 
@@ -781,6 +799,7 @@ pub fn rows(kind: Kind) -> Option<&'static [Row]> {
         K::Route => ROUTE,
         K::RouteTableAssociation => ROUTE_TABLE_ASSOCIATION,
         K::MainRouteTableAssociation => MAIN_ROUTE_TABLE_ASSOCIATION,
+        K::VgwRoutePropagation => VGW_ROUTE_PROPAGATION,
         K::InternetGateway => INTERNET_GATEWAY,
         K::InternetGatewayAttachment => INTERNET_GATEWAY_ATTACHMENT,
         K::EgressOnlyInternetGateway => EGRESS_ONLY_IGW,

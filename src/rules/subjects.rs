@@ -17,7 +17,7 @@ use crate::analysis::task::{
 use crate::analysis::Fact;
 use crate::base::{Span, Value};
 use crate::frontends::Format;
-use crate::graph::{Graph, NodeId};
+use crate::graph::{Graph, Kind, NodeId};
 
 use super::cond::Tri;
 
@@ -1135,7 +1135,11 @@ fn site_instances(
                         .iter()
                         .filter_map(|s| s.route_table.value().copied())
                         .filter(|rt| !rts.contains(rt))
-                        .map(|rt| g.node(rt).address.clone())
+                        .map(|rt| match g.node(rt).kind {
+                            // A VPC stands for its main route table.
+                            Kind::Vpc => format!("the main route table of {}", g.node(rt).address),
+                            _ => g.node(rt).address.clone(),
+                        })
                         .collect();
                     m.dedup();
                     m

@@ -12,8 +12,14 @@
 //! (memoised), endpoints once each; per-site endpoint answers are sites × endpoints.
 //!
 //! Limits (each gives `Unknown`, never a guess):
-//! - a VPC's main route table that is not managed here (no `aws_main_route_table_association`,
-//!   `aws_default_route_table`) is not assumed to hold only the local route;
+//! - the main route table of a VPC that is not created here, or that a part of the configuration
+//!   not read (a module not installed, a nested stack) or a reference that is not known (a route
+//!   on a route table that is not one of the configuration, an association whose subnet is not
+//!   known) may edit, is not assumed to hold only the local route; a VPC created here whose main
+//!   route table nothing else can touch holds the local route and the `aws_route`s written on
+//!   `main_route_table_id` (the VPC node stands for it). CloudFormation has no attribute for it
+//!   (`AWS::EC2::VPC` returns no route table; cloudformation-coverage-roadmap issue 357): only a
+//!   custom resource can return it, whose output is not a route table of the template;
 //! - a plan's computed `route` of `aws_route_table` and `egress` of `aws_security_group` (a
 //!   "known after apply" whole attribute when no block is written) stay unknown: the graph does not
 //!   say whether the configuration wrote blocks;
@@ -216,6 +222,10 @@ pub struct Index<'g> {
     main_tables: HashMap<NodeId, Fact<NodeId>>,
     /// Internet gateway → the VPCs it is attached to, and the attaching resource's span.
     igw_vpcs: HashMap<NodeId, Vec<(NodeId, Option<Span>)>>,
+    /// Why a VPC's own main route table may not hold only what the configuration shows: the
+    /// first resource that may associate a subnet or edit or replace a main route table without
+    /// saying which (see [`Index::main_table_unseen`]).
+    main_unseen: Option<(String, Option<Span>)>,
 }
 
 impl<'g> Index<'g> {
@@ -274,8 +284,10 @@ impl<'g> Index<'g> {
                 }
             }
         }
+        let main_unseen = main_unseen(g);
         Index {
             g,
+            main_unseen,
             igw_vpcs,
             rules,
             default_sgs,
@@ -331,6 +343,112 @@ impl<'g> Index<'g> {
     pub fn main_table(&self, vpc: NodeId) -> Option<&Fact<NodeId>> {
         self.main_tables.get(&vpc)
     }
+
+    /// Why the main route table that AWS creates with a VPC of this configuration may hold more
+    /// than the local route, or be replaced, when nothing in the configuration manages it:
+    /// `None` when it is known to hold only the local route and what `aws_route`s on
+    /// `aws_vpc.x.main_route_table_id` add. The VPC node then stands for its main route table.
+    pub fn main_table_unseen(&self, vpc: NodeId) -> Option<(String, Option<Span>)> {
+        let v = self.g.node(vpc);
+        if v.mode == Mode::Data || !matches!(v.rtype.as_str(), "aws_vpc" | "AWS::EC2::VPC") {
+            return Some((
+                format!(
+                    "`{}` is not created here: its main route table is not in the configuration",
+                    v.address
+                ),
+                Some(v.span),
+            ));
+        }
+        self.main_unseen.clone()
+    }
+}
+
+/// Whether a reference field names no resource of the unit while its value is not a literal
+/// (a literal `rtb-…`/`subnet-…` names something that exists already, not what this configuration
+/// creates): it may be anything, the main route table or a subnet of this configuration.
+fn unresolved(
+    g: &Graph,
+    id: NodeId,
+    field: &str,
+    ok: impl Fn(&crate::graph::Edge) -> bool,
+) -> Option<(String, Option<Span>)> {
+    let v = g.node(id).field(field)?;
+    if v.as_str().is_some() || g.edges_from(id).any(|e| e.field == field && ok(e)) {
+        return None;
+    }
+    Some((describe(g, id, field, v), v.span.or(Some(g.node(id).span))))
+}
+
+/// The first resource that may associate a subnet of this configuration with a route table, or
+/// edit or replace the main route table of one of its VPCs, without the configuration saying
+/// which: a module or nested stack that is not read, an association whose subnet is not known,
+/// a route whose route table is not a route table of the configuration (a data source, a
+/// variable, a custom resource returning the main route table of a CloudFormation VPC), a main
+/// route table association or default route table whose VPC is not known.
+fn main_unseen(g: &Graph) -> Option<(String, Option<Span>)> {
+    if let Some(&u) = g.unread.first() {
+        let n = g.node(u);
+        let what = if n.rtype == "module" {
+            format!("`{}` is not loaded (run `terraform init`)", n.address)
+        } else {
+            format!("the nested stack `{}` is not read", n.address)
+        };
+        return Some((
+            format!("{what}: it may associate the subnet with a route table or edit the main route table"),
+            Some(n.span),
+        ));
+    }
+    let of = |k: Kind| {
+        g.by_kind
+            .get(&k)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&id| node_exists(g.node(id)) != Some(false))
+    };
+    let kind_is = |e: &crate::graph::Edge, k: Kind| g.node(e.to).kind == k;
+    let managed = |e: &crate::graph::Edge| g.node(e.to).mode != Mode::Data;
+    for r in of(Kind::Route) {
+        let table = |e: &crate::graph::Edge| {
+            (matches!(
+                g.node(e.to).kind,
+                Kind::RouteTable | Kind::DefaultRouteTable
+            ) && managed(e))
+                || (kind_is(e, Kind::Vpc) && is_main_table_attr(&e.attr))
+        };
+        if let Some((why, at)) = unresolved(g, r, "route_table_id", table) {
+            return Some((
+                format!("{why}: it may add a route to the main route table"),
+                at,
+            ));
+        }
+    }
+    for a in of(Kind::RouteTableAssociation) {
+        if let Some((why, at)) = unresolved(g, a, "subnet_id", |e| kind_is(e, Kind::Subnet)) {
+            return Some((
+                format!("{why}: it may associate the subnet with a route table"),
+                at,
+            ));
+        }
+    }
+    for a in of(Kind::MainRouteTableAssociation) {
+        if let Some((why, at)) = unresolved(g, a, "vpc_id", |e| kind_is(e, Kind::Vpc)) {
+            return Some((format!("{why}: it may replace the main route table"), at));
+        }
+    }
+    for d in of(Kind::DefaultRouteTable) {
+        if let Some((why, at)) =
+            unresolved(g, d, "default_route_table_id", |e| kind_is(e, Kind::Vpc))
+        {
+            return Some((format!("{why}: it may edit the main route table"), at));
+        }
+    }
+    None
+}
+
+/// `aws_vpc.x.main_route_table_id` / `default_route_table_id`: the VPC's main route table.
+pub(crate) fn is_main_table_attr(attr: &str) -> bool {
+    attr == "main_route_table_id" || attr == "default_route_table_id"
 }
 
 /// Analyses the network of every run site of the graph.
@@ -596,7 +714,17 @@ fn subnet_facts(
                 },
                 Fact::Absent => Fact::unknown("no network configuration", None),
             },
-            Egress::Nat | Egress::Other => Fact::known(true, *at),
+            Egress::Nat => Fact::known(true, *at),
+            Egress::Other => Fact::unknown(
+                match egress_route {
+                    Some(r) => format!(
+                        "the default route `{}` leads to a target beyond which the configuration does not show the way: the internet or endpoints elsewhere may be reached through it",
+                        g.node(r).address
+                    ),
+                    None => "the default route leads to a target beyond which the configuration does not show the way".into(),
+                },
+                *at,
+            ),
             Egress::None => Fact::known(false, *at),
         },
         Fact::Unknown { reason, at } => Fact::Unknown {
@@ -1325,6 +1453,7 @@ fn edge_matches(g: &Graph, e: &crate::graph::Edge, want: Kind) -> bool {
                 | (Kind::DefaultSecurityGroup, Kind::SecurityGroup)
         )
         || (have == Kind::Vpc && want == Kind::SecurityGroup && is_default_sg_attr(&e.attr))
+        || (have == Kind::Vpc && want == Kind::RouteTable && is_main_table_attr(&e.attr))
 }
 
 fn is_default_sg_attr(attr: &str) -> bool {

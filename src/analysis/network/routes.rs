@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use crate::analysis::Fact;
-use crate::base::Span;
+use crate::base::{Span, Val};
 use crate::graph::Mode;
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::{describe, edge_targets, node_exists, single_target, Index};
+use super::{describe, edge_targets, is_main_table_attr, node_exists, single_target, Index};
 
 /// Where a subnet's IPv4 default route (`0.0.0.0/0`) leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,8 +17,9 @@ pub enum Egress {
     Igw,
     /// A public NAT gateway sitting in an `Igw` subnet.
     Nat,
-    /// Transit gateway, network interface, peering, GWLB/firewall endpoint, instance...:
-    /// internet-capable, not provable.
+    /// Transit gateway, network interface, peering, virtual private gateway, GWLB/firewall
+    /// endpoint, instance, local or carrier gateway, Cloud WAN: it may lead to the internet or to
+    /// endpoints elsewhere, which the configuration does not show (internet: unknown).
     Other,
     /// No IPv4 default route (an egress-only gateway gives IPv6 only), or a NAT gateway that
     /// cannot reach the internet (private connectivity, or not in an `Igw` subnet).
@@ -132,17 +133,21 @@ impl<'g> Classifier<'g> {
         if let Some(t) = self.ix.main_table(vpc) {
             return (t.clone(), false);
         }
-        (
-            Fact::unknown(
-                format!(
-                    "`{}` has no route table association, and the main route table of `{}` is not managed here (aws_main_route_table_association, aws_default_route_table)",
-                    s.address,
-                    g.node(vpc).address
+        match self.ix.main_table_unseen(vpc) {
+            // The VPC stands for the main route table AWS created with it.
+            None => (Fact::known(vpc, Some(s.span)), false),
+            Some((reason, at)) => (
+                Fact::unknown(
+                    format!(
+                        "`{}` has no route table association, and the main route table of `{}` may hold routes not seen here: {reason}",
+                        s.address,
+                        g.node(vpc).address
+                    ),
+                    at.or(Some(s.span)),
                 ),
-                Some(s.span),
+                false,
             ),
-            false,
-        )
+        }
     }
 
     /// The egress class of a subnet and the route that decided it.
@@ -206,13 +211,21 @@ impl<'g> Classifier<'g> {
             unknown = Some((describe(g, rt, "route", v), v.span.or(Some(t.span))));
         }
         let mut default: Option<NodeId> = None;
+        // A route, or propagated routes, that may lead to the internet or to endpoints
+        // elsewhere (a transit gateway, a peering...): without a default route, no egress is not
+        // proven.
+        let mut opaque: Option<(String, Option<Span>)> = propagation(g, rt);
+        let main = t.kind == Kind::Vpc;
         for e in g.edges_to(rt) {
-            if e.field != "route_table_id" {
+            if e.field != "route_table_id" || (main && !is_main_table_attr(&e.attr)) {
                 continue;
             }
             let r = g.node(e.from);
             if r.kind != Kind::Route || node_exists(r) == Some(false) {
                 continue;
+            }
+            if opaque.is_none() && r.field("destination_ipv6_cidr_block").is_none() {
+                opaque = opaque_target(g, r.id);
             }
             match r.field("destination_cidr_block") {
                 Some(d) => match d.as_str() {
@@ -246,10 +259,10 @@ impl<'g> Classifier<'g> {
                 }
             }
         }
-        match (default, unknown) {
-            (Some(r), _) => Ok(Some(r)),
-            (None, Some(u)) => Err(u),
-            (None, None) => Ok(None),
+        match (default, unknown, opaque) {
+            (Some(r), _, _) => Ok(Some(r)),
+            (None, Some(u), _) | (None, None, Some(u)) => Err(u),
+            (None, None, None) => Ok(None),
         }
     }
 
@@ -364,5 +377,104 @@ impl<'g> Classifier<'g> {
             ),
             Fact::Absent => Fact::unknown("the NAT gateway's subnet is not known", Some(n.span)),
         }
+    }
+}
+
+/// The plan frontend's reason for a value unknown at plan time (`frontends::plan::KNOWN_AFTER_APPLY`;
+/// the analysis does not depend on the frontends).
+const PLAN_COMPUTED: &str = "known after apply";
+
+/// Route targets beyond which the configuration does not show where traffic goes.
+const OPAQUE_TARGETS: &[(&str, &str)] = &[
+    ("transit_gateway_id", "a transit gateway"),
+    ("vpc_peering_connection_id", "a VPC peering connection"),
+    ("network_interface_id", "a network interface"),
+    ("vpc_endpoint_id", "a Gateway Load Balancer endpoint"),
+    ("instance_id", "an instance"),
+    ("local_gateway_id", "a local gateway"),
+    ("carrier_gateway_id", "a carrier gateway"),
+    ("core_network_arn", "a Cloud WAN core network"),
+];
+
+/// A route whose target may lead to the internet or to endpoints elsewhere (a hub VPC's
+/// endpoints through a transit gateway or a peering): why, in words.
+fn opaque_target(g: &Graph, route: NodeId) -> Option<(String, Option<Span>)> {
+    let r = g.node(route);
+    let dest = r
+        .field("destination_cidr_block")
+        .or_else(|| r.field("destination_prefix_list_id"))
+        .and_then(|d| d.render_display())
+        .unwrap_or_else(|| "⟨?⟩".into());
+    let say = |what: &str, at: Option<Span>| {
+        Some((
+            format!(
+                "`{}` routes `{dest}` to {what}: the internet or endpoints elsewhere may be reached through it",
+                r.address
+            ),
+            at.or(Some(r.span)),
+        ))
+    };
+    for (field, what) in OPAQUE_TARGETS {
+        if let Some(v) = r.field(field) {
+            return say(what, v.span);
+        }
+    }
+    let v = r.field("gateway_id")?;
+    match edge_targets(g, route, "gateway_id").first() {
+        Some(&t) if g.node(t).kind == Kind::InternetGateway => None,
+        Some(_) => say("a virtual private gateway", v.span),
+        None => match v.as_str() {
+            Some(s) if s.starts_with("igw-") || s == "local" => None,
+            Some(s) if s.starts_with("vgw-") => say("a virtual private gateway", v.span),
+            Some(_) => say("a gateway", v.span),
+            None => say("a gateway that is not known", v.span),
+        },
+    }
+}
+
+/// Routes propagated into a route table from a virtual private gateway (`propagating_vgws`,
+/// `aws_vpn_gateway_route_propagation`, `AWS::EC2::VPNGatewayRoutePropagation`): a VPN may
+/// advertise any route, a default route too.
+fn propagation(g: &Graph, rt: NodeId) -> Option<(String, Option<Span>)> {
+    let t = g.node(rt);
+    if let Some(v) = t.field("propagating_vgws") {
+        // A plan gives the provider's computed value of an attribute the configuration does not
+        // write as a bare "known after apply" (a written one is a list, or the reference the
+        // configuration names); the plan frontend leaves such attributes out only when the `.tf`
+        // files are at hand.
+        let computed = matches!(&v.deref().kind, Val::Unknown(r) if &*r.0 == PLAN_COMPUTED);
+        if !computed && v.as_list().is_none_or(|l| !l.is_empty()) {
+            return Some((
+                format!(
+                    "`{}` receives routes propagated from a virtual private gateway (propagating_vgws), which may lead to the internet or to endpoints elsewhere",
+                    t.address
+                ),
+                v.span.or(Some(t.span)),
+            ));
+        }
+    }
+    g.edges_to(rt)
+        .filter(|e| crate::graph::path_under(&e.field, "route_table_ids"))
+        .map(|e| g.node(e.from))
+        .find(|p| p.kind == Kind::VgwRoutePropagation && node_exists(p) != Some(false))
+        .map(|p| {
+            (
+                format!(
+                    "`{}` propagates routes from a virtual private gateway into `{}`, which may lead to the internet or to endpoints elsewhere",
+                    p.address, t.address
+                ),
+                Some(p.span),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plan_computed_reason_is_the_plan_frontends() {
+        assert_eq!(
+            super::PLAN_COMPUTED,
+            crate::frontends::plan::KNOWN_AFTER_APPLY
+        );
     }
 }

@@ -708,7 +708,9 @@ fn transit_gateway_and_private_nat() {
         panic!()
     };
     assert_eq!(text(&out, *at), "tgw-0123456789abcdef0");
-    assert_eq!(tgw.private_only.value(), Some(&false));
+    // Beyond a transit gateway, the internet or endpoints elsewhere: neither proven nor refuted.
+    assert!(!sub.internet.is_known(), "{:?}", sub.internet);
+    assert!(!tgw.private_only.is_known(), "{:?}", tgw.private_only);
     // No security group: the default group of the VPC (allow-all egress).
     assert_eq!(tgw.egress_internet.value(), Some(&true));
 
@@ -746,4 +748,94 @@ fn corpus_wide() {
     }
     eprintln!("corpus: {sites} run sites: {private} private-only, {internet} with internet, {unknown} unknown");
     assert!(sites > 0);
+}
+
+/// The reason of an unknown fact.
+fn reason<T: std::fmt::Debug>(f: &Fact<T>) -> String {
+    match f {
+        Fact::Unknown { reason, .. } => reason.to_string(),
+        other => panic!("expected unknown, got {other:?}"),
+    }
+}
+
+#[test]
+fn main_route_table_and_routes_beyond_the_configuration() {
+    let (out, i) = case("main_table_and_opaque_routes");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    // No association, a VPC created here, nothing touches its main route table: the local
+    // route only.
+    let s = site(&f, g, "aws_ecs_service.main_table");
+    let sub = &subnets(s)[0];
+    assert_eq!(addr(g, *sub.route_table.value().unwrap()), "aws_vpc.a");
+    assert!(!sub.route_table_explicit);
+    assert_eq!(sub.egress.value(), Some(&Egress::None));
+    assert_eq!(s.private_only.value(), Some(&true));
+    // A route written on `main_route_table_id` is on it.
+    let s = site(&f, g, "aws_ecs_service.main_table_igw");
+    let sub = &subnets(s)[0];
+    assert_eq!(sub.egress.value(), Some(&Egress::Igw));
+    assert_eq!(
+        addr(g, sub.egress_route.unwrap()),
+        "aws_route.b_main_default"
+    );
+    // A route to a peered VPC, VPN routes propagated (inline or standalone): endpoints or the
+    // internet may be reached, no egress is not proven.
+    for (service, what) in [
+        ("aws_ecs_service.peered", "a VPC peering connection"),
+        ("aws_ecs_service.vpn_inline", "propagating_vgws"),
+        (
+            "aws_ecs_service.vpn_propagated",
+            "aws_vpn_gateway_route_propagation.vpn",
+        ),
+    ] {
+        let s = site(&f, g, service);
+        let sub = &subnets(s)[0];
+        assert!(
+            reason(&sub.egress).contains(what),
+            "{service}: {:?}",
+            sub.egress
+        );
+        assert!(!s.private_only.is_known(), "{service}");
+    }
+    // A default route to a virtual private gateway: Other, internet unknown.
+    let s = site(&f, g, "aws_ecs_service.vgw_default");
+    let sub = &subnets(s)[0];
+    assert_eq!(sub.egress.value(), Some(&Egress::Other));
+    assert!(reason(&sub.internet).contains("aws_route.vgw_default"));
+    assert!(!s.private_only.is_known());
+}
+
+#[test]
+fn main_route_table_unknown_when_an_association_may_name_the_subnet() {
+    let (out, i) = case("main_table_unseen_tf");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let s = site(&f, g, "aws_ecs_service.main_table");
+    let sub = &subnets(s)[0];
+    let r = reason(&sub.route_table);
+    assert!(r.contains("aws_route_table_association.extra"), "{r}");
+    assert!(!s.private_only.is_known());
+}
+
+#[test]
+fn main_route_table_cloudformation() {
+    let (out, i) = case("main_table_cfn");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let s = site(&f, g, "Service");
+    let sub = &subnets(s)[0];
+    assert_eq!(addr(g, *sub.route_table.value().unwrap()), "Vpc");
+    assert_eq!(s.private_only.value(), Some(&true));
+    let s = site(&f, g, "VpnService");
+    assert!(reason(&subnets(s)[0].egress).contains("VpnPropagation"));
+    assert!(!s.private_only.is_known());
+    // A route on a table a custom resource returns may be on the main route table.
+    let (out, i) = case("main_table_cfn_custom");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let s = site(&f, g, "Service");
+    let r = reason(&subnets(s)[0].route_table);
+    assert!(r.contains("MainDefaultRoute"), "{r}");
+    assert!(!s.private_only.is_known());
 }

@@ -445,11 +445,16 @@ fn strategy_fargate(v: &Value) -> Option<Fact<bool>> {
         return None;
     }
     let mut unknown = None;
+    let (mut fargate, mut other) = (None, None);
     for it in items {
         match it.get("capacity_provider") {
             Some(p) => match p.as_str() {
-                Some(s) if is_fargate_provider(s) => return Some(Fact::known(true, p.span)),
-                Some(_) => {}
+                Some(s) if is_fargate_provider(s) => {
+                    fargate.get_or_insert(p.span);
+                }
+                Some(_) => {
+                    other.get_or_insert(p.span);
+                }
                 None => {
                     unknown = Some(Fact::unknown(
                         image::hole_reason(p.deref(), "a capacity provider"),
@@ -460,7 +465,18 @@ fn strategy_fargate(v: &Value) -> Option<Fact<bool>> {
             None => unknown = Some(Fact::unknown("a strategy item without provider", it.span)),
         }
     }
-    Some(unknown.unwrap_or(Fact::known(false, v.span)))
+    // A strategy mixing Fargate and Auto Scaling group providers is refused by ECS, and is not
+    // Fargate-only: not known [V ECS CreateService `capacityProviderStrategy`].
+    Some(match (fargate, other, unknown) {
+        (Some(_), Some(at), _) => Fact::unknown(
+            "the capacity provider strategy mixes Fargate and other capacity providers",
+            at,
+        ),
+        // With a Fargate provider, the one not known can only be Fargate too.
+        (Some(at), None, _) => Fact::known(true, at),
+        (None, _, Some(u)) => u,
+        (None, _, None) => Fact::known(false, v.span),
+    })
 }
 
 fn site_fargate(graph: &Graph, site: NodeId, prefix: &str, cluster_field: &str) -> Fact<bool> {

@@ -1045,3 +1045,25 @@ fn eventbridge_target_is_a_fargate_run_site() {
     assert!(t.permissions.is_empty());
     assert!(explain(&facts, g).is_empty(), "{:?}", explain(&facts, g));
 }
+
+#[test]
+fn cluster_default_capacity_provider_strategy() {
+    let out = fixture("tf_cluster_default_strategy");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    // Joined by the cluster's name (an ARN in the service, a literal in the association).
+    let t = task(&facts, "aws_ecs_task_definition.by_name");
+    assert_eq!(t.fargate.value(), Some(&true), "{:?}", t.fargate);
+    // The strategy on the cluster itself (provider < 5.0).
+    let t = task(&facts, "aws_ecs_task_definition.legacy");
+    assert_eq!(t.fargate.value(), Some(&true), "{:?}", t.fargate);
+    // Fargate mixed with an Auto Scaling group provider: not known to be Fargate.
+    let t = task(&facts, "aws_ecs_task_definition.mixed");
+    assert!(!t.fargate.is_known(), "{:?}", t.fargate);
+
+    let out = fixture("cfn_cluster_default_strategy");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    let t = task(&facts, "TaskDefinition");
+    assert_eq!(t.fargate.value(), Some(&true), "{:?}", t.fargate);
+}

@@ -249,13 +249,13 @@ case("FGP022", "fail-tf-scheduled-task-missing-logs",
 case("FGP022", "pass-tf-scheduled-task-logs-endpoint",
      "The fix: a logs interface endpoint.",
      net="private", endpoints=BASE_EP, image=ECR_IMAGE, site="schedule")
-case("FGP021", "pass-cfn-subnets-on-main-route-table",
-     "The task subnets have no route table association: they use the VPC's main route table, which\n"
-     "CloudFormation cannot manage, so whether it has a default route is not known.",
+case("FGP021", "fail-cfn-subnets-on-main-route-table",
+     "The task subnets have no route table association: they use the main route table of the VPC\n"
+     "created here, to which a template cannot add a route: the local route only.",
      net="private", endpoints=[], image=ECR_IMAGE, no_assoc=True, json=True)
-case("FGP016", "pass-tf-dockerhub-subnets-on-main-route-table",
-     "The task subnets have no route table association and the main route table is not managed\n"
-     "here (no aws_default_route_table): its routes are not known, so no finding.",
+case("FGP016", "fail-tf-dockerhub-subnets-on-main-route-table",
+     "The task subnets have no route table association: they use the main route table of\n"
+     "aws_vpc.main, which this configuration creates and nothing edits: the local route only.",
      net="private", endpoints=[], image=DOCKER, no_assoc=True)
 
 CASES = C
