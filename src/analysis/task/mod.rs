@@ -982,7 +982,7 @@ fn kms_of(graph: &Graph, n: NodeId) -> Fact<KmsKey> {
 // Permissions
 
 /// Asks the evaluator, over the visible policies of the role (and its boundary).
-fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision> {
+fn check(graph: &Graph, role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision> {
     let at = role.target_span();
     if !matches!(
         role.target,
@@ -1008,7 +1008,8 @@ fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision>
             _ => None,
         })
         .collect();
-    let mut d = iam::evaluate(&visible, action, resource);
+    let ids = GraphIds(graph);
+    let mut d = iam::evaluate_in(&visible, action, resource, &ids);
     if let Some(b) = &role.boundary {
         match &b.document {
             PolicyDoc::Known(doc) => {
@@ -1017,7 +1018,7 @@ fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision>
                     origin: b.origin,
                     document: doc,
                 };
-                let bd = iam::evaluate(std::slice::from_ref(&bp), action, resource);
+                let bd = iam::evaluate_in(std::slice::from_ref(&bp), action, resource, &ids);
                 d = match (&d, &bd) {
                     (Decision::Denied { .. }, _) => d,
                     (_, Decision::Denied { .. } | Decision::NotAllowed { .. }) => bd,
@@ -1042,6 +1043,47 @@ fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision>
             at,
         ),
         _ => Fact::known(d, at),
+    }
+}
+
+/// What the graph knows about references: two distinct managed resources of one kind and type
+/// (instances with distinct keys included) have distinct ARNs, and, within one CloudFormation
+/// stack, distinct `Ref` values (a secret's ARN, a role's or log group's name). Data sources, and
+/// a data source against a resource, may be the same object; resources of other types may share
+/// a value (`aws_secretsmanager_secret_version.arn` is its secret's ARN); a reference to
+/// something that is not a node (a module output, an unexpanded `count`) is not decided.
+pub(crate) struct GraphIds<'g>(pub &'g Graph);
+
+/// Kinds whose `arn` (and CloudFormation `Ref`) names the resource itself.
+const IDENTITY_KINDS: &[Kind] = &[
+    Kind::Secret,
+    Kind::SsmParameter,
+    Kind::IamRole,
+    Kind::ManagedPolicy,
+    Kind::KmsKey,
+    Kind::LogGroup,
+    Kind::EcrRepository,
+];
+
+impl iam::Identities for GraphIds<'_> {
+    fn distinct(&self, a: (&str, &str), b: (&str, &str)) -> bool {
+        let (Some(na), Some(nb)) = (self.0.get(a.0), self.0.get(b.0)) else {
+            return false;
+        };
+        let own = |n: &crate::graph::Node| {
+            n.mode == crate::graph::Mode::Managed
+                && n.parent.is_none()
+                && IDENTITY_KINDS.contains(&n.kind)
+        };
+        let cfn = na.rtype.contains("::");
+        let identity_attr = a.1.eq_ignore_ascii_case("arn") || (cfn && a.1.is_empty());
+        na.id != nb.id
+            && own(na)
+            && own(nb)
+            && na.kind == nb.kind
+            && na.rtype == nb.rtype
+            && a.1 == b.1
+            && identity_attr
     }
 }
 
@@ -1143,7 +1185,7 @@ fn with_resource_side(d: Fact<Decision>, grant: &Option<(String, Option<Span>)>)
 fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) -> Vec<Permission> {
     let mut out = Vec::new();
     let mk = |need: Need, action: &'static str, resource: Value, at: Option<Span>| {
-        let decision = check(role, action, &resource);
+        let decision = check(graph, role, action, &resource);
         Permission {
             need,
             action,
@@ -1235,7 +1277,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                 resource: res.clone(),
                 at,
                 decision: with_resource_side(
-                    check(role, action, res),
+                    check(graph, role, action, res),
                     &resource_side_grant(graph, s.node),
                 ),
             });
@@ -1248,7 +1290,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     action: "secretsmanager:GetSecretValue",
                     resource: r.clone(),
                     at,
-                    decision: check(role, "secretsmanager:GetSecretValue", r),
+                    decision: check(graph, role, "secretsmanager:GetSecretValue", r),
                 });
             }
             if let Some(KmsKey::Customer { key, node }) = s.kms.value() {
@@ -1261,7 +1303,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     resource: key.clone(),
                     at,
                     decision: with_resource_side(
-                        check(role, "kms:Decrypt", key),
+                        check(graph, role, "kms:Decrypt", key),
                         &resource_side_grant(graph, *node),
                     ),
                 });
@@ -1277,7 +1319,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                 action: "s3:GetObject",
                 resource: f.value.clone(),
                 at,
-                decision: check(role, "s3:GetObject", &f.value),
+                decision: check(graph, role, "s3:GetObject", &f.value),
             });
             // The bucket, for `s3:GetBucketLocation` (domain (c)-6), when the ARN is literal.
             if let Some(bucket) = f.value.as_str().and_then(|v| {
@@ -1292,7 +1334,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                         path: f.path.clone(),
                     },
                     action: "s3:GetBucketLocation",
-                    decision: check(role, "s3:GetBucketLocation", &res),
+                    decision: check(graph, role, "s3:GetBucketLocation", &res),
                     resource: res,
                     at,
                 });
@@ -1323,7 +1365,7 @@ fn log_check(graph: &Graph, role: &ExecutionRole, action: &str, l: &AwsLogs) -> 
         ]),
         None,
     );
-    let first = check(role, action, &stream);
+    let first = check(graph, role, action, &stream);
     if matches!(
         first.value(),
         Some(Decision::Allowed { .. } | Decision::Denied { .. })
@@ -1348,7 +1390,7 @@ fn log_check(graph: &Graph, role: &ExecutionRole, action: &str, l: &AwsLogs) -> 
         alts.push(r);
     }
     for alt in alts {
-        let d = check(role, action, &alt);
+        let d = check(graph, role, action, &alt);
         if matches!(d.value(), Some(Decision::Allowed { .. })) {
             return d;
         }
@@ -1414,7 +1456,10 @@ fn cross_account(
                     account: &account,
                     arn: &arn,
                 };
-                Some((e.from, iam::repository_grants_pull(&policy, &q)))
+                Some((
+                    e.from,
+                    iam::repository_grants_pull_in(&policy, &q, &GraphIds(graph)),
+                ))
             })
         });
         let grants_pull = match &repository_policy {
