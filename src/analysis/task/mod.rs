@@ -1245,11 +1245,16 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     decision,
                 });
             }
+            let exists = group_exists(graph, l);
             if !matches!(
                 l.create_group,
                 Fact::Known { value: false, .. } | Fact::Absent
-            ) {
-                let decision = log_check(graph, role, "logs:CreateLogGroup", l);
+            ) && !matches!(exists, Fact::Known { value: true, .. })
+            {
+                let decision = match exists {
+                    Fact::Unknown { reason, at } => Fact::Unknown { reason, at },
+                    _ => log_check(graph, role, "logs:CreateLogGroup", l),
+                };
                 out.push(Permission {
                     need: Need::LogCreateGroup { container: i },
                     action: "logs:CreateLogGroup",
@@ -1351,6 +1356,82 @@ impl AwsLogs {
             Fact::Absent => None,
         }
     }
+}
+
+/// Does the log group exist when the task starts, because the configuration declares it? The
+/// awslogs driver (moby `daemon/logger/awslogs`, which Fargate's log shim runs) calls
+/// `CreateLogStream` first and `CreateLogGroup` only when that fails with
+/// `ResourceNotFoundException` and `awslogs-create-group` is true: a declared group is never
+/// created by the task, so `logs:CreateLogGroup` is not needed. Known true when the group is a log
+/// group of the graph (by reference or by name, a data source included) that is created; Unknown
+/// when a group of the graph may have that name, the name is not known, or configuration that was
+/// not read may declare it; known false otherwise (the group may still exist outside the
+/// configuration: `awslogs-create-group` says the author expects it may not).
+fn group_exists(graph: &Graph, l: &AwsLogs) -> Fact<bool> {
+    use iam::pattern::{matches, Reading, SymStr, Tri};
+    let at = l.group.value().and_then(|v| v.span);
+    let created = |n: NodeId| match &graph.node(n).exists {
+        None => Tri::Yes,
+        Some(v) => match v.as_bool() {
+            Some(true) => Tri::Yes,
+            Some(false) => Tri::No,
+            None => Tri::Maybe,
+        },
+    };
+    if let Some(g) = l.group_node {
+        return match created(g) {
+            Tri::Yes => Fact::known(true, at),
+            Tri::No => Fact::known(false, at),
+            Tri::Maybe => Fact::unknown(
+                format!(
+                    "whether the log group `{}` is created is not known",
+                    graph.node(g).address
+                ),
+                at,
+            ),
+        };
+    }
+    let name = match &l.group {
+        Fact::Known { value, .. } => value,
+        Fact::Unknown { reason, at } => {
+            return Fact::unknown(
+                format!("the log group is not known ({reason}), so neither is whether it exists before the task starts"),
+                *at,
+            )
+        }
+        Fact::Absent => return Fact::known(false, None),
+    };
+    let plain = Reading::default();
+    let Some(text) = SymStr::from_value(name, plain) else {
+        return Fact::unknown("the log group name is not a string", at);
+    };
+    for g in graph.of_kind(Kind::LogGroup) {
+        let same = match g.field("name").and_then(|n| SymStr::from_value(n, plain)) {
+            Some(other) => matches(&other, &text),
+            None => Tri::Maybe,
+        };
+        if same.and(created(g.id)) != Tri::No {
+            return Fact::unknown(
+                format!(
+                    "the log group `{}` may be `{}`, declared here",
+                    text.display(),
+                    g.address
+                ),
+                at,
+            );
+        }
+    }
+    if let Some(&u) = graph.unread.first() {
+        return Fact::unknown(
+            format!(
+                "`{}` is not read and may declare the log group `{}`",
+                graph.node(u).address,
+                text.display()
+            ),
+            at,
+        );
+    }
+    Fact::known(false, at)
 }
 
 /// Log permissions, matched generously (domain FGP006): the stream ARN
