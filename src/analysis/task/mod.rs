@@ -276,7 +276,8 @@ pub struct CrossAccount {
     /// The repository's policy in the graph and what it grants the execution role.
     pub repository_policy: Option<(NodeId, RepoPull)>,
     /// Whether the pull is granted on the repository side: by its policy, or unknown when it
-    /// refuses but a registry policy of the unit (V2 scope, the default) may grant it. Absent
+    /// refuses but a registry policy of the unit (V2 scope, the default) may grant it (it is not
+    /// visible, or does not refuse the pull whatever its `Resource`). Absent
     /// when no repository policy is visible.
     pub grants_pull: Fact<bool>,
 }
@@ -1547,7 +1548,38 @@ fn cross_account(
             None => Fact::Absent,
             Some((node, pull)) => {
                 let at = Some(graph.node(*node).span);
-                match (pull.overall(), graph.of_kind(Kind::EcrRegistryPolicy).next()) {
+                // A registry policy may grant what the repository policy does not, unless it is
+                // visible and refuses it too (its `Resource` ignored: an allow on no repository
+                // is an allow on none).
+                let may_grant = graph.of_kind(Kind::EcrRegistryPolicy).find(|r| {
+                    let Some(doc) = r.field("policy").map(Value::deref) else {
+                        return true;
+                    };
+                    if doc.as_map().is_none() {
+                        return true;
+                    }
+                    let (Some(arn), account) = (
+                        role.arn.clone(),
+                        deployment.value().cloned().unwrap_or_else(account_sym),
+                    ) else {
+                        return true;
+                    };
+                    let partition = image::partition_of(&ecr.region);
+                    let q = PrincipalQuery::Role {
+                        partition: &partition,
+                        account: &account,
+                        arn: &arn,
+                    };
+                    let policy = iam::Policy {
+                        label: &r.address,
+                        origin: r.field("policy").and_then(|v| v.span),
+                        document: doc,
+                    };
+                    !iam::repository_grants_pull_in(&policy, &q, &GraphIds(graph))
+                        .overall()
+                        .is_refused()
+                });
+                match (pull.overall(), may_grant) {
                     (Decision::Allowed { .. }, _) => Fact::known(true, at),
                     (Decision::NotAllowed { .. }, Some(r)) => Fact::unknown(
                         format!(
