@@ -1,6 +1,6 @@
 //! Statement-by-statement evaluation and the combination rules (see the module doc of `iam`).
 
-use super::pattern::{self, Reading, SymStr, Tri};
+use super::pattern::{self, Identities, NoIdentities, Reading, SymStr, Tri};
 use super::{
     Cite, CondKey, Decision, Doubt, Leaning, Policy, PrincipalQuery, RepoPull, TrustDecision,
     Uncertain, ECS_TASKS_SERVICE,
@@ -11,11 +11,25 @@ use crate::base::value::{Map, Val, Value};
 /// resource ARN (`Value::str("*", None)` for actions without resource-level permissions such as
 /// `ecr:GetAuthorizationToken`); it may have unknown parts.
 pub fn evaluate(policies: &[Policy<'_>], action: &str, resource: &Value) -> Decision {
-    let text = SymStr::from_value(resource, Reading::default()).unwrap_or_else(SymStr::unknown);
+    evaluate_in(policies, action, resource, &NoIdentities)
+}
+
+/// [`evaluate`], knowing which references of the unit are different strings (two distinct
+/// secrets' ARNs): a statement on one does not cover the other.
+pub fn evaluate_in(
+    policies: &[Policy<'_>],
+    action: &str,
+    resource: &Value,
+    ids: &dyn Identities,
+) -> Decision {
+    let text = SymStr::from_value(resource, Reading::default())
+        .map(SymStr::arn_text)
+        .unwrap_or_else(SymStr::unknown);
     let req = Request {
         action,
         resource: Some(text),
         principal: None,
+        ids,
     };
     combine(statements(policies, &req))
 }
@@ -26,6 +40,7 @@ pub fn can_assume(trust: &Policy<'_>, service: &str) -> TrustDecision {
         action: "sts:AssumeRole",
         resource: None,
         principal: Some(PrincipalQuery::Service(service)),
+        ids: &NoIdentities,
     };
     combine_trust(statements(std::slice::from_ref(trust), &req))
 }
@@ -40,11 +55,22 @@ pub fn ecs_tasks_can_assume(trust: &Policy<'_>) -> TrustDecision {
 /// `ecr:GetAuthorizationToken`, which a repository policy cannot grant.) `Resource` in the
 /// statements is ignored: a repository policy applies to its repository.
 pub fn repository_grants_pull(policy: &Policy<'_>, principal: &PrincipalQuery<'_>) -> RepoPull {
+    repository_grants_pull_in(policy, principal, &NoIdentities)
+}
+
+/// [`repository_grants_pull`], knowing which references are different strings (two distinct
+/// roles' ARNs).
+pub fn repository_grants_pull_in(
+    policy: &Policy<'_>,
+    principal: &PrincipalQuery<'_>,
+    ids: &dyn Identities,
+) -> RepoPull {
     let one = |action: &str| {
         let req = Request {
             action,
             resource: None,
             principal: Some(*principal),
+            ids,
         };
         combine(statements(std::slice::from_ref(policy), &req))
     };
@@ -60,6 +86,8 @@ struct Request<'q> {
     resource: Option<SymStr>,
     /// `None`: the statements' `Principal` is not looked at (identity policies).
     principal: Option<PrincipalQuery<'q>>,
+    /// Which references are known to be different strings.
+    ids: &'q dyn Identities,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -214,10 +242,10 @@ fn statement(m: &Map, cite: Cite, req: &Request<'_>, policy_variables: bool) -> 
     let action_text = SymStr::literal(req.action, action_reading);
     let action = element(
         m,
-        "Action",
-        "NotAction",
+        ("Action", "NotAction"),
         &action_text,
         action_reading,
+        req.ids,
         &mut why,
     );
 
@@ -231,18 +259,18 @@ fn statement(m: &Map, cite: Cite, req: &Request<'_>, policy_variables: bool) -> 
         };
         rest = rest.and(element(
             m,
-            "Resource",
-            "NotResource",
+            ("Resource", "NotResource"),
             text,
             reading,
+            req.ids,
             &mut why,
         ));
     }
     if let Some(q) = &req.principal {
         let p = if let Some(v) = m.get("Principal") {
-            principal(v, q, &mut why)
+            principal(v, q, req.ids, &mut why)
         } else if let Some(v) = m.get("NotPrincipal") {
-            let t = !principal(v, q, &mut why);
+            let t = !principal(v, q, req.ids, &mut why);
             if t == Tri::Yes && effect == Effect::Allow {
                 why.push("an Allow with NotPrincipal is not modelled".to_string());
                 Tri::Maybe
@@ -268,23 +296,29 @@ fn statement(m: &Map, cite: Cite, req: &Request<'_>, policy_variables: bool) -> 
 /// Matches `Key` (any of its patterns matches) or `NotKey` (none does).
 fn element(
     m: &Map,
-    key: &str,
-    not_key: &str,
+    (key, not_key): (&str, &str),
     text: &SymStr,
     how: Reading,
+    ids: &dyn Identities,
     why: &mut Vec<String>,
 ) -> Tri {
     if let Some(v) = m.get(key) {
-        any_of(v, key, text, how, why)
+        any_of(v, key, text, (how, ids), why)
     } else if let Some(v) = m.get(not_key) {
-        !any_of(v, not_key, text, how, why)
+        !any_of(v, not_key, text, (how, ids), why)
     } else {
         why.push(format!("the statement has neither {key} nor {not_key}"));
         Tri::Maybe
     }
 }
 
-fn any_of(v: &Value, key: &str, text: &SymStr, how: Reading, why: &mut Vec<String>) -> Tri {
+fn any_of(
+    v: &Value,
+    key: &str,
+    text: &SymStr,
+    (how, ids): (Reading, &dyn Identities),
+    why: &mut Vec<String>,
+) -> Tri {
     let items: Vec<&Value> = match &v.deref().kind {
         Val::List(l) => l.iter().collect(),
         _ => vec![v],
@@ -292,7 +326,7 @@ fn any_of(v: &Value, key: &str, text: &SymStr, how: Reading, why: &mut Vec<Strin
     let mut open = Vec::new();
     let mut result = Tri::No;
     for item in items {
-        let t = match_item(item, text, how);
+        let t = match_item(item, text, how, ids);
         if t == Tri::Maybe {
             open.push(describe(item));
         }
@@ -310,14 +344,14 @@ fn any_of(v: &Value, key: &str, text: &SymStr, how: Reading, why: &mut Vec<Strin
 
 /// One pattern against the text; a `Choice` decides when all its alternatives agree (`Null`: the
 /// item is absent, so it matches nothing).
-fn match_item(item: &Value, text: &SymStr, how: Reading) -> Tri {
+fn match_item(item: &Value, text: &SymStr, how: Reading, ids: &dyn Identities) -> Tri {
     match &item.deref().kind {
         Val::Choice(alts) => agree(alts.iter().map(|a| match &a.deref().kind {
             Val::Null => Tri::No,
-            _ => match_item(a, text, how),
+            _ => match_item(a, text, how, ids),
         })),
         _ => match SymStr::from_value(item, how) {
-            Some(p) => pattern::matches(&p, text),
+            Some(p) => pattern::matches_in(&p, text, ids),
             None => Tri::Maybe,
         },
     }
@@ -336,7 +370,12 @@ fn agree(it: impl IntoIterator<Item = Tri>) -> Tri {
     }
 }
 
-fn principal(v: &Value, q: &PrincipalQuery<'_>, why: &mut Vec<String>) -> Tri {
+fn principal(
+    v: &Value,
+    q: &PrincipalQuery<'_>,
+    ids: &dyn Identities,
+    why: &mut Vec<String>,
+) -> Tri {
     let v = v.deref();
     let result = match &v.kind {
         Val::Str(s) if s == "*" => Tri::Yes,
@@ -348,9 +387,9 @@ fn principal(v: &Value, q: &PrincipalQuery<'_>, why: &mut Vec<String>) -> Tri {
             Tri::any(items.into_iter().map(|item| match &item.deref().kind {
                 Val::Choice(alts) => agree(alts.iter().map(|a| match &a.deref().kind {
                     Val::Null => Tri::No,
-                    _ => principal_item(ty, a, q),
+                    _ => principal_item(ty, a, q, ids),
                 })),
-                _ => principal_item(ty, item, q),
+                _ => principal_item(ty, item, q, ids),
             }))
         })),
         _ => Tri::Maybe,
@@ -390,7 +429,7 @@ fn query_display(q: &PrincipalQuery<'_>) -> String {
     }
 }
 
-fn principal_item(ty: &str, item: &Value, q: &PrincipalQuery<'_>) -> Tri {
+fn principal_item(ty: &str, item: &Value, q: &PrincipalQuery<'_>, ids: &dyn Identities) -> Tri {
     let plain = Reading::default();
     if item.as_str() == Some("*") {
         // `"*"` and `{"AWS": "*"}` mean every principal.
@@ -400,7 +439,7 @@ fn principal_item(ty: &str, item: &Value, q: &PrincipalQuery<'_>) -> Tri {
         return Tri::Maybe;
     };
     let eq = |v: &Value| match SymStr::from_value(v, plain) {
-        Some(t) => pattern::matches(&item, &t),
+        Some(t) => pattern::matches_in(&item, &t, ids),
         None => Tri::Maybe,
     };
     let account_match = |partition: &Value, account: &Value| {
@@ -408,7 +447,7 @@ fn principal_item(ty: &str, item: &Value, q: &PrincipalQuery<'_>) -> Tri {
             SymStr::from_value(partition, plain),
             SymStr::from_value(account, plain),
         ) {
-            (Some(p), Some(a)) => pattern::matches(
+            (Some(p), Some(a)) => pattern::matches_in(
                 &item,
                 &pattern::concat(&[
                     &SymStr::literal("arn:", plain),
@@ -417,6 +456,7 @@ fn principal_item(ty: &str, item: &Value, q: &PrincipalQuery<'_>) -> Tri {
                     &a,
                     &SymStr::literal(":root", plain),
                 ]),
+                ids,
             ),
             _ => Tri::Maybe,
         };

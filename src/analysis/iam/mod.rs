@@ -37,10 +37,14 @@ use std::fmt;
 use crate::base::source::Span;
 use crate::base::value::Value;
 
-pub use eval::{can_assume, ecs_tasks_can_assume, evaluate, repository_grants_pull};
+pub use eval::{
+    can_assume, ecs_tasks_can_assume, evaluate, evaluate_in, repository_grants_pull,
+    repository_grants_pull_in,
+};
 pub use managed::{
     check_managed_arn, is_known_managed_name, managed_policy, suggest_managed_arn, ManagedArn,
 };
+pub use pattern::{Identities, NoIdentities};
 
 /// The service principal of ECS tasks (the execution role's trust).
 pub const ECS_TASKS_SERVICE: &str = "ecs-tasks.amazonaws.com";

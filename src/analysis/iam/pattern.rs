@@ -60,8 +60,43 @@ enum HoleId {
     /// A deployment-time constant (Region, account id, partition…): the same in every place of
     /// one deployment unit, and never contains `:` or `/`.
     Symbol(Symbol),
-    /// An unresolved reference to a resource attribute (`target.attr`).
-    Ref(String),
+    /// An unresolved reference to a resource attribute: its symbolic identity. Two holes with the
+    /// same identity stand for the same string; two with different identities are different
+    /// strings when [`Identities::distinct`] says so.
+    Ref { target: String, attr: String },
+}
+
+/// An unknown part of a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Hole {
+    id: HoleId,
+    /// Known to hold no `:` nor `/`: a pseudo parameter, or the partition, service, Region or
+    /// account segment of an ARN (see [`SymStr::arn_text`]).
+    segment: bool,
+}
+
+impl Hole {
+    fn new(id: HoleId) -> Hole {
+        let segment = matches!(id, HoleId::Symbol(_));
+        Hole { id, segment }
+    }
+}
+
+/// Which unresolved references are known to stand for different strings. The pattern matcher
+/// knows only that a reference equals itself; the graph knows more (two distinct managed
+/// secrets have distinct ARNs).
+pub trait Identities {
+    /// `(target, attr)` of two different references: are their values known to differ?
+    fn distinct(&self, a: (&str, &str), b: (&str, &str)) -> bool;
+}
+
+/// Knows nothing: two different references may be the same string.
+pub struct NoIdentities;
+
+impl Identities for NoIdentities {
+    fn distinct(&self, _: (&str, &str), _: (&str, &str)) -> bool {
+        false
+    }
 }
 
 /// How far a `*` of a resource ARN pattern reaches. IAM: wildcards work within the
@@ -84,7 +119,7 @@ enum Tok {
     Star(StarKind),
     /// `?` in a pattern.
     One,
-    Hole(HoleId),
+    Hole(Hole),
 }
 
 /// A string with unknown parts, ready for matching: a pattern (where `*` and `?` are wildcards)
@@ -123,7 +158,7 @@ impl SymStr {
     /// A string of which nothing is known.
     pub fn unknown() -> SymStr {
         SymStr {
-            toks: vec![Tok::Hole(HoleId::Anonymous)],
+            toks: vec![Tok::Hole(Hole::new(HoleId::Anonymous))],
         }
     }
 
@@ -150,6 +185,40 @@ impl SymStr {
         SymStr { toks }
     }
 
+    /// Reads the string as a request's resource ARN (`arn:<partition>:<service>:<region>:<account>:
+    /// <resource>`, the first five colons written): an unknown part inside one of the first four
+    /// segments is that segment's value, which holds no `:` nor `/` (an unknown Region or account
+    /// does not make `…:repository/dev/app` a candidate for `…:repository/ecr-repo-*`). Parts of
+    /// the resource segment, and every part of a string whose first five colons are not all
+    /// written, are left as they are.
+    pub fn arn_text(mut self) -> SymStr {
+        let prefix = [Tok::Ch('a'), Tok::Ch('r'), Tok::Ch('n'), Tok::Ch(':')];
+        if !self.toks.starts_with(&prefix) {
+            return self;
+        }
+        // Index of the fifth written colon (the one before the resource).
+        let mut colons = 0;
+        let mut fifth = None;
+        for (i, t) in self.toks.iter().enumerate() {
+            if *t == Tok::Ch(':') {
+                colons += 1;
+                if colons == 5 {
+                    fifth = Some(i);
+                    break;
+                }
+            }
+        }
+        let Some(fifth) = fifth else {
+            return self;
+        };
+        for t in &mut self.toks[prefix.len()..fifth] {
+            if let Tok::Hole(h) = t {
+                h.segment = true;
+            }
+        }
+        self
+    }
+
     /// True when the string has no unknown part.
     pub fn is_known(&self) -> bool {
         !self.toks.iter().any(|t| matches!(t, Tok::Hole(_)))
@@ -163,7 +232,10 @@ impl SymStr {
                 Tok::Ch(c) => s.push(*c),
                 Tok::Star(_) => s.push('*'),
                 Tok::One => s.push('?'),
-                Tok::Hole(HoleId::Symbol(sym)) => {
+                Tok::Hole(Hole {
+                    id: HoleId::Symbol(sym),
+                    ..
+                }) => {
                     s.push_str("${");
                     s.push_str(sym.name());
                     s.push('}');
@@ -203,27 +275,25 @@ fn push_value(v: &Value, how: Reading, out: &mut Vec<Tok>) -> bool {
         Val::Template(parts) => {
             for p in parts {
                 if !push_value(p, how, out) {
-                    out.push(Tok::Hole(HoleId::Anonymous));
+                    out.push(Tok::Hole(Hole::new(HoleId::Anonymous)));
                 }
             }
         }
         Val::Ref(r) => {
-            let name = if r.attr.is_empty() {
-                r.target.clone()
-            } else {
-                format!("{}.{}", r.target, r.attr)
-            };
             // A resource's ARN attribute (`aws_ecr_repository.app.arn`, `!GetAtt Repo.Arn`) is
             // an ARN: it starts with `arn:`, so it is never `*` (a repository-scoped
             // `ecr:GetAuthorizationToken` provably misses `*`).
             if r.attr.eq_ignore_ascii_case("arn") {
                 push_str("arn:", Reading::default(), out);
             }
-            out.push(Tok::Hole(HoleId::Ref(name)));
+            out.push(Tok::Hole(Hole::new(HoleId::Ref {
+                target: r.target.clone(),
+                attr: r.attr.clone(),
+            })));
         }
-        Val::Symbol(s) => out.push(Tok::Hole(HoleId::Symbol(*s))),
+        Val::Symbol(s) => out.push(Tok::Hole(Hole::new(HoleId::Symbol(*s)))),
         Val::Unknown(_) | Val::Choice(_) | Val::Encoded(_) => {
-            out.push(Tok::Hole(HoleId::Anonymous))
+            out.push(Tok::Hole(Hole::new(HoleId::Anonymous)))
         }
         Val::Null | Val::List(_) | Val::Map(_) => return false,
     }
@@ -239,7 +309,7 @@ fn push_str(s: &str, how: Reading, out: &mut Vec<Tok>) {
                     "*" => out.push(Tok::Ch('*')),
                     "?" => out.push(Tok::Ch('?')),
                     "$" => out.push(Tok::Ch('$')),
-                    _ => out.push(Tok::Hole(HoleId::Anonymous)),
+                    _ => out.push(Tok::Hole(Hole::new(HoleId::Anonymous))),
                 }
                 rest = &rest[end + 1..];
                 continue;
@@ -261,8 +331,14 @@ fn fold(c: char) -> char {
 }
 
 /// Does `pattern` match `text`? `text` is read with no wildcards (it is a request's action,
-/// resource or principal: `*` in it is a plain character).
+/// resource or principal: `*` in it is a plain character). Different references are taken to be
+/// possibly equal: see [`matches_in`].
 pub fn matches(pattern: &SymStr, text: &SymStr) -> Tri {
+    matches_in(pattern, text, &NoIdentities)
+}
+
+/// [`matches`], knowing which references stand for different strings.
+pub fn matches_in(pattern: &SymStr, text: &SymStr, ids: &dyn Identities) -> Tri {
     if pattern.is_known() && text.is_known() {
         return if concrete_match(pattern, text) {
             Tri::Yes
@@ -272,10 +348,53 @@ pub fn matches(pattern: &SymStr, text: &SymStr) -> Tri {
     }
     if must_match(pattern, text) {
         Tri::Yes
+    } else if distinct_identities(pattern, text, ids) {
+        Tri::No
     } else if could_match(pattern, text) {
         Tri::Maybe
     } else {
         Tri::No
+    }
+}
+
+/// The pattern and the text are the same written string around one reference each (no wildcard
+/// in the pattern's), and these references are known to be different strings: `arn:` +
+/// `aws_secretsmanager_secret.a.arn` never matches `arn:` + `aws_secretsmanager_secret.b.arn`.
+fn distinct_identities(pattern: &SymStr, text: &SymStr, ids: &dyn Identities) -> bool {
+    let (p, t) = (&pattern.toks, &text.toks);
+    let pre = p
+        .iter()
+        .zip(t.iter())
+        .take_while(|(a, b)| matches!(a, Tok::Ch(_)) && a == b)
+        .count();
+    let (p, t) = (&p[pre..], &t[pre..]);
+    let post = p
+        .iter()
+        .rev()
+        .zip(t.iter().rev())
+        .take_while(|(a, b)| matches!(a, Tok::Ch(_)) && a == b)
+        .count();
+    let (p, t) = (&p[..p.len() - post], &t[..t.len() - post]);
+    match (p, t) {
+        (
+            [Tok::Hole(Hole {
+                id:
+                    HoleId::Ref {
+                        target: pt,
+                        attr: pa,
+                    },
+                ..
+            })],
+            [Tok::Hole(Hole {
+                id:
+                    HoleId::Ref {
+                        target: tt,
+                        attr: ta,
+                    },
+                ..
+            })],
+        ) => (pt, pa) != (tt, ta) && ids.distinct((pt, pa), (tt, ta)),
+        _ => false,
     }
 }
 
@@ -330,8 +449,13 @@ fn must_match(pattern: &SymStr, text: &SymStr) -> bool {
                 }
                 Tok::Ch(c) => j < m && t[j] == Tok::Ch(*c) && ok[at(i + 1, j + 1)],
                 Tok::One => j < m && matches!(t[j], Tok::Ch(_)) && ok[at(i + 1, j + 1)],
-                Tok::Hole(HoleId::Anonymous) => false,
-                Tok::Hole(id) => j < m && t[j] == Tok::Hole(id.clone()) && ok[at(i + 1, j + 1)],
+                Tok::Hole(Hole {
+                    id: HoleId::Anonymous,
+                    ..
+                }) => false,
+                Tok::Hole(h) => {
+                    j < m && matches!(&t[j], Tok::Hole(x) if x.id == h.id) && ok[at(i + 1, j + 1)]
+                }
             };
             ok[at(i, j)] = v;
         }
@@ -343,7 +467,7 @@ fn must_match(pattern: &SymStr, text: &SymStr) -> bool {
 fn colon_free(t: &Tok) -> bool {
     match t {
         Tok::Ch(c) => *c != ':',
-        Tok::Hole(HoleId::Symbol(_)) => true,
+        Tok::Hole(h) => h.segment,
         _ => false,
     }
 }
@@ -371,7 +495,10 @@ fn pattern_class(t: &Tok) -> Class {
         Tok::One => Class::AnyOne,
         // A pseudo parameter's value has no wildcard and no separator; any other unknown part of
         // a pattern may itself be `*`.
-        Tok::Hole(HoleId::Symbol(_)) => Class::SegLoop,
+        Tok::Hole(Hole {
+            id: HoleId::Symbol(_),
+            ..
+        }) => Class::SegLoop,
         Tok::Hole(_) => Class::AnyLoop,
     }
 }
@@ -379,7 +506,7 @@ fn pattern_class(t: &Tok) -> Class {
 fn text_class(t: &Tok) -> Class {
     match t {
         Tok::Ch(c) => Class::Char(*c),
-        Tok::Hole(HoleId::Symbol(_)) => Class::SegLoop,
+        Tok::Hole(h) if h.segment => Class::SegLoop,
         _ => Class::AnyLoop,
     }
 }
@@ -709,6 +836,141 @@ mod tests {
         // An unknown secret ARN (a reference) might be anything.
         assert_eq!(
             matches(&p(&pattern), &t(&rf("aws_secretsmanager_secret.db", "arn"))),
+            Tri::Maybe
+        );
+    }
+
+    fn arn_text(v: &Value) -> SymStr {
+        t(v).arn_text()
+    }
+    fn rpat(v: &Value) -> SymStr {
+        SymStr::from_value(
+            v,
+            Reading {
+                wildcards: true,
+                arn_segments: true,
+                ..Reading::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn unknown_region_and_account_leave_the_repository_name_decisive() {
+        // issue 8: `arn:aws:ecr:${region}:${account}:repository/ecr-repo-*` against the image
+        // `${account}.dkr.ecr.${region}.amazonaws.com/dev/example-voting-app-api`.
+        let pattern = tpl(vec![
+            s("arn:aws:ecr:"),
+            unk(),
+            s(":"),
+            unk(),
+            s(":repository/ecr-repo-*"),
+        ]);
+        let repo = |name: &str| {
+            tpl(vec![
+                s("arn:aws:ecr:"),
+                unk(),
+                s(":"),
+                unk(),
+                s(&format!(":repository/{name}")),
+            ])
+        };
+        let text = repo("dev/example-voting-app-api");
+        assert_eq!(
+            matches(&rpat(&pattern), &arn_text(&text)),
+            Tri::No,
+            "the known repository name decides"
+        );
+        // Read as a plain string, an unknown Region could hold `:repository/ecr-repo-x:…`.
+        assert_eq!(matches(&rpat(&pattern), &t(&text)), Tri::Maybe);
+        // Only the unknown parts make a matching name undecided.
+        assert_eq!(
+            matches(&rpat(&pattern), &arn_text(&repo("ecr-repo-api"))),
+            Tri::Maybe
+        );
+        // Symbols and unknown segments together.
+        let text = tpl(vec![
+            s("arn:"),
+            sym(Symbol::Partition),
+            s(":ecr:"),
+            unk(),
+            s(":"),
+            sym(Symbol::AccountId),
+            s(":repository/dev/app"),
+        ]);
+        assert_eq!(matches(&rpat(&pattern), &arn_text(&text)), Tri::No);
+        assert_eq!(
+            matches(
+                &rpat(&s("arn:*:ecr:*:*:repository/dev/*")),
+                &arn_text(&text)
+            ),
+            Tri::Yes
+        );
+        // A segment hole is still unknown: it may or may not be a given Region.
+        assert_eq!(
+            matches(
+                &rpat(&s("arn:aws:ecr:eu-west-1:*:repository/dev/app")),
+                &arn_text(&text)
+            ),
+            Tri::Maybe
+        );
+        // The resource segment stays open: a secret's unknown suffix may hold anything.
+        let secret = tpl(vec![
+            s("arn:aws:secretsmanager:"),
+            unk(),
+            s(":1:secret:db-"),
+            unk(),
+        ]);
+        assert_eq!(
+            matches(
+                &rpat(&s("arn:aws:secretsmanager:*:1:secret:db-*:x")),
+                &arn_text(&secret)
+            ),
+            Tri::Maybe
+        );
+        // Fewer than five written colons: nothing is known about where segments end.
+        let short = tpl(vec![s("arn:aws:ecr:"), unk(), s(":repository/dev/app")]);
+        assert_eq!(matches(&rpat(&pattern), &arn_text(&short)), Tri::Maybe);
+    }
+
+    struct Distinct;
+    impl Identities for Distinct {
+        fn distinct(&self, a: (&str, &str), b: (&str, &str)) -> bool {
+            a.0.starts_with("aws_secretsmanager_secret.")
+                && b.0.starts_with("aws_secretsmanager_secret.")
+        }
+    }
+
+    #[test]
+    fn distinct_references_are_different_strings() {
+        let a = rf("aws_secretsmanager_secret.a", "arn");
+        let b = rf("aws_secretsmanager_secret.b", "arn");
+        // Without knowledge, another reference may be the same string.
+        assert_eq!(matches(&rpat(&a), &t(&b)), Tri::Maybe);
+        assert_eq!(matches_in(&rpat(&a), &t(&b), &Distinct), Tri::No);
+        assert_eq!(matches_in(&rpat(&a), &t(&a), &Distinct), Tri::Yes);
+        // Around the same written parts.
+        let around = |r: &Value| tpl(vec![r.clone(), s(":*")]);
+        assert_eq!(
+            matches_in(&rpat(&around(&a)), &t(&around(&b)), &Distinct),
+            Tri::Maybe,
+            "a wildcard in the pattern keeps it open"
+        );
+        let suffixed = |r: &Value| tpl(vec![r.clone(), s("-x")]);
+        assert_eq!(
+            matches_in(&rpat(&suffixed(&a)), &t(&suffixed(&b)), &Distinct),
+            Tri::No
+        );
+        // Not distinct by the oracle: undecided.
+        let d = rf("data.aws_secretsmanager_secret.b", "arn");
+        assert_eq!(matches_in(&rpat(&a), &t(&d), &Distinct), Tri::Maybe);
+        // A wildcard pattern against a reference stays undecided.
+        assert_eq!(
+            matches_in(
+                &rpat(&s("arn:aws:secretsmanager:*:*:secret:db-*")),
+                &t(&b),
+                &Distinct
+            ),
             Tri::Maybe
         );
     }

@@ -1303,3 +1303,84 @@ fn choice_inside_action_lists_decides_when_alternatives_agree() {
     let d = mk(choice(vec![sv("ecr:*"), Value::null(None)]));
     assert_unknown(eval(&d, "ecr:BatchGetImage", REPO));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 8: decide on what the decision depends on
+
+#[test]
+fn no_ecr_action_refuses_any_repository_whatever_is_unknown() {
+    // Only logs actions, with unknown resources, an unknown condition, an unknown effect: none
+    // can match an ECR action, so the repository's unknown account and Region do not matter.
+    let d = one(vec![
+        allow(
+            json!(["logs:CreateLogStream", "logs:PutLogEvents"]),
+            json!("⟨?⟩"),
+        ),
+        json!({"Effect": "Allow", "Action": "logs:*", "Resource": "*",
+               "Condition": {"StringEquals": {"aws:SourceVpc": "⟨?⟩"}}}),
+        json!({"Effect": "⟨?⟩", "Action": "s3:GetObject", "Resource": "*"}),
+    ]);
+    for action in ["ecr:BatchGetImage", "ecr:GetAuthorizationToken"] {
+        assert_not_allowed(eval(
+            &d,
+            action,
+            "arn:aws:ecr:⟨?⟩:⟨?⟩:repository/dev/example-voting-app-api",
+        ));
+    }
+}
+
+#[test]
+fn repository_pattern_decided_by_the_known_repository_name() {
+    // issue 8: the policy names `ecr-repo-*` in a Region and account that are variables without
+    // values; the image is `dev/example-voting-app-api` in unknown Region and account.
+    let d = one(vec![
+        allow(json!("ecr:GetAuthorizationToken"), json!("*")),
+        allow(
+            json!(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]),
+            json!("arn:aws:ecr:⟨?⟩:⟨?⟩:repository/ecr-repo-*"),
+        ),
+    ]);
+    let near = assert_not_allowed(eval(
+        &d,
+        "ecr:BatchGetImage",
+        "arn:⟨Partition⟩:ecr:⟨?⟩:⟨?⟩:repository/dev/example-voting-app-api",
+    ));
+    assert_eq!(spans(&near), vec![Some(span(1))]);
+    // A matching name stays unknown: the Region and account may differ.
+    assert_unknown(eval(
+        &d,
+        "ecr:BatchGetImage",
+        "arn:aws:ecr:⟨?⟩:⟨?⟩:repository/ecr-repo-api",
+    ));
+}
+
+struct TwoSecrets;
+impl Identities for TwoSecrets {
+    fn distinct(&self, a: (&str, &str), b: (&str, &str)) -> bool {
+        a.1 == "arn" && b.1 == "arn"
+    }
+}
+
+#[test]
+fn a_grant_on_one_secret_does_not_cover_another() {
+    let d = one(vec![allow(
+        json!("secretsmanager:GetSecretValue"),
+        json!("⟨ref:aws_secretsmanager_secret.api_key.arn⟩"),
+    )]);
+    let read = |target: &str| {
+        evaluate_in(
+            &[policy(&d)],
+            "secretsmanager:GetSecretValue",
+            &sv(&format!("⟨ref:{target}.arn⟩")),
+            &TwoSecrets,
+        )
+    };
+    assert_not_allowed(read("aws_secretsmanager_secret.db"));
+    assert_allowed_by(read("aws_secretsmanager_secret.api_key"), &[0]);
+    // Without knowing the references are distinct, undecided.
+    assert_unknown(evaluate(
+        &[policy(&d)],
+        "secretsmanager:GetSecretValue",
+        &sv("⟨ref:aws_secretsmanager_secret.db.arn⟩"),
+    ));
+}

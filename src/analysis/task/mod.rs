@@ -276,7 +276,8 @@ pub struct CrossAccount {
     /// The repository's policy in the graph and what it grants the execution role.
     pub repository_policy: Option<(NodeId, RepoPull)>,
     /// Whether the pull is granted on the repository side: by its policy, or unknown when it
-    /// refuses but a registry policy of the unit (V2 scope, the default) may grant it. Absent
+    /// refuses but a registry policy of the unit (V2 scope, the default) may grant it (it is not
+    /// visible, or does not refuse the pull whatever its `Resource`). Absent
     /// when no repository policy is visible.
     pub grants_pull: Fact<bool>,
 }
@@ -998,7 +999,7 @@ fn kms_of(graph: &Graph, n: NodeId) -> Fact<KmsKey> {
 // Permissions
 
 /// Asks the evaluator, over the visible policies of the role (and its boundary).
-fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision> {
+fn check(graph: &Graph, role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision> {
     let at = role.target_span();
     if !matches!(
         role.target,
@@ -1024,7 +1025,8 @@ fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision>
             _ => None,
         })
         .collect();
-    let mut d = iam::evaluate(&visible, action, resource);
+    let ids = GraphIds(graph);
+    let mut d = iam::evaluate_in(&visible, action, resource, &ids);
     if let Some(b) = &role.boundary {
         match &b.document {
             PolicyDoc::Known(doc) => {
@@ -1033,7 +1035,7 @@ fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision>
                     origin: b.origin,
                     document: doc,
                 };
-                let bd = iam::evaluate(std::slice::from_ref(&bp), action, resource);
+                let bd = iam::evaluate_in(std::slice::from_ref(&bp), action, resource, &ids);
                 d = match (&d, &bd) {
                     (Decision::Denied { .. }, _) => d,
                     (_, Decision::Denied { .. } | Decision::NotAllowed { .. }) => bd,
@@ -1058,6 +1060,47 @@ fn check(role: &ExecutionRole, action: &str, resource: &Value) -> Fact<Decision>
             at,
         ),
         _ => Fact::known(d, at),
+    }
+}
+
+/// What the graph knows about references: two distinct managed resources of one kind and type
+/// (instances with distinct keys included) have distinct ARNs, and, within one CloudFormation
+/// stack, distinct `Ref` values (a secret's ARN, a role's or log group's name). Data sources, and
+/// a data source against a resource, may be the same object; resources of other types may share
+/// a value (`aws_secretsmanager_secret_version.arn` is its secret's ARN); a reference to
+/// something that is not a node (a module output, an unexpanded `count`) is not decided.
+pub(crate) struct GraphIds<'g>(pub &'g Graph);
+
+/// Kinds whose `arn` (and CloudFormation `Ref`) names the resource itself.
+const IDENTITY_KINDS: &[Kind] = &[
+    Kind::Secret,
+    Kind::SsmParameter,
+    Kind::IamRole,
+    Kind::ManagedPolicy,
+    Kind::KmsKey,
+    Kind::LogGroup,
+    Kind::EcrRepository,
+];
+
+impl iam::Identities for GraphIds<'_> {
+    fn distinct(&self, a: (&str, &str), b: (&str, &str)) -> bool {
+        let (Some(na), Some(nb)) = (self.0.get(a.0), self.0.get(b.0)) else {
+            return false;
+        };
+        let own = |n: &crate::graph::Node| {
+            n.mode == crate::graph::Mode::Managed
+                && n.parent.is_none()
+                && IDENTITY_KINDS.contains(&n.kind)
+        };
+        let cfn = na.rtype.contains("::");
+        let identity_attr = a.1.eq_ignore_ascii_case("arn") || (cfn && a.1.is_empty());
+        na.id != nb.id
+            && own(na)
+            && own(nb)
+            && na.kind == nb.kind
+            && na.rtype == nb.rtype
+            && a.1 == b.1
+            && identity_attr
     }
 }
 
@@ -1159,7 +1202,7 @@ fn with_resource_side(d: Fact<Decision>, grant: &Option<(String, Option<Span>)>)
 fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) -> Vec<Permission> {
     let mut out = Vec::new();
     let mk = |need: Need, action: &'static str, resource: Value, at: Option<Span>| {
-        let decision = check(role, action, &resource);
+        let decision = check(graph, role, action, &resource);
         Permission {
             need,
             action,
@@ -1219,11 +1262,16 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     decision,
                 });
             }
+            let exists = group_exists(graph, l);
             if !matches!(
                 l.create_group,
                 Fact::Known { value: false, .. } | Fact::Absent
-            ) {
-                let decision = log_check(graph, role, "logs:CreateLogGroup", l);
+            ) && !matches!(exists, Fact::Known { value: true, .. })
+            {
+                let decision = match exists {
+                    Fact::Unknown { reason, at } => Fact::Unknown { reason, at },
+                    _ => log_check(graph, role, "logs:CreateLogGroup", l),
+                };
                 out.push(Permission {
                     need: Need::LogCreateGroup { container: i },
                     action: "logs:CreateLogGroup",
@@ -1251,7 +1299,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                 resource: res.clone(),
                 at,
                 decision: with_resource_side(
-                    check(role, action, res),
+                    check(graph, role, action, res),
                     &resource_side_grant(graph, s.node),
                 ),
             });
@@ -1264,7 +1312,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     action: "secretsmanager:GetSecretValue",
                     resource: r.clone(),
                     at,
-                    decision: check(role, "secretsmanager:GetSecretValue", r),
+                    decision: check(graph, role, "secretsmanager:GetSecretValue", r),
                 });
             }
             if let Some(KmsKey::Customer { key, node }) = s.kms.value() {
@@ -1277,7 +1325,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                     resource: key.clone(),
                     at,
                     decision: with_resource_side(
-                        check(role, "kms:Decrypt", key),
+                        check(graph, role, "kms:Decrypt", key),
                         &resource_side_grant(graph, *node),
                     ),
                 });
@@ -1293,7 +1341,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                 action: "s3:GetObject",
                 resource: f.value.clone(),
                 at,
-                decision: check(role, "s3:GetObject", &f.value),
+                decision: check(graph, role, "s3:GetObject", &f.value),
             });
             // The bucket, for `s3:GetBucketLocation` (domain (c)-6), when the ARN is literal.
             if let Some(bucket) = f.value.as_str().and_then(|v| {
@@ -1308,7 +1356,7 @@ fn permissions(graph: &Graph, containers: &[Container], role: &ExecutionRole) ->
                         path: f.path.clone(),
                     },
                     action: "s3:GetBucketLocation",
-                    decision: check(role, "s3:GetBucketLocation", &res),
+                    decision: check(graph, role, "s3:GetBucketLocation", &res),
                     resource: res,
                     at,
                 });
@@ -1327,6 +1375,82 @@ impl AwsLogs {
     }
 }
 
+/// Does the log group exist when the task starts, because the configuration declares it? The
+/// awslogs driver (moby `daemon/logger/awslogs`, which Fargate's log shim runs) calls
+/// `CreateLogStream` first and `CreateLogGroup` only when that fails with
+/// `ResourceNotFoundException` and `awslogs-create-group` is true: a declared group is never
+/// created by the task, so `logs:CreateLogGroup` is not needed. Known true when the group is a log
+/// group of the graph (by reference or by name, a data source included) that is created; Unknown
+/// when a group of the graph may have that name, the name is not known, or configuration that was
+/// not read may declare it; known false otherwise (the group may still exist outside the
+/// configuration: `awslogs-create-group` says the author expects it may not).
+fn group_exists(graph: &Graph, l: &AwsLogs) -> Fact<bool> {
+    use iam::pattern::{matches, Reading, SymStr, Tri};
+    let at = l.group.value().and_then(|v| v.span);
+    let created = |n: NodeId| match &graph.node(n).exists {
+        None => Tri::Yes,
+        Some(v) => match v.as_bool() {
+            Some(true) => Tri::Yes,
+            Some(false) => Tri::No,
+            None => Tri::Maybe,
+        },
+    };
+    if let Some(g) = l.group_node {
+        return match created(g) {
+            Tri::Yes => Fact::known(true, at),
+            Tri::No => Fact::known(false, at),
+            Tri::Maybe => Fact::unknown(
+                format!(
+                    "whether the log group `{}` is created is not known",
+                    graph.node(g).address
+                ),
+                at,
+            ),
+        };
+    }
+    let name = match &l.group {
+        Fact::Known { value, .. } => value,
+        Fact::Unknown { reason, at } => {
+            return Fact::unknown(
+                format!("the log group is not known ({reason}), so neither is whether it exists before the task starts"),
+                *at,
+            )
+        }
+        Fact::Absent => return Fact::known(false, None),
+    };
+    let plain = Reading::default();
+    let Some(text) = SymStr::from_value(name, plain) else {
+        return Fact::unknown("the log group name is not a string", at);
+    };
+    for g in graph.of_kind(Kind::LogGroup) {
+        let same = match g.field("name").and_then(|n| SymStr::from_value(n, plain)) {
+            Some(other) => matches(&other, &text),
+            None => Tri::Maybe,
+        };
+        if same.and(created(g.id)) != Tri::No {
+            return Fact::unknown(
+                format!(
+                    "the log group `{}` may be `{}`, declared here",
+                    text.display(),
+                    g.address
+                ),
+                at,
+            );
+        }
+    }
+    if let Some(&u) = graph.unread.first() {
+        return Fact::unknown(
+            format!(
+                "`{}` is not read and may declare the log group `{}`",
+                graph.node(u).address,
+                text.display()
+            ),
+            at,
+        );
+    }
+    Fact::known(false, at)
+}
+
 /// Log permissions, matched generously (domain FGP006): the stream ARN
 /// `…:log-group:<g>:log-stream:<s>` first; when that is not allowed, the group ARN with and
 /// without `:*`, and the log group resource's own ARN.
@@ -1339,7 +1463,7 @@ fn log_check(graph: &Graph, role: &ExecutionRole, action: &str, l: &AwsLogs) -> 
         ]),
         None,
     );
-    let first = check(role, action, &stream);
+    let first = check(graph, role, action, &stream);
     if matches!(
         first.value(),
         Some(Decision::Allowed { .. } | Decision::Denied { .. })
@@ -1364,7 +1488,7 @@ fn log_check(graph: &Graph, role: &ExecutionRole, action: &str, l: &AwsLogs) -> 
         alts.push(r);
     }
     for alt in alts {
-        let d = check(role, action, &alt);
+        let d = check(graph, role, action, &alt);
         if matches!(d.value(), Some(Decision::Allowed { .. })) {
             return d;
         }
@@ -1430,14 +1554,48 @@ fn cross_account(
                     account: &account,
                     arn: &arn,
                 };
-                Some((e.from, iam::repository_grants_pull(&policy, &q)))
+                Some((
+                    e.from,
+                    iam::repository_grants_pull_in(&policy, &q, &GraphIds(graph)),
+                ))
             })
         });
         let grants_pull = match &repository_policy {
             None => Fact::Absent,
             Some((node, pull)) => {
                 let at = Some(graph.node(*node).span);
-                match (pull.overall(), graph.of_kind(Kind::EcrRegistryPolicy).next()) {
+                // A registry policy may grant what the repository policy does not, unless it is
+                // visible and refuses it too (its `Resource` ignored: an allow on no repository
+                // is an allow on none).
+                let may_grant = graph.of_kind(Kind::EcrRegistryPolicy).find(|r| {
+                    let Some(doc) = r.field("policy").map(Value::deref) else {
+                        return true;
+                    };
+                    if doc.as_map().is_none() {
+                        return true;
+                    }
+                    let (Some(arn), account) = (
+                        role.arn.clone(),
+                        deployment.value().cloned().unwrap_or_else(account_sym),
+                    ) else {
+                        return true;
+                    };
+                    let partition = image::partition_of(&ecr.region);
+                    let q = PrincipalQuery::Role {
+                        partition: &partition,
+                        account: &account,
+                        arn: &arn,
+                    };
+                    let policy = iam::Policy {
+                        label: &r.address,
+                        origin: r.field("policy").and_then(|v| v.span),
+                        document: doc,
+                    };
+                    !iam::repository_grants_pull_in(&policy, &q, &GraphIds(graph))
+                        .overall()
+                        .is_refused()
+                });
+                match (pull.overall(), may_grant) {
                     (Decision::Allowed { .. }, _) => Fact::known(true, at),
                     (Decision::NotAllowed { .. }, Some(r)) => Fact::unknown(
                         format!(

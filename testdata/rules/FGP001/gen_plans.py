@@ -197,7 +197,7 @@ def repository(case):
              hcl='resource "aws_ecr_repository" "app" {\n  name = "app"\n}\n')
 
 
-def task_definition(case, logs=False, create_group=False, with_role=True):
+def task_definition(case, logs=False, create_group=False, with_role=True, declared=False):
     cd = {"essential": True, "image": IMAGE, "name": "app"}
     hcl_c = {"name": "app", "image": IMAGE, "essential": True}
     refs = []
@@ -207,6 +207,9 @@ def task_definition(case, logs=False, create_group=False, with_role=True):
         if create_group:
             o = {"awslogs-create-group": "true", "awslogs-group": "/ecs/app", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "app"}
             ho = {"awslogs-group": "/ecs/app", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "app", "awslogs-create-group": "true"}
+            if declared:
+                ho["awslogs-group"] = "${ref:aws_cloudwatch_log_group.app.name}"
+                refs = ["aws_cloudwatch_log_group.app.name"]
         else:
             refs = ["aws_cloudwatch_log_group.app.name"]
         cd["logConfiguration"] = {"logDriver": "awslogs", "options": o}
@@ -334,3 +337,10 @@ role(k); managed(k)
 inline(k, "create_log_group", doc(stmt("logs:CreateLogGroup", "arn:aws:logs:eu-west-1:*:log-group:/ecs/app:*")))
 task_definition(k, logs=True, create_group=True)
 k.write("FGP007", "pass-plan-create-group-allowed", sources=True)
+
+k = Case("awslogs-create-group and only the managed execution policy, but the log group is declared:\n"
+         "the awslogs driver creates the stream first and calls CreateLogGroup only when the group\n"
+         "does not exist, so the permission is never used.")
+role(k); managed(k); log_group(k)
+task_definition(k, logs=True, create_group=True, declared=True)
+k.write("FGP007", "pass-plan-create-group-log-group-declared", sources=True)

@@ -1,0 +1,68 @@
+# The execution role may read the database password through a data source of the same name as
+# the secret the container reads. A data source and a resource may be the same object: no
+# finding (item 6 of issue 8 decides only between distinct managed resources).
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_secretsmanager_secret" "db" {
+  name = "app/db-password"
+}
+
+resource "aws_secretsmanager_secret" "api_key" {
+  name_prefix = "app/api-key-"
+}
+
+# The platform team's policy module reads the secret back by name: the data source and the
+# resource may be the same secret, so nothing is proven.
+data "aws_secretsmanager_secret" "db" {
+  name = "app/db-password"
+}
+
+resource "aws_iam_role" "exec" {
+  name = "app-exec"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "exec" {
+  role       = aws_iam_role.exec.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_iam_role_policy" "secrets" {
+  name = "read-secrets"
+  role = aws_iam_role.exec.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "secretsmanager:GetSecretValue"
+      Resource = [aws_secretsmanager_secret.api_key.arn, data.aws_secretsmanager_secret.db.arn]
+    }]
+  })
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.exec.arn
+  container_definitions = jsonencode([{
+    name      = "app"
+    image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2"
+    essential = true
+    secrets = [
+      { name = "API_KEY", valueFrom = aws_secretsmanager_secret.api_key.arn },
+      { name = "DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db.arn },
+    ]
+  }])
+}
