@@ -685,6 +685,7 @@ const JOINS: &[(Kind, &str, Key)] = &[
     ),
     (Kind::Service, "cluster", Key::Cluster),
     (Kind::Service, "task_definition", Key::Family),
+    (Kind::TaskDefinition, "task_definition", Key::Family),
     (
         Kind::EventTarget,
         "ecs_target.task_definition_arn",
