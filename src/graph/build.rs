@@ -688,6 +688,7 @@ const JOINS: &[(Kind, &str, Key)] = &[
     (Kind::EventTarget, "arn", Key::Cluster),
     (Kind::Schedule, "target.arn", Key::Cluster),
     (Kind::Service, "task_definition", Key::Family),
+    (Kind::TaskDefinition, "task_definition", Key::Family),
     (
         Kind::EventTarget,
         "ecs_target.task_definition_arn",

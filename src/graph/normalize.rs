@@ -289,18 +289,42 @@ const PH_CLOSE: char = '\u{E001}';
 
 /// Decodes a template that renders to JSON (`<<EOF {"Resource": "${aws_s3_bucket.b.arn}/*"} EOF`,
 /// `templatefile(...)`) when its non-literal parts all sit inside JSON strings: each such string
-/// becomes the part itself, or a template of its pieces. Every value gets the template's span
+/// becomes the part itself, or a template of its pieces; a part written where a value goes
+/// (`"containerPort": ${var.port}`) becomes that value. Every value gets the template's span
 /// (positions inside a template do not map back one to one). `None` when it is not such JSON.
 pub fn decode_json_template(parts: &[Value], span: Option<Span>) -> Option<Value> {
     let mut text = String::new();
+    // Whether the text so far ends inside a JSON string: a part outside one stands for a whole
+    // value (`"containerPort": ${var.port}`) and is written as a string holding only it.
+    let (mut in_string, mut escaped) = (false, false);
     for (i, p) in parts.iter().enumerate() {
-        match &p.kind {
-            Val::Str(s) => text.push_str(s),
-            Val::Number(n) => text.push_str(&crate::base::value::format_number(*n)),
-            _ => {
+        let lit = match &p.kind {
+            Val::Str(s) => Some(s.clone()),
+            Val::Number(n) => Some(crate::base::value::format_number(*n)),
+            _ => None,
+        };
+        match lit {
+            Some(lit) => {
+                for b in lit.bytes() {
+                    match (in_string, escaped, b) {
+                        (true, true, _) => escaped = false,
+                        (true, false, b'\\') => escaped = true,
+                        (_, false, b'"') => in_string = !in_string,
+                        _ => {}
+                    }
+                }
+                text.push_str(&lit);
+            }
+            None => {
+                if !in_string {
+                    text.push('"');
+                }
                 text.push(PH_OPEN);
                 text.push_str(&i.to_string());
                 text.push(PH_CLOSE);
+                if !in_string {
+                    text.push('"');
+                }
             }
         }
     }

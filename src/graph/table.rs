@@ -141,6 +141,9 @@ const TASK_DEFINITION: &[Row] = &[
     )
     .c(Containers),
     r("runtime_platform", "runtime_platform", "RuntimePlatform").c(Block(RUNTIME_PLATFORM)),
+    // `data "aws_ecs_task_definition"`: the task definition it reads (family, family:revision
+    // or ARN).
+    r("task_definition", "task_definition", ""),
 ];
 
 const CAPACITY_PROVIDER_STRATEGY: &[Row] = &[

@@ -1786,17 +1786,30 @@ fn json_templates_are_decoded_when_parts_sit_in_strings() {
         edge_targets(&g, "aws_iam_role_policy.p", "policy"),
         vec!["aws_s3_bucket.b", "aws_secretsmanager_secret.db"]
     );
-    // a part outside a JSON string: not decodable, kept as the template
-    let defs = tpl(vec![s(r#"[{"name":"app","cpu":"#), unknown(), s("}]")]);
+    // a part outside a JSON string is the value written there: the rest stays known
+    let defs = tpl(vec![
+        s(r#"[{"name":"app","cpu":"#),
+        unknown(),
+        s(r#","image":"nginx","portMappings":[{"containerPort":"#),
+        unknown(),
+        s(r#"}],"command":["echo","a \" ${"#),
+        s(r#"}"]}]"#),
+    ]);
     let g = tf(vec![res(
         "aws_ecs_task_definition.t",
         "aws_ecs_task_definition",
         m(vec![("container_definitions", defs)]),
     )]);
-    assert!(matches!(
-        field(&g, "aws_ecs_task_definition.t", "container_definitions").kind,
-        Val::Template(_)
-    ));
+    let c = field(&g, "aws_ecs_task_definition.t", "container_definitions");
+    let c0 = &c.as_list().expect("decoded")[0];
+    assert_eq!(c0.get("name").and_then(|v| v.as_str()), Some("app"));
+    assert_eq!(c0.get("image").and_then(|v| v.as_str()), Some("nginx"));
+    assert!(c0.get("cpu").is_some_and(|v| v.is_unknown()));
+    let pm = &c0.get("portMappings").and_then(|v| v.as_list()).unwrap()[0];
+    assert!(pm.get("containerPort").is_some_and(|v| v.is_unknown()));
+    // an escaped quote inside a string does not end it
+    let cmd = c0.get("command").and_then(|v| v.as_list()).unwrap();
+    assert_eq!(cmd[1].as_str(), Some("a \" ${}"));
 }
 
 #[test]

@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use crate::analysis::iam::{self, Decision, PrincipalQuery, RepoPull, TrustDecision};
 use crate::analysis::Fact;
 use crate::base::{Map, Span, Symbol, Val, Value};
+use crate::frontends::Mode;
 use crate::graph::{path_under, Graph, Kind, NodeId, WrittenKey};
 
 pub use image::{classify as classify_image, EcrImage, Image};
@@ -286,8 +287,11 @@ pub struct CrossAccount {
 pub fn analyse(graph: &Graph) -> TaskFacts {
     let ptc = image::ptc_prefixes(graph);
     let deployment_account = deployment_account(graph);
+    // A task definition read by a data source that designates one of the configuration's is that
+    // one (its run sites join it); any other is read at apply time.
     let tasks: Vec<TaskFact> = graph
         .of_kind(Kind::TaskDefinition)
+        .filter(|n| read_definition(graph, n.id).is_none())
         .map(|n| task(graph, n.id, &ptc, &deployment_account))
         .collect();
     TaskFacts {
@@ -322,8 +326,41 @@ fn account_sym() -> Value {
     Value::new(Val::Symbol(Symbol::AccountId), None)
 }
 
+/// For a data source reading a task definition (`data "aws_ecs_task_definition"`), the task
+/// definition of the graph its `task_definition` designates (by reference or family), if one.
+fn read_definition(graph: &Graph, n: NodeId) -> Option<NodeId> {
+    if graph.node(n).mode != Mode::Data {
+        return None;
+    }
+    let mut tds: Vec<NodeId> = graph
+        .edges_from(n)
+        .filter(|e| path_under(&e.field, "task_definition"))
+        .map(|e| e.to)
+        .filter(|&t| {
+            let t = graph.node(t);
+            t.kind == Kind::TaskDefinition && t.mode != Mode::Data
+        })
+        .collect();
+    tds.sort_unstable();
+    tds.dedup();
+    match tds.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// Why the contents of a task definition read by a data source that designates none of the
+/// configuration's are not known.
+fn read_at_apply(node: &crate::graph::Node) -> String {
+    format!(
+        "`{}` reads a task definition at apply time: its contents are not in the configuration",
+        node.address
+    )
+}
+
 fn task(graph: &Graph, td: NodeId, ptc: &[(String, NodeId)], account: &Fact<Value>) -> TaskFact {
     let node = graph.node(td);
+    let read = node.mode == Mode::Data;
     let mut run_sites = run_sites(graph, td);
     // A task definition compatible with FARGATE only can launch nowhere else: where a run site's
     // launch type is not known, that decides it.
@@ -337,6 +374,7 @@ fn task(graph: &Graph, td: NodeId, ptc: &[(String, NodeId)], account: &Fact<Valu
     let fargate = fargate(graph, td, &run_sites);
     let cfn = node.rtype.contains("::");
     let (container_definitions, containers) = match node.field("container_definitions") {
+        None if read => (Fact::unknown(read_at_apply(node), Some(node.span)), vec![]),
         None => (Fact::Absent, vec![]),
         Some(v) => match v.as_list() {
             Some(items) => {
@@ -361,7 +399,11 @@ fn task(graph: &Graph, td: NodeId, ptc: &[(String, NodeId)], account: &Fact<Valu
             ),
         },
     };
-    let execution_role = role::execution_role(graph, td);
+    let mut execution_role = role::execution_role(graph, td);
+    if read && matches!(execution_role.target, Fact::Absent) {
+        execution_role.target = Fact::unknown(read_at_apply(node), Some(node.span));
+        execution_role.trust = Fact::unknown(read_at_apply(node), Some(node.span));
+    }
     let permissions = permissions(graph, &containers, &execution_role);
     let cross_account = cross_account(graph, td, &containers, &execution_role, account);
     TaskFact {
@@ -405,7 +447,16 @@ fn is_fargate_provider(s: &str) -> bool {
 fn run_sites(graph: &Graph, td: NodeId) -> Vec<RunSite> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for e in graph.edges_to(td) {
+    // Sites naming the task definition, and sites naming a data source that reads it.
+    let readers: Vec<NodeId> = graph
+        .edges_to(td)
+        .filter(|e| read_definition(graph, e.from) == Some(td))
+        .map(|e| e.from)
+        .collect();
+    let edges = graph
+        .edges_to(td)
+        .chain(readers.iter().flat_map(|&r| graph.edges_to(r)));
+    for e in edges {
         let from = graph.node(e.from);
         let Some(&(kind, _, prefix, cluster)) = SITES
             .iter()

@@ -1067,3 +1067,42 @@ fn cluster_default_capacity_provider_strategy() {
     let t = task(&facts, "TaskDefinition");
     assert_eq!(t.fargate.value(), Some(&true), "{:?}", t.fargate);
 }
+
+#[test]
+fn task_definition_read_by_a_data_source() {
+    let out = fixture("tf_td_data_source");
+    let g = one_graph(&out);
+    let facts = analyse(g);
+    // A data source reading a task definition of the configuration (by reference or by family)
+    // is that task definition: its services run it.
+    let t = task(&facts, "aws_ecs_task_definition.app");
+    let mut sites: Vec<&str> = t
+        .run_sites
+        .iter()
+        .map(|s| g.node(s.node).address.as_str())
+        .collect();
+    sites.sort_unstable();
+    assert_eq!(sites, ["aws_ecs_service.app", "aws_ecs_service.app_latest"]);
+    assert!(facts
+        .by_address("data.aws_ecs_task_definition.app")
+        .is_none());
+    assert!(facts
+        .by_address("data.aws_ecs_task_definition.app_by_name")
+        .is_none());
+    // One registered elsewhere: its contents and its role are unknown, not absent.
+    let w = task(&facts, "data.aws_ecs_task_definition.worker");
+    assert_eq!(w.run_sites.len(), 1);
+    assert!(
+        matches!(&w.container_definitions, Fact::Unknown { reason, .. } if reason.0.contains("apply time")),
+        "{:?}",
+        w.container_definitions
+    );
+    assert!(matches!(w.execution_role.target, Fact::Unknown { .. }));
+    assert!(matches!(w.image_use().ecr, Fact::Unknown { .. }));
+    let why = explain(&facts, g);
+    assert!(
+        why.iter()
+            .any(|l| l.contains("data.aws_ecs_task_definition.worker") && l.contains("apply time")),
+        "{why:?}"
+    );
+}

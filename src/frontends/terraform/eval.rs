@@ -179,10 +179,16 @@ enum Expansion {
     Single,
     Count(usize),
     Keys(Vec<(String, Value)>),
-    Unknown(Value),
+    /// Why the instances are not known, and `each.value` when it is known to be one element of
+    /// a known shape (`for_each` over a resource whose instances are not known: its stand-in).
+    Unknown(Value, Option<Value>),
 }
 
 impl Expansion {
+    fn unknown(why: Value) -> Expansion {
+        Expansion::Unknown(why, None)
+    }
+
     /// (address suffix, each, count.index) for every instance.
     fn instances(&self) -> Vec<InstanceKey> {
         match self {
@@ -206,7 +212,7 @@ impl Expansion {
                     )
                 })
                 .collect(),
-            Expansion::Unknown(u) => {
+            Expansion::Unknown(u, value) => {
                 let r = match &u.kind {
                     Val::Unknown(r) => r.to_string(),
                     _ => "the number of instances is not known".into(),
@@ -218,10 +224,12 @@ impl Expansion {
                             format!("each.key of an unknown set of instances: {r}"),
                             None,
                         ),
-                        Value::unknown(
-                            format!("each.value of an unknown set of instances: {r}"),
-                            None,
-                        ),
+                        value.clone().unwrap_or_else(|| {
+                            Value::unknown(
+                                format!("each.value of an unknown set of instances: {r}"),
+                                None,
+                            )
+                        }),
                     )),
                     Some(Value::unknown(
                         format!("count.index of an unknown number of instances: {r}"),
@@ -698,25 +706,34 @@ impl<'a> Evaluator<'a> {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_INSTANCES as f64 => {
                     Expansion::Count(n as usize)
                 }
-                Some(n) if n > MAX_INSTANCES as f64 => Expansion::Unknown(Value::unknown(
+                Some(n) if n > MAX_INSTANCES as f64 => Expansion::unknown(Value::unknown(
                     format!(
                         "count {} is more than this tool expands ({MAX_INSTANCES})",
                         format_number(n)
                     ),
                     a.expr.span(),
                 )),
-                Some(n) => Expansion::Unknown(err(
+                Some(n) => Expansion::unknown(err(
                     format!(
                         "invalid count {}: it must be a whole number, 0 or more",
                         format_number(n)
                     ),
                     a.expr.span(),
                 )),
-                None => Expansion::Unknown(operand_unknown("count", &v, "a number", a.expr.span())),
+                None => Expansion::unknown(operand_unknown("count", &v, "a number", a.expr.span())),
             };
         }
         if let Some(a) = body.attr("for_each") {
             let v = self.eval(a.expr, sc);
+            // Over a resource whose instances are not known (its stand-in), or a splat of it: the
+            // keys are not known either; `each.value` is the stand-in when iterating the resource.
+            if let Some(r) = functions::unknown_size(&v) {
+                let standin = match &v.kind {
+                    Val::Ref(_) => Some(v.clone()),
+                    _ => None,
+                };
+                return Expansion::Unknown(Value::unknown(r, a.expr.span()), standin);
+            }
             match &v.deref().kind {
                 Val::Map(m) => {
                     return Expansion::Keys(
@@ -737,7 +754,7 @@ impl<'a> Evaluator<'a> {
                                 }
                             }
                             None => {
-                                return Expansion::Unknown(unknown_because(
+                                return Expansion::unknown(unknown_because(
                                     "for_each",
                                     x,
                                     a.expr.span(),
@@ -747,7 +764,7 @@ impl<'a> Evaluator<'a> {
                     }
                     return Expansion::Keys(keys);
                 }
-                _ => return Expansion::Unknown(unknown_because("for_each", &v, a.expr.span())),
+                _ => return Expansion::unknown(unknown_because("for_each", &v, a.expr.span())),
             }
         }
         Expansion::Single
@@ -810,7 +827,7 @@ impl<'a> Evaluator<'a> {
             let attrs = self.body_map(&block.body, &sc, true);
             let address = format!("{base}{suffix}");
             let exists = match &exp {
-                Expansion::Unknown(u) => Some(u.clone()),
+                Expansion::Unknown(u, _) => Some(u.clone()),
                 _ => inst.exists.clone(),
             };
             let object = if mode == Mode::Data {
@@ -820,7 +837,7 @@ impl<'a> Evaluator<'a> {
             };
             // The stand-in of an unknown number of instances must accept an index.
             let object = match (&exp, object) {
-                (Expansion::Unknown(_), Some(o)) => Some(Value::new(
+                (Expansion::Unknown(..), Some(o)) => Some(Value::new(
                     Val::Ref(Box::new(Ref {
                         target: address.clone(),
                         attr: String::new(),
@@ -865,7 +882,7 @@ impl<'a> Evaluator<'a> {
             });
         }
         let object = match &exp {
-            Expansion::Single | Expansion::Unknown(_) => {
+            Expansion::Single | Expansion::Unknown(..) => {
                 objects.pop().unwrap_or_else(|| Value::null(None))
             }
             Expansion::Count(_) => Value::new(Val::List(objects), None),
@@ -1048,6 +1065,16 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let coll = self.eval(fe.expr, sc);
+        // Over a resource whose instances are not known: how many blocks is not known.
+        if let Some(r) = functions::unknown_size(&coll) {
+            if unknown.is_none() {
+                *unknown = Some(Value::unknown(
+                    format!("dynamic \"{name}\" for_each: {r}"),
+                    fe.expr.span(),
+                ));
+            }
+            return;
+        }
         let items: Vec<(Value, Value)> = match &coll.deref().kind {
             Val::List(l) => l
                 .iter()
@@ -1151,7 +1178,7 @@ impl<'a> Evaluator<'a> {
         let mut ids = Vec::new();
         for (suffix, each, count) in exp.instances() {
             let exists = match &exp {
-                Expansion::Unknown(u) => Some(u.clone()),
+                Expansion::Unknown(u, _) => Some(u.clone()),
                 _ => inst.exists.clone(),
             };
             let mut ancestors = inst.ancestors.clone();
@@ -1206,7 +1233,7 @@ impl<'a> Evaluator<'a> {
                 sealed: false,
             };
             let exists = match &exp {
-                Expansion::Unknown(u) => Some(u.clone()),
+                Expansion::Unknown(u, _) => Some(u.clone()),
                 _ => inst.exists.clone(),
             };
             out.push(self.pseudo_instance(inst, name, call, &suffix, &ctx, exists));
@@ -1282,7 +1309,7 @@ impl<'a> Evaluator<'a> {
                 }
                 (self.module_object(ids[0]), 0)
             }
-            Expansion::Unknown(u) => {
+            Expansion::Unknown(u, _) => {
                 if let Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)) =
                     ops.first()
                 {
@@ -2341,6 +2368,15 @@ fn index(v: &Value, k: &Value, span: Option<Span>) -> Value {
         return k.clone();
     }
     match &v.kind {
+        // A list over the instances of a resource whose number is not known (a splat of its
+        // stand-in): whichever index, the element is one of those instances, the stand-in.
+        Val::List(l)
+            if l.len() == 1
+                && functions::unknown_size(v).is_some()
+                && k.as_f64().is_none_or(|i| i >= 0.0 && i.fract() == 0.0) =>
+        {
+            l[0].clone()
+        }
         Val::List(l) => match k.as_f64() {
             Some(i) if i >= 0.0 && i.fract() == 0.0 => match l.get(i as usize) {
                 Some(x) => x.clone(),
@@ -2448,11 +2484,9 @@ fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
             v.span = span;
             v
         }
-        _ => {
-            if let Some(e) = out.iter().find(|p| is_error(p)) {
-                return e.clone().with_span_if_none(span);
-            }
-            Value::new(Val::Template(out), span)
-        }
+        // An error part stays a part: the known text around it (a container definition around
+        // one reference the evaluator could not resolve) is kept; `try()`/`can()` still see it
+        // (`first_error`).
+        _ => Value::new(Val::Template(out), span),
     }
 }

@@ -1784,3 +1784,160 @@ resource "aws_security_group" "unk" {
         "variable `u` has no value"
     );
 }
+
+#[test]
+fn splat_then_index_picks_the_instance() {
+    let vpc = r#"
+variable "azs" {}
+resource "aws_subnet" "private" {
+  count      = length(var.azs)
+  cidr_block = "10.0.${count.index}.0/24"
+}
+resource "aws_route_table" "private" {
+  vpc_id = "vpc-1"
+}
+resource "aws_route_table_association" "legacy" {
+  count          = length(var.azs)
+  subnet_id      = aws_subnet.private.*.id[count.index]
+  route_table_id = aws_route_table.private.id
+}
+resource "aws_route_table_association" "element" {
+  count          = length(var.azs)
+  subnet_id      = element(aws_subnet.private.*.id, count.index)
+  route_table_id = aws_route_table.private.id
+}
+resource "aws_route_table_association" "first" {
+  subnet_id      = aws_subnet.private[*].id[0]
+  route_table_id = aws_route_table.private.id
+}
+resource "aws_route_table_association" "second" {
+  subnet_id      = aws_subnet.private.*.id[1]
+  route_table_id = aws_route_table.private.id
+}
+"#;
+    let main = r#"
+variable "azs_unset" {}
+module "known" {
+  source = "./vpc"
+  azs    = ["eu-west-1a", "eu-west-1b"]
+}
+module "unknown" {
+  source = "./vpc"
+  azs    = var.azs_unset
+}
+"#;
+    let l = load_with(
+        &[("main.tf", main), ("vpc/main.tf", vpc)],
+        &["."],
+        |_, _| {},
+    );
+    let sid = |a: &str| json(&l.attr(a, "subnet_id"));
+    let r = |t: &str| serde_json::json!({ "$ref": t });
+    // Known count: the subnet at that index.
+    for (a, i) in [("legacy", 0), ("legacy", 1), ("element", 0), ("element", 1)] {
+        assert_eq!(
+            sid(&format!(
+                "module.known.aws_route_table_association.{a}[{i}]"
+            )),
+            r(&format!("module.known.aws_subnet.private[{i}].id")),
+            "{a}[{i}]"
+        );
+    }
+    assert_eq!(
+        sid("module.known.aws_route_table_association.second"),
+        r("module.known.aws_subnet.private[1].id")
+    );
+    // Unknown count: whatever the index, one of the instances, the stand-in (not unknown, not
+    // an out-of-range error).
+    for a in ["legacy[*]", "element[*]", "second"] {
+        assert_eq!(
+            sid(&format!("module.unknown.aws_route_table_association.{a}")),
+            r("module.unknown.aws_subnet.private[*].id"),
+            "{a}"
+        );
+    }
+    // `[*]` takes the index into each element (HCL full splat): an index into a string id.
+    assert!(matches!(
+        l.attr(
+            "module.known.aws_route_table_association.first",
+            "subnet_id"
+        )
+        .kind,
+        Val::List(_)
+    ));
+}
+
+#[test]
+fn for_each_and_dynamic_over_unknown_instances() {
+    let vpc = r#"
+variable "public_subnets" {}
+resource "aws_subnet" "public" {
+  for_each   = var.public_subnets
+  cidr_block = each.value
+}
+resource "aws_route_table" "public" {
+  vpc_id = "vpc-1"
+}
+resource "aws_route_table_association" "public" {
+  for_each       = aws_subnet.public
+  subnet_id      = each.value.id
+  route_table_id = aws_route_table.public.id
+}
+resource "aws_security_group" "task" {
+  dynamic "egress" {
+    for_each = aws_subnet.public
+    content {
+      from_port   = 443
+      to_port     = 443
+      protocol    = "tcp"
+      cidr_blocks = [egress.value.cidr_block]
+    }
+  }
+}
+resource "aws_security_group" "splat" {
+  dynamic "egress" {
+    for_each = aws_subnet.public[*].cidr_block
+    content {
+      from_port   = 443
+      to_port     = 443
+      protocol    = "tcp"
+      cidr_blocks = [egress.value]
+    }
+  }
+}
+"#;
+    let main = r#"
+variable "public_subnets" {}
+module "vpc" {
+  source         = "./vpc"
+  public_subnets = var.public_subnets
+}
+"#;
+    let l = load_with(
+        &[("main.tf", main), ("vpc/main.tf", vpc)],
+        &["."],
+        |_, _| {},
+    );
+    // One association standing for an unknown set, of the subnet's stand-in: not one per
+    // attribute of the stand-in.
+    let assoc: Vec<String> = l
+        .addresses()
+        .into_iter()
+        .filter(|a| a.contains("aws_route_table_association"))
+        .collect();
+    assert_eq!(assoc, ["module.vpc.aws_route_table_association.public[*]"]);
+    let a = l.res("module.vpc.aws_route_table_association.public[*]");
+    assert!(a.exists.as_ref().is_some_and(|e| e.is_unknown()));
+    assert_eq!(
+        json(&l.attr(&assoc[0], "subnet_id")),
+        serde_json::json!({ "$ref": "module.vpc.aws_subnet.public[*].id" })
+    );
+    // The egress blocks over it are not known (neither none nor one per attribute).
+    for sg in ["task", "splat"] {
+        let e = l.attr(&format!("module.vpc.aws_security_group.{sg}"), "egress");
+        assert!(
+            unknown_reason(&e).contains("number of instances of `module.vpc.aws_subnet.public[*]`"),
+            "{sg}: {e:?}"
+        );
+    }
+}

@@ -45,6 +45,15 @@ pub fn length(c: &Cx, a: &[Value]) -> Res<Value> {
 pub fn element(c: &Cx, a: &[Value]) -> Res<Value> {
     c.arity(a, 2, Some(2))?;
     let l = c.list(&a[0])?;
+    // Over the instances of a resource whose number is not known: the stand-in, whatever the
+    // index (see `unknown_size`).
+    if l.len() == 1
+        && unknown_size(&a[0]).is_some()
+        && !crate::frontends::terraform::eval::is_error(&a[1])
+        && a[1].as_f64().is_none_or(|i| i >= 0.0)
+    {
+        return Ok(c.pick(&l[0]));
+    }
     let i = c.int(&a[1])?;
     if l.is_empty() {
         return Err(c.fail("cannot use element function with an empty list"));
