@@ -49,7 +49,12 @@ fn load_one(file: FileId, sources: &SourceMap) -> Unit {
     };
     let parsed = match json::parse(file, &src.text, 0) {
         Ok(p) => p,
-        Err(d) => {
+        Err(mut d) => {
+            // Only the top-level keys made it a task definition: a file that does not parse is
+            // as often an excerpt in documentation (`…` for the rest) as a broken input, so it
+            // is a warning, not an error.
+            d.severity = crate::base::Severity::Warning;
+            d.message = format!("{} (read as an ECS task definition; skipped)", d.message);
             unit.diagnostics.push(d.in_file(&path));
             return unit;
         }

@@ -109,9 +109,14 @@ fn not_a_task_definition_and_bad_json_are_diagnostics() {
     let (unit, _) = load_text("x.json", r#"{"taskDefinition": 3}"#);
     assert!(unit.resources.is_empty());
     assert_eq!(unit.diagnostics[0].code, "not-a-task-definition");
-    let (unit, _) = load_text("y.json", r#"{"containerDefinitions": [}"#);
+    // An excerpt in documentation (`…`) is not an input error.
+    let (unit, _) = load_text(
+        "y.json",
+        "{\"containerDefinitions\": [{\"name\": \"a\"}, …]}",
+    );
     assert!(unit.resources.is_empty());
     assert_eq!(unit.diagnostics.len(), 1);
+    assert_eq!(unit.diagnostics[0].severity, crate::base::Severity::Warning);
 }
 
 #[test]
