@@ -239,11 +239,17 @@ fn run_here(config: &Config) -> Output {
                         },
                         || {
                             clock(&|| {
-                                batch(
+                                let mut units = batch(
                                     &found.templates,
                                     |f| sources.path(*f).display().to_string(),
                                     |files| frontends::cloudformation::load(files, &sources, opts),
-                                )
+                                );
+                                units.extend(batch(
+                                    &found.task_definitions,
+                                    |f| sources.path(*f).display().to_string(),
+                                    |files| frontends::taskdef::load(files, &sources, opts),
+                                ));
+                                units
                             })
                         },
                     )
@@ -253,7 +259,7 @@ fn run_here(config: &Config) -> Output {
     timings.extend([
         ("  terraform", t_tf),
         ("  plan", t_plan),
-        ("  cloudformation", t_cfn),
+        ("  cloudformation and task definitions", t_cfn),
     ]);
     let units: Vec<Unit> = tf.into_iter().chain(plans).chain(templates).collect();
 

@@ -41,8 +41,8 @@ fn cases() -> Vec<Case> {
             let format = parts.next().unwrap_or("").to_string();
             assert!(
                 matches!(verdict.as_str(), "fail" | "pass")
-                    && matches!(format.as_str(), "tf" | "plan" | "cfn"),
-                "{}: a case is named fail-<tf|plan|cfn>-… or pass-<tf|plan|cfn>-…",
+                    && matches!(format.as_str(), "tf" | "plan" | "cfn" | "taskdef"),
+                "{}: a case is named fail-<tf|plan|cfn|taskdef>-… or pass-<tf|plan|cfn|taskdef>-…",
                 dir.display()
             );
             out.push(Case {

@@ -3,6 +3,8 @@
 //! - a directory holding `.tf` / `.tf.json` files is a Terraform module (its `*.tfvars` belong to
 //!   it; the Terraform frontend reads them);
 //! - a JSON file whose top level has `planned_values` or `resource_changes` is a Terraform plan;
+//! - a JSON file whose top level has `containerDefinitions` (or `taskDefinition` holding them:
+//!   `describe-task-definition` output) is an ECS task definition;
 //! - a YAML or JSON file with `AWSTemplateFormatVersion`, or a top-level `Resources` map and
 //!   `AWS::` types, is a CloudFormation template candidate (the frontend confirms it);
 //! - anything else is skipped silently.
@@ -28,6 +30,8 @@ pub struct Discovered {
     pub terraform_dirs: Vec<PathBuf>,
     pub plans: Vec<FileId>,
     pub templates: Vec<FileId>,
+    /// ECS task definition JSON files.
+    pub task_definitions: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -35,6 +39,7 @@ pub struct Discovered {
 enum Sniffed {
     Plan,
     Template,
+    TaskDefinition,
     Other,
     /// Could not be read or decoded, so its kind is unknown.
     Unreadable,
@@ -95,9 +100,11 @@ pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> D
         match (r, kind) {
             (Ok(id), Sniffed::Plan) => out.plans.push(id),
             (Ok(id), Sniffed::Template) => out.templates.push(id),
-            (Err(d), Sniffed::Plan | Sniffed::Template | Sniffed::Unreadable) => {
-                out.diagnostics.push(d)
-            }
+            (Ok(id), Sniffed::TaskDefinition) => out.task_definitions.push(id),
+            (
+                Err(d),
+                Sniffed::Plan | Sniffed::Template | Sniffed::TaskDefinition | Sniffed::Unreadable,
+            ) => out.diagnostics.push(d),
             _ => {}
         }
     }
@@ -178,6 +185,9 @@ fn sniff(path: &Path, text: &str) -> Sniffed {
             || (keys.iter().any(|k| k == "Resources") && text.contains("AWS::"))
         {
             return Sniffed::Template;
+        }
+        if crate::frontends::taskdef::is_task_definition(&keys, text) {
+            return Sniffed::TaskDefinition;
         }
         if trimmed.starts_with('{') || trimmed.starts_with('[') {
             return Sniffed::Other;
@@ -286,6 +296,30 @@ mod tests {
             Sniffed::Other
         );
         assert_eq!(sniff(y, "on: push\njobs: {}\n"), Sniffed::Other);
+        let td = Path::new(".aws/task-definition.json");
+        assert_eq!(
+            sniff(
+                td,
+                r#"{"family": "app", "containerDefinitions": [{"name": "app"}]}"#
+            ),
+            Sniffed::TaskDefinition
+        );
+        assert_eq!(
+            sniff(
+                td,
+                r#"{"taskDefinition": {"family": "app", "containerDefinitions": []}, "tags": []}"#
+            ),
+            Sniffed::TaskDefinition
+        );
+        // Terraform's `file("containers.json")`: a list of containers, not a task definition.
+        assert_eq!(
+            sniff(td, r#"[{"name": "app", "containerDefinitions": []}]"#),
+            Sniffed::Other
+        );
+        assert_eq!(
+            sniff(td, r#"{"service": {"containerDefinitions": []}}"#),
+            Sniffed::Other
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Frontends: turn parsed files into evaluated resources, one [`Unit`] per deployment unit (a
 //! Terraform root module with its child modules, a plan, a CloudFormation template with its nested
-//! stacks). Attribute names stay as the input format writes them; the graph stage normalises them.
+//! stacks, an ECS task definition JSON). Attribute names stay as the input format writes them; the graph stage normalises them.
 //!
 //! Shared shape of `Resource::attrs`: a [`Map`] of the resource's attributes/properties as written,
 //! evaluated. Terraform nested blocks (`route {}`, `statement {}`, `ingress {}`) become a list of
@@ -9,6 +9,7 @@
 
 pub mod cloudformation;
 pub mod plan;
+pub mod taskdef;
 pub mod terraform;
 
 use std::path::PathBuf;
@@ -22,6 +23,10 @@ pub enum Format {
     Plan,
     #[serde(rename = "cloudformation")]
     CloudFormation,
+    /// An ECS task definition JSON (`register-task-definition` input, `describe-task-definition`
+    /// output).
+    #[serde(rename = "task-definition")]
+    TaskDefinition,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

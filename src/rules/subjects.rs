@@ -296,6 +296,7 @@ fn format_name(f: Option<Format>) -> &'static str {
     match f {
         Some(Format::Plan) => "plan",
         Some(Format::CloudFormation) => "cloudformation",
+        Some(Format::TaskDefinition) => "task-definition",
         _ => "terraform",
     }
 }

@@ -28,6 +28,7 @@
 //! as a child of another given template is not a unit of its own. Cycles are cut.
 
 mod eval;
+mod exports;
 #[cfg(test)]
 mod tests;
 
@@ -48,6 +49,7 @@ pub fn load(files: &[FileId], sources: &SourceMap, opts: &Options) -> Vec<Unit> 
     let mut cache = Cache::default();
     cache.preload(files, sources);
     let (inputs, param_diags) = read_params(opts, sources);
+    let export_index = index_exports(files, sources, opts, &mut cache, &inputs);
     let mut built: Vec<(FileId, Unit, Vec<FileId>)> = Vec::new();
     for &file in files {
         let src = sources.get(file);
@@ -69,17 +71,13 @@ pub fn load(files: &[FileId], sources: &SourceMap, opts: &Options) -> Vec<Unit> 
         if !is_template(&doc) {
             continue;
         }
-        let mut cx = Ctx {
-            sources,
-            opts,
-            cache: &mut cache,
-            diagnostics: param_diags.clone(),
-            children: Vec::new(),
-        };
+        let mut cx = Ctx::new(sources, opts, &mut cache, &export_index, &inputs);
+        cx.diagnostics = param_diags.clone();
         cx.diagnostics.extend(parse_diags);
         let dir = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut tpl = Tpl::new(file, dir, String::new(), doc, &inputs, vec![file]);
-        let resources = tpl.run(&mut cx);
+        let mut resources = tpl.run(&mut cx);
+        resources.append(&mut cx.imported);
         let mut unit = new_unit(&src.path);
         unit.resources = resources;
         unit.diagnostics = cx.diagnostics;
@@ -213,6 +211,49 @@ fn parse_text(
     }
 }
 
+/// The exports of every template among `files` (see [`exports`]): each exporting template is
+/// evaluated once, for its export names only.
+fn index_exports(
+    files: &[FileId],
+    sources: &SourceMap,
+    opts: &Options,
+    cache: &mut Cache,
+    inputs: &ParamInputs,
+) -> exports::ExportIndex {
+    let empty = exports::ExportIndex::default();
+    let mut index = exports::ExportIndex::default();
+    for &file in files {
+        let src = sources.get(file);
+        if !might_be_template(&src.text) || !src.text.contains("Export") {
+            continue;
+        }
+        let Ok((doc, _)) = cache.parse(file, sources) else {
+            continue;
+        };
+        if !is_template(&doc) {
+            continue;
+        }
+        let mut cx = Ctx::new(sources, opts, cache, &empty, inputs);
+        let dir = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut tpl = Tpl::new(file, dir, String::new(), doc, inputs, vec![file]);
+        for (output, name, span) in tpl.export_names(&mut cx) {
+            index.add(exports::Export {
+                file,
+                output,
+                name: exports::name_pattern(&name),
+                span,
+            });
+        }
+    }
+    index
+}
+
+/// An exporting template loaded into an importing unit.
+pub(crate) enum Imported {
+    Loading,
+    Loaded(Box<Tpl>),
+}
+
 /// Shared state while evaluating one unit.
 pub(crate) struct Ctx<'a> {
     sources: &'a SourceMap,
@@ -221,9 +262,46 @@ pub(crate) struct Ctx<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Files loaded as nested stacks.
     children: Vec<FileId>,
+    /// The exports of the scan, for `Fn::ImportValue`.
+    pub(crate) exports: &'a exports::ExportIndex,
+    /// The parameter inputs of root templates (an exporting template is one).
+    pub(crate) inputs: &'a ParamInputs,
+    /// Exporting templates loaded for this unit's imports, by file.
+    pub(crate) imports: HashMap<FileId, Imported>,
+    /// Their resources, added to the unit.
+    pub(crate) imported: Vec<super::Resource>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(
+        sources: &'a SourceMap,
+        opts: &'a Options,
+        cache: &'a mut Cache,
+        exports: &'a exports::ExportIndex,
+        inputs: &'a ParamInputs,
+    ) -> Ctx<'a> {
+        Ctx {
+            sources,
+            opts,
+            cache,
+            diagnostics: Vec::new(),
+            children: Vec::new(),
+            exports,
+            inputs,
+            imports: HashMap::new(),
+            imported: Vec::new(),
+        }
+    }
+
+    /// A parsed template of the scan (exporting templates are among the given files).
+    pub(crate) fn parsed(&mut self, file: FileId) -> Option<Arc<Value>> {
+        self.cache.parse(file, self.sources).ok().map(|(d, _)| d)
+    }
+
+    pub(crate) fn sources(&self) -> &'a SourceMap {
+        self.sources
+    }
+
     pub(crate) fn diag(&mut self, mut d: Diagnostic) {
         if d.file.is_none() {
             if let Some(sp) = d.span {

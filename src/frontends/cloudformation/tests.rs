@@ -925,3 +925,83 @@ fn check_spans(v: &Value, text: &str) {
         _ => {}
     }
 }
+
+#[test]
+fn import_value_joins_the_one_exporting_template_of_the_scan() {
+    let exporter = "AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: {Type: String, Default: prod}
+Resources:
+  VPC: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.1.0/24, Tags: [{Key: stack, Value: !Ref 'AWS::StackName'}]}
+Outputs:
+  Vpc: {Value: !Ref VPC, Export: {Name: !Sub '${Env}:VpcId'}}
+  Subnet: {Value: !Ref Subnet, Export: {Name: !Sub '${AWS::StackName}-Subnet'}}
+";
+    let importer = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  SG:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: x
+      VpcId: !ImportValue prod:VpcId
+      Tags:
+        - {Key: subnet, Value: !ImportValue network-Subnet}
+        - {Key: other, Value: !ImportValue staging:VpcId}
+";
+    let sources = SourceMap::new();
+    let a = sources.add("net/network.yaml", exporter);
+    let b = sources.add("svc/service.yaml", importer);
+    let units = load(&[a, b], &sources, &opts());
+    assert_eq!(units.len(), 2, "the exporter stays a unit of its own");
+    let u = units
+        .iter()
+        .find(|u| u.name.ends_with("service.yaml"))
+        .unwrap();
+    let vpc = prop(u, "SG", "VpcId");
+    let Val::Ref(r) = &vpc.kind else {
+        panic!("{vpc:?}")
+    };
+    assert_eq!(r.target, "network.yaml/VPC");
+    // The exporting template's resources are in the importing unit; its VPC is shared (other
+    // stacks may attach to it), so it is read like a data source.
+    assert_eq!(res(u, "network.yaml/VPC").mode, Mode::Data);
+    assert_eq!(res(u, "network.yaml/Subnet").mode, Mode::Managed);
+    // The stack name of the exporting stack is not known.
+    let tags = prop(u, "network.yaml/Subnet", "Tags").as_list().unwrap();
+    assert!(tags[0].get("Value").unwrap().is_unknown());
+    let tags = prop(u, "SG", "Tags").as_list().unwrap();
+    let Val::Ref(r) = &tags[0].get("Value").unwrap().kind else {
+        panic!("`${{AWS::StackName}}-Subnet` is the only export that can be `network-Subnet`")
+    };
+    assert_eq!(r.target, "network.yaml/Subnet");
+    // `staging:VpcId` is no export of the scan.
+    assert!(tags[1].get("Value").unwrap().is_unknown());
+}
+
+#[test]
+fn import_value_with_two_candidate_exports_stays_unknown() {
+    let exporter = |cidr: &str| {
+        format!(
+            "Resources:
+  VPC: {{Type: AWS::EC2::VPC, Properties: {{CidrBlock: {cidr}}}}}
+Outputs:
+  Vpc: {{Value: !Ref VPC, Export: {{Name: !Sub '${{AWS::StackName}}:VpcId'}}}}
+"
+        )
+    };
+    let importer = "Resources:
+  SG: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: x, VpcId: !ImportValue prod:VpcId}}
+";
+    let sources = SourceMap::new();
+    let a = sources.add("a.yaml", exporter("10.0.0.0/16"));
+    let b = sources.add("b.yaml", exporter("10.1.0.0/16"));
+    let c = sources.add("c.yaml", importer);
+    let units = load(&[a, b, c], &sources, &opts());
+    let u = units.iter().find(|u| u.name == "c.yaml").unwrap();
+    let v = prop(u, "SG", "VpcId");
+    assert!(v.is_unknown(), "{v:?}");
+    assert_eq!(u.resources.len(), 1);
+}
