@@ -5,7 +5,7 @@ use crate::analysis::iam::{self, ManagedArn, TrustDecision};
 use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
 use crate::graph::Mode;
-use crate::graph::{path_under, Graph, Kind, NodeId};
+use crate::graph::{path_under, Format, Graph, Kind, NodeId};
 
 use super::image::hole_reason;
 
@@ -145,7 +145,13 @@ pub fn resolve_target(graph: &Graph, td: NodeId) -> Fact<RoleTarget> {
         }
         [] => {}
     }
-    let cfn = node.rtype.contains("::");
+    // ECS itself takes a role name and fills in the account when it registers the task
+    // definition (aws-actions/amazon-ecs-render-task-definition#19, an ECS maintainer: "both the
+    // executionRoleArn and taskRoleArn can actually be just the role name"): CloudFormation and
+    // a task definition JSON pass the value to ECS as written. The Terraform provider requires
+    // an ARN [V TF aws_ecs_task_definition `execution_role_arn` "ARN of the task execution
+    // role"].
+    let accepts_name = node.rtype.contains("::") || graph.format == Some(Format::TaskDefinition);
     let d = v.deref();
     match &d.kind {
         Val::Null => Fact::Absent,
@@ -174,10 +180,9 @@ pub fn resolve_target(graph: &Graph, td: NodeId) -> Fact<RoleTarget> {
             },
             at,
         ),
-        // ECS (through CloudFormation) accepts a role name; the Terraform provider requires
-        // an ARN [V TF aws_ecs_task_definition `execution_role_arn` "ARN of the task
-        // execution role"].
-        Val::Str(s) if cfn => Fact::known(RoleTarget::External(Value::str(s.clone(), at)), at),
+        Val::Str(s) if accepts_name => {
+            Fact::known(RoleTarget::External(Value::str(s.clone(), at)), at)
+        }
         Val::Str(s) => Fact::known(
             RoleTarget::Invalid {
                 value: d.clone(),

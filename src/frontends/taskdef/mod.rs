@@ -12,7 +12,12 @@
 //! * a task definition has no network: there is no run site, so no network rule applies;
 //! * placeholders filled in at deploy time (`<IMAGE>`, `${IMAGE}`, `{{image}}`, `#{Image}`,
 //!   `__IMAGE__`) make their string unknown. The render action replaces the image of the one
-//!   container its workflow names; an image written without a placeholder is taken as written.
+//!   container its workflow names; an image written without a placeholder is taken as written;
+//! * empty values (`null`, `""`, and lists or objects holding only empty values) are left out,
+//!   as `amazon-ecs-deploy-task-definition` does before it registers the file (its
+//!   `isEmptyValue`/`cleanNullKeys`, added for the console's exports in
+//!   aws-actions/amazon-ecs-deploy-task-definition#52): `"repositoryCredentials":
+//!   {"credentialsParameter": ""}` is no private-registry credential, `"taskRoleArn": ""` no role.
 //!
 //! Spans point into the JSON file.
 
@@ -83,9 +88,9 @@ fn load_one(file: FileId, sources: &SourceMap) -> Unit {
     };
     let mut attrs = Map::new();
     for e in &m.entries {
-        let key = snake_case(&e.key);
-        let value = fill_placeholders(&e.value, 0);
-        attrs.push(key, e.key_span, value);
+        if let Some(value) = clean(&e.value, 0) {
+            attrs.push(snake_case(&e.key), e.key_span, value);
+        }
     }
     let name = m
         .get("family")
@@ -139,40 +144,36 @@ fn snake_case(k: &str) -> String {
 /// How deep values are rewritten (the parser bounds nesting already).
 const MAX_DEPTH: usize = 128;
 
-/// Every string holding a deploy-time placeholder becomes unknown; the rest is kept as is.
-fn fill_placeholders(v: &Value, depth: usize) -> Value {
+/// The value as it is registered: placeholders made unknown, empty values left out (`None`: the
+/// value itself is empty), as the deploy action does.
+fn clean(v: &Value, depth: usize) -> Option<Value> {
     if depth > MAX_DEPTH {
-        return v.clone();
+        return Some(v.clone());
     }
     match &v.kind {
-        Val::Str(s) => match placeholder(s) {
+        Val::Null => None,
+        Val::Str(s) if s.is_empty() => None,
+        Val::Str(s) => Some(match placeholder(s) {
             Some(p) => Value::unknown(
                 format!("`{p}` is a placeholder filled in at deploy time"),
                 v.span,
             ),
             None => v.clone(),
-        },
-        Val::List(items) => Value::new(
-            Val::List(
-                items
-                    .iter()
-                    .map(|i| fill_placeholders(i, depth + 1))
-                    .collect(),
-            ),
-            v.span,
-        ),
+        }),
+        Val::List(items) => {
+            let items: Vec<Value> = items.iter().filter_map(|i| clean(i, depth + 1)).collect();
+            (!items.is_empty()).then(|| Value::new(Val::List(items), v.span))
+        }
         Val::Map(m) => {
             let mut out = Map::new();
             for e in &m.entries {
-                out.push(
-                    e.key.clone(),
-                    e.key_span,
-                    fill_placeholders(&e.value, depth + 1),
-                );
+                if let Some(c) = clean(&e.value, depth + 1) {
+                    out.push(e.key.clone(), e.key_span, c);
+                }
             }
-            Value::new(Val::Map(out), v.span)
+            (!out.entries.is_empty()).then(|| Value::new(Val::Map(out), v.span))
         }
-        _ => v.clone(),
+        _ => Some(v.clone()),
     }
 }
 
