@@ -95,6 +95,7 @@ const SITE: &[&str] = &[
     "site.public_without_ip",
     "site.internet",
     "site.egress_internet",
+    "site.egress_any",
     "site.endpoints_usable",
 ];
 const ENDPOINT_NEED: &[&str] = &[
@@ -1059,6 +1060,7 @@ fn site_instances(
         "site.egress_internet",
         at_least(&site.egress_internet, sg_at),
     );
+    base.set("site.egress_any", at_least(&site.egress_any, sg_at));
     base.set(
         "site.endpoints_usable",
         at_least(&path.endpoints_usable, subnets_at),

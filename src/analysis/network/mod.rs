@@ -87,6 +87,9 @@ pub struct RunSite {
     pub endpoints: Vec<SiteEndpoint>,
     /// Does the task's egress allow TCP 443 to the internet (`0.0.0.0/0`)?
     pub egress_internet: Fact<bool>,
+    /// Do the task's security groups have an egress rule at all (any protocol, port, peer)?
+    /// `Known(false)`: nothing leaves the task, whatever the subnets and endpoints are.
+    pub egress_any: Fact<bool>,
 }
 
 /// A task subnet.
@@ -607,6 +610,7 @@ fn site(
             ..Peer::default()
         },
     );
+    let egress_any = sg::has_rules(ix, &groups, Direction::Egress);
     let task_cidrs = subnet_cidrs(&subnets);
     let site_endpoints = endpoints
         .iter()
@@ -625,6 +629,7 @@ fn site(
         private_only,
         endpoints: site_endpoints,
         egress_internet,
+        egress_any,
     }
 }
 
@@ -872,11 +877,13 @@ fn default_sg(ix: &Index, vpc: &Fact<NodeId>) -> Fact<Fact<SgRef>> {
                 *at,
             )
         }
+        // No group given and the VPC is not known: the VPC's reason is the root cause (one
+        // cause in `--explain-unknown`, whichever fact it leaves unknown).
         Fact::Unknown { reason, at } => Fact::known(
-            Fact::unknown(
-                format!("no security group given, and the VPC is not known: {reason}"),
-                *at,
-            ),
+            Fact::Unknown {
+                reason: reason.clone(),
+                at: *at,
+            },
             *at,
         ),
         Fact::Absent => Fact::Absent,
