@@ -118,6 +118,7 @@ const SITE_ENDPOINT: &[&str] = &[
     "endpoint.task_egress",
     "endpoint.on_task_route_tables",
     "endpoint.missing_route_tables",
+    "endpoint.missing_unnamed_main_route_table",
     "vpc.address",
     "vpc.dns_support",
     "vpc.dns_hostnames",
@@ -1130,6 +1131,31 @@ fn site_instances(
             i.set(
                 "endpoint.on_task_route_tables",
                 only(gateway, Probe::from_bool(&se.on_task_route_tables)),
+            );
+            // CloudFormation: one of the missing tables is the main route table AWS creates for
+            // a VPC of the template (the VPC node stands for it), which a template cannot name
+            // (`AWS::EC2::VPC` has no attribute for it). Terraform can
+            // (`aws_vpc.<name>.main_route_table_id`).
+            let cfn = g.format == Some(Format::CloudFormation);
+            let missing_main = match (&site.subnets, &ep.route_tables) {
+                (Fact::Known { value: subs, .. }, Fact::Known { value: rts, .. }) => Probe::bool(
+                    cfn && subs
+                        .iter()
+                        .filter_map(|s| s.route_table.value().copied())
+                        .any(|rt| !rts.contains(&rt) && g.node(rt).kind == Kind::Vpc),
+                    Some(en.span),
+                ),
+                (Fact::Unknown { reason, .. }, _) | (_, Fact::Unknown { reason, .. }) => {
+                    Probe::unknown(reason.to_string(), None)
+                }
+                _ => Probe::unknown(
+                    "the task subnets or the endpoint's route tables are not known",
+                    None,
+                ),
+            };
+            i.set(
+                "endpoint.missing_unnamed_main_route_table",
+                only(gateway, missing_main),
             );
             let missing: Vec<String> = match (&site.subnets, &ep.route_tables) {
                 (Fact::Known { value: subs, .. }, Fact::Known { value: rts, .. }) => {
