@@ -96,6 +96,9 @@ const SITE: &[&str] = &[
     "site.internet",
     "site.egress_internet",
     "site.egress_any",
+    "site.igw_unrouted",
+    "site.internet_gateway",
+    "site.route_tables",
     "site.endpoints_usable",
 ];
 const ENDPOINT_NEED: &[&str] = &[
@@ -1062,6 +1065,45 @@ fn site_instances(
         at_least(&site.egress_internet, sg_at),
     );
     base.set("site.egress_any", at_least(&site.egress_any, sg_at));
+    // The task subnets' route tables (a VPC stands for its main route table), where the
+    // internet route is missing: the location of site.igw_unrouted.
+    let mut rts: Vec<(String, Option<Span>)> = Vec::new();
+    if let Fact::Known { value, .. } = &site.subnets {
+        for s in value {
+            if let Some(&rt) = s.route_table.value() {
+                let n = g.node(rt);
+                let name = match n.kind {
+                    Kind::Vpc => format!("the main route table of {}", n.address),
+                    _ => n.address.clone(),
+                };
+                if !rts.iter().any(|(x, _)| *x == name) {
+                    rts.push((name, Some(n.span)));
+                }
+            }
+        }
+    }
+    let mut iu = at_least(&site.igw_unrouted, subnets_at);
+    if site.igw_unrouted.value() == Some(&true) {
+        iu.at = rts
+            .iter()
+            .map(|(_, at)| (at.unwrap_or(sn.span), None))
+            .collect();
+    }
+    base.set("site.igw_unrouted", iu);
+    base.set(
+        "site.internet_gateway",
+        match site.unrouted_igw {
+            Some(i) => Probe::str(&g.node(i).address, Some(g.node(i).span)),
+            None => Probe::absent(),
+        },
+    );
+    base.set(
+        "site.route_tables",
+        Probe::new(
+            Known::List(rts.iter().map(|(x, _)| x.clone()).collect()),
+            rts.first().and_then(|(_, at)| *at),
+        ),
+    );
     base.set(
         "site.endpoints_usable",
         at_least(&path.endpoints_usable, subnets_at),

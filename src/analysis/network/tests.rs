@@ -862,3 +862,25 @@ fn egress_any_needs_neither_subnets_nor_endpoints() {
     let f = analyse(g);
     assert!(!site(&f, g, "aws_ecs_service.app").egress_any.is_known());
 }
+
+#[test]
+fn igw_unrouted_only_when_the_subnets_look_meant_to_be_public() {
+    let (out, i) = case("igw_unrouted");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let iu = |a: &str| site(&f, g, a).igw_unrouted.clone();
+    // Private on purpose: the VPC's gateway is routed by the public subnet's table.
+    assert_eq!(iu("aws_ecs_service.private").value(), Some(&false));
+    // A public IP asked for in subnets without a default route.
+    assert_eq!(iu("aws_ecs_service.private_with_ip").value(), Some(&true));
+    let s = site(&f, g, "aws_ecs_service.private_with_ip");
+    assert_eq!(
+        s.unrouted_igw.map(|n| addr(g, n)),
+        Some("aws_internet_gateway.main")
+    );
+    assert!(!iu("aws_ecs_service.private_maybe_ip").is_known());
+    // Routed to the gateway: not this case.
+    assert_eq!(iu("aws_ecs_service.public").value(), Some(&false));
+    // A gateway nothing routes to.
+    assert_eq!(iu("aws_ecs_service.orphan").value(), Some(&true));
+}
