@@ -263,7 +263,7 @@ fn fail_on_sets_the_threshold_of_the_exit_code() {
 fn rules_explain_and_user_rules() {
     let out = pullpath().args(["rules"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text.lines().count(), 24, "{text}");
+    assert_eq!(text.lines().count(), 25, "{text}");
     let out = pullpath().args(["explain", "fgp021"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);

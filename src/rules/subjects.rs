@@ -95,6 +95,10 @@ const SITE: &[&str] = &[
     "site.public_without_ip",
     "site.internet",
     "site.egress_internet",
+    "site.egress_any",
+    "site.igw_unrouted",
+    "site.internet_gateway",
+    "site.route_tables",
     "site.endpoints_usable",
 ];
 const ENDPOINT_NEED: &[&str] = &[
@@ -117,6 +121,7 @@ const SITE_ENDPOINT: &[&str] = &[
     "endpoint.task_egress",
     "endpoint.on_task_route_tables",
     "endpoint.missing_route_tables",
+    "endpoint.missing_unnamed_main_route_table",
     "vpc.address",
     "vpc.dns_support",
     "vpc.dns_hostnames",
@@ -1060,6 +1065,46 @@ fn site_instances(
         "site.egress_internet",
         at_least(&site.egress_internet, sg_at),
     );
+    base.set("site.egress_any", at_least(&site.egress_any, sg_at));
+    // The task subnets' route tables (a VPC stands for its main route table), where the
+    // internet route is missing: the location of site.igw_unrouted.
+    let mut rts: Vec<(String, Option<Span>)> = Vec::new();
+    if let Fact::Known { value, .. } = &site.subnets {
+        for s in value {
+            if let Some(&rt) = s.route_table.value() {
+                let n = g.node(rt);
+                let name = match n.kind {
+                    Kind::Vpc => format!("the main route table of {}", n.address),
+                    _ => n.address.clone(),
+                };
+                if !rts.iter().any(|(x, _)| *x == name) {
+                    rts.push((name, Some(n.span)));
+                }
+            }
+        }
+    }
+    let mut iu = at_least(&site.igw_unrouted, subnets_at);
+    if site.igw_unrouted.value() == Some(&true) {
+        iu.at = rts
+            .iter()
+            .map(|(_, at)| (at.unwrap_or(sn.span), None))
+            .collect();
+    }
+    base.set("site.igw_unrouted", iu);
+    base.set(
+        "site.internet_gateway",
+        match site.unrouted_igw {
+            Some(i) => Probe::str(&g.node(i).address, Some(g.node(i).span)),
+            None => Probe::absent(),
+        },
+    );
+    base.set(
+        "site.route_tables",
+        Probe::new(
+            Known::List(rts.iter().map(|(x, _)| x.clone()).collect()),
+            rts.first().and_then(|(_, at)| *at),
+        ),
+    );
     base.set(
         "site.endpoints_usable",
         at_least(&path.endpoints_usable, subnets_at),
@@ -1129,6 +1174,31 @@ fn site_instances(
             i.set(
                 "endpoint.on_task_route_tables",
                 only(gateway, Probe::from_bool(&se.on_task_route_tables)),
+            );
+            // CloudFormation: one of the missing tables is the main route table AWS creates for
+            // a VPC of the template (the VPC node stands for it), which a template cannot name
+            // (`AWS::EC2::VPC` has no attribute for it). Terraform can
+            // (`aws_vpc.<name>.main_route_table_id`).
+            let cfn = g.format == Some(Format::CloudFormation);
+            let missing_main = match (&site.subnets, &ep.route_tables) {
+                (Fact::Known { value: subs, .. }, Fact::Known { value: rts, .. }) => Probe::bool(
+                    cfn && subs
+                        .iter()
+                        .filter_map(|s| s.route_table.value().copied())
+                        .any(|rt| !rts.contains(&rt) && g.node(rt).kind == Kind::Vpc),
+                    Some(en.span),
+                ),
+                (Fact::Unknown { reason, .. }, _) | (_, Fact::Unknown { reason, .. }) => {
+                    Probe::unknown(reason.to_string(), None)
+                }
+                _ => Probe::unknown(
+                    "the task subnets or the endpoint's route tables are not known",
+                    None,
+                ),
+            };
+            i.set(
+                "endpoint.missing_unnamed_main_route_table",
+                only(gateway, missing_main),
             );
             let missing: Vec<String> = match (&site.subnets, &ep.route_tables) {
                 (Fact::Known { value: subs, .. }, Fact::Known { value: rts, .. }) => {

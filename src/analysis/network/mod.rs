@@ -87,6 +87,15 @@ pub struct RunSite {
     pub endpoints: Vec<SiteEndpoint>,
     /// Does the task's egress allow TCP 443 to the internet (`0.0.0.0/0`)?
     pub egress_internet: Fact<bool>,
+    /// The task subnets look meant to be public (`assign_public_ip` true, a
+    /// `map_public_ip_on_launch` subnet, or an internet gateway of the task VPC that no route
+    /// table of the configuration routes to) while none has a default route, though the VPC has
+    /// an internet gateway: the missing route is the cause. `unrouted_igw` is that gateway.
+    pub igw_unrouted: Fact<bool>,
+    pub unrouted_igw: Option<NodeId>,
+    /// Do the task's security groups have an egress rule at all (any protocol, port, peer)?
+    /// `Known(false)`: nothing leaves the task, whatever the subnets and endpoints are.
+    pub egress_any: Fact<bool>,
 }
 
 /// A task subnet.
@@ -607,6 +616,8 @@ fn site(
             ..Peer::default()
         },
     );
+    let egress_any = sg::has_rules(ix, &groups, Direction::Egress);
+    let (igw_unrouted, unrouted_igw) = igw_unrouted(ix, &vpc, &subnets, &public_ip);
     let task_cidrs = subnet_cidrs(&subnets);
     let site_endpoints = endpoints
         .iter()
@@ -625,6 +636,119 @@ fn site(
         private_only,
         endpoints: site_endpoints,
         egress_internet,
+        igw_unrouted,
+        unrouted_igw,
+        egress_any,
+    }
+}
+
+/// See [`RunSite::igw_unrouted`].
+fn igw_unrouted(
+    ix: &Index,
+    vpc: &Fact<NodeId>,
+    subnets: &Fact<Vec<SubnetFacts>>,
+    public_ip: &Fact<bool>,
+) -> (Fact<bool>, Option<NodeId>) {
+    let g = ix.g;
+    let subs = match subnets {
+        Fact::Known { value, .. } if !value.is_empty() => value,
+        Fact::Known { at, .. } => return (Fact::known(false, *at), None),
+        Fact::Unknown { reason, at } => {
+            return (
+                Fact::Unknown {
+                    reason: reason.clone(),
+                    at: *at,
+                },
+                None,
+            )
+        }
+        Fact::Absent => return (Fact::Absent, None),
+    };
+    // Every task subnet without a default route (a known class, no route deciding it).
+    let unrouted = Fact::all(subs.iter().map(|s| match &s.egress {
+        Fact::Known { value, at } => {
+            Fact::known(*value == Egress::None && s.egress_route.is_none(), *at)
+        }
+        Fact::Unknown { reason, at } => Fact::Unknown {
+            reason: reason.clone(),
+            at: *at,
+        },
+        Fact::Absent => Fact::unknown("the egress is not known", None),
+    }));
+    let v = match vpc {
+        Fact::Known { value, .. } => *value,
+        Fact::Unknown { reason, at } => {
+            let u = Fact::Unknown {
+                reason: reason.clone(),
+                at: *at,
+            };
+            return (Fact::all([unrouted, u]), None);
+        }
+        Fact::Absent => {
+            return (
+                Fact::all([unrouted, Fact::unknown("the task VPC is not known", None)]),
+                None,
+            )
+        }
+    };
+    let mut igws: Vec<NodeId> = ix
+        .igw_vpcs
+        .iter()
+        .filter(|(i, vs)| node_exists(g.node(**i)) == Some(true) && vs.iter().any(|(x, _)| *x == v))
+        .map(|(i, _)| *i)
+        .collect();
+    igws.sort();
+    let Some(&igw) = igws.first() else {
+        // No internet gateway in the configuration: the VPC may have one elsewhere.
+        let has = if g.node(v).mode == Mode::Data || !g.unread.is_empty() {
+            Fact::unknown(
+                "the task VPC's internet gateway may be defined elsewhere",
+                None,
+            )
+        } else {
+            Fact::known(false, None)
+        };
+        return (Fact::all([unrouted, has]), None);
+    };
+    // Meant to be public: a public IP asked for, a public-IP subnet, or a gateway nothing routes
+    // to (an IGW is created to be routed to).
+    let map_public = Fact::any(subs.iter().map(|s| match s.subnet.value() {
+        Some(&sid) => match g.node(sid).field("map_public_ip_on_launch") {
+            None if g.node(sid).mode != Mode::Data => Fact::known(false, None),
+            None => Fact::unknown("a data-source subnet", None),
+            Some(x) => match x.as_bool() {
+                Some(b) => Fact::known(b, x.span),
+                None => Fact::unknown("`map_public_ip_on_launch` is not known", x.span),
+            },
+        },
+        None => Fact::unknown("a task subnet is not known", None),
+    }));
+    let routed_by_nobody = {
+        let routed = g.edges_to(igw).any(|e| {
+            matches!(
+                g.node(e.from).kind,
+                Kind::Route | Kind::RouteTable | Kind::DefaultRouteTable
+            )
+        });
+        if routed {
+            Fact::known(false, None)
+        } else if !g.unread.is_empty() {
+            Fact::unknown(
+                "a module or nested stack that is not read may route to the internet gateway",
+                None,
+            )
+        } else {
+            Fact::known(true, Some(g.node(igw).span))
+        }
+    };
+    let intent = Fact::any([known_or(public_ip), map_public, routed_by_nobody]);
+    (Fact::all([unrouted, intent]), Some(igw))
+}
+
+fn known_or(f: &Fact<bool>) -> Fact<bool> {
+    match f {
+        Fact::Absent => Fact::known(false, None),
+        f => f.clone(),
     }
 }
 
@@ -872,11 +996,13 @@ fn default_sg(ix: &Index, vpc: &Fact<NodeId>) -> Fact<Fact<SgRef>> {
                 *at,
             )
         }
+        // No group given and the VPC is not known: the VPC's reason is the root cause (one
+        // cause in `--explain-unknown`, whichever fact it leaves unknown).
         Fact::Unknown { reason, at } => Fact::known(
-            Fact::unknown(
-                format!("no security group given, and the VPC is not known: {reason}"),
-                *at,
-            ),
+            Fact::Unknown {
+                reason: reason.clone(),
+                at: *at,
+            },
             *at,
         ),
         Fact::Absent => Fact::Absent,

@@ -103,6 +103,109 @@ pub fn allows_443(ix: &Index, groups: &[Fact<SgRef>], dir: Direction, peer: &Pee
     }
 }
 
+/// Does one of `groups` have a rule in `dir`, of any protocol, port or peer? `Known(false)`:
+/// every group is known and has none (a Terraform `aws_security_group` without `egress` blocks
+/// or rule resources): no traffic leaves the task, whatever its destination, so the decision
+/// depends neither on the subnets nor on the endpoints.
+pub fn has_rules(ix: &Index, groups: &[Fact<SgRef>], dir: Direction) -> Fact<bool> {
+    if groups.is_empty() {
+        return Fact::unknown("no security group is known", None);
+    }
+    Fact::any(groups.iter().map(|sg| match sg {
+        Fact::Known { value, .. } => group_has_rules(ix, *value, dir),
+        Fact::Unknown { reason, at } => Fact::Unknown {
+            reason: reason.clone(),
+            at: *at,
+        },
+        Fact::Absent => Fact::known(false, None),
+    }))
+}
+
+/// A canonical rule whose peer is a known loopback CIDR (`127.0.0.1/32`: CloudFormation's idiom
+/// for a group without egress, since an omitted `SecurityGroupEgress` means allow-all). Traffic
+/// to it never leaves the task.
+fn loopback(rule: &Value) -> bool {
+    let lo: Ipv4Net = Ipv4Net::new(std::net::Ipv4Addr::new(127, 0, 0, 0), 8).expect("valid");
+    rule.as_map()
+        .and_then(|m| m.get("cidr_ipv4"))
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.trim().parse::<Ipv4Net>().ok())
+        .is_some_and(|n| lo.contains(&n))
+}
+
+fn group_has_rules(ix: &Index, sg: SgRef, dir: Direction) -> Fact<bool> {
+    let g = ix.g;
+    let node = match sg {
+        SgRef::Node(id) => id,
+        SgRef::VpcDefault {
+            managed: Some(id), ..
+        } => id,
+        // AWS's default group: inbound from its members, outbound to anywhere.
+        SgRef::VpcDefault { managed: None, .. } => return Fact::known(true, None),
+    };
+    let n = g.node(node);
+    let mut parts = Vec::new();
+    match n.field(dir.field()) {
+        Some(v) => match &v.deref().kind {
+            Val::List(items) => parts.push(Fact::known(items.iter().any(|r| !loopback(r)), v.span)),
+            _ => parts.push(Fact::unknown(describe(g, node, dir.field(), v), v.span)),
+        },
+        None if n.mode == crate::graph::Mode::Data => parts.push(Fact::unknown(
+            format!(
+                "`{}` is a data source: its {} rules are not in the configuration",
+                n.address,
+                dir.field()
+            ),
+            Some(n.span),
+        )),
+        None => {}
+    }
+    for &rid in ix.standalone_rules(node) {
+        let r = g.node(rid);
+        match r.field("direction").and_then(|v| v.as_str()) {
+            Some(d) if d == dir.field() => {}
+            Some(_) => continue,
+            None => {
+                parts.push(Fact::unknown(
+                    format!("`{}`: the rule's direction is not known", r.address),
+                    Some(r.span),
+                ));
+                continue;
+            }
+        }
+        let leaves = match r.field("rules").map(|v| &v.kind) {
+            Some(Val::List(l)) => l.iter().any(|x| !loopback(x)),
+            _ => true,
+        };
+        parts.push(match node_exists(r) {
+            Some(b) => Fact::known(b && leaves, Some(r.span)),
+            None => Fact::unknown(
+                format!("whether `{}` is created is not known", r.address),
+                r.exists.as_ref().and_then(|v| v.span).or(Some(r.span)),
+            ),
+        });
+    }
+    let at = n.field(dir.field()).and_then(|v| v.span).or(Some(n.span));
+    match Fact::any(parts) {
+        // A module or nested stack that is not read may add rules to the group.
+        Fact::Known { value: false, .. } | Fact::Absent if !g.unread.is_empty() => {
+            let u = g.node(g.unread[0]);
+            Fact::unknown(
+                format!(
+                    "`{}` is not read: it may add {} rules to `{}`",
+                    u.address,
+                    dir.field(),
+                    n.address
+                ),
+                at,
+            )
+        }
+        Fact::Known { value: false, .. } => Fact::known(false, at),
+        Fact::Absent => Fact::known(false, at),
+        other => other,
+    }
+}
+
 fn group_allows(ix: &Index, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
     let g = ix.g;
     let node = match sg {

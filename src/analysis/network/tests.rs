@@ -839,3 +839,48 @@ fn main_route_table_cloudformation() {
     assert!(r.contains("MainDefaultRoute"), "{r}");
     assert!(!s.private_only.is_known());
 }
+
+#[test]
+fn egress_any_needs_neither_subnets_nor_endpoints() {
+    let (out, i) = case("egress_any");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let any = |a: &str| site(&f, g, a).egress_any.clone();
+    // The subnets are a variable: not known, and not needed for this fact.
+    assert!(!site(&f, g, "aws_ecs_service.none").subnets.is_known());
+    assert_eq!(any("aws_ecs_service.none").value(), Some(&false));
+    // A rule to 127.0.0.1/32 only: nothing leaves the task.
+    assert_eq!(any("aws_ecs_service.loopback").value(), Some(&false));
+    // One group without egress, one with a rule (port 22): egress exists.
+    assert_eq!(any("aws_ecs_service.two").value(), Some(&true));
+    // The only rule is created under an unknown condition.
+    assert!(!any("aws_ecs_service.maybe").is_known());
+    assert!(!any("aws_ecs_service.unknown_groups").is_known());
+    // A module that is not loaded may add rules to the group.
+    let (out, i) = case("egress_any_unread");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    assert!(!site(&f, g, "aws_ecs_service.app").egress_any.is_known());
+}
+
+#[test]
+fn igw_unrouted_only_when_the_subnets_look_meant_to_be_public() {
+    let (out, i) = case("igw_unrouted");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    let iu = |a: &str| site(&f, g, a).igw_unrouted.clone();
+    // Private on purpose: the VPC's gateway is routed by the public subnet's table.
+    assert_eq!(iu("aws_ecs_service.private").value(), Some(&false));
+    // A public IP asked for in subnets without a default route.
+    assert_eq!(iu("aws_ecs_service.private_with_ip").value(), Some(&true));
+    let s = site(&f, g, "aws_ecs_service.private_with_ip");
+    assert_eq!(
+        s.unrouted_igw.map(|n| addr(g, n)),
+        Some("aws_internet_gateway.main")
+    );
+    assert!(!iu("aws_ecs_service.private_maybe_ip").is_known());
+    // Routed to the gateway: not this case.
+    assert_eq!(iu("aws_ecs_service.public").value(), Some(&false));
+    // A gateway nothing routes to.
+    assert_eq!(iu("aws_ecs_service.orphan").value(), Some(&true));
+}
