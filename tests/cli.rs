@@ -482,3 +482,43 @@ fn one_root_cause_one_finding() {
         ]
     );
 }
+
+#[test]
+fn unreadable_container_definitions_are_listed_as_unverified() {
+    // Their needs, secrets and keys are unknown: the checks on them are unverified, named per
+    // rule with the reason, and never a finding (issue 8: they used to vanish, "0 unverified").
+    let dir = "testdata/task/tf_containers_unknown";
+    let (code, doc) = json(&["check", dir]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["summary"]["findings"], 0, "{doc}");
+    assert!(
+        doc["summary"]["unverified_checks"].as_u64().unwrap() >= 7,
+        "{doc}"
+    );
+    let out = pullpath()
+        .args(["check", dir, "--explain-unknown", "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("the container definitions are not known"),
+        "{text}"
+    );
+    for rule in ["FGP003", "FGP006", "FGP007", "FGP009", "FGP010", "FGP050"] {
+        assert!(text.contains(rule), "{rule} missing from:\n{text}");
+    }
+    // With the definitions given, the role's missing permissions are findings.
+    let defs = r#"container_definitions=[{"name":"app","image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1","essential":true,"logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"/ecs/app","awslogs-region":"eu-west-1","awslogs-stream-prefix":"app"}}}]"#;
+    let (code, doc) = json(&["check", dir, "--var", defs]);
+    assert_eq!(code, 1, "{doc}");
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"FGP003") && rules.contains(&"FGP006"),
+        "{rules:?}"
+    );
+}

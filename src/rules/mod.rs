@@ -259,6 +259,14 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
                     continue;
                 }
                 match (&when, &require) {
+                    (Tri::True, Tri::False) if inst.stand_in.is_some() => {
+                        out.unverified.push(Unverified {
+                            task: inst.task.clone(),
+                            rule: r.id.clone(),
+                            title: r.title.clone(),
+                            reason: inst.stand_in.clone().unwrap_or_default(),
+                        });
+                    }
                     (Tri::True, Tri::False) => {
                         let f = finding(r, c, inst, graph.format, sources);
                         let fix_key = (ri, ci, f.resource.clone(), f.help.clone());

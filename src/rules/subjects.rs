@@ -265,6 +265,10 @@ pub struct Instance {
     pub resource: String,
     pub span: Span,
     facts: Vec<(&'static str, Probe)>,
+    /// Set when the instance stands for members that are not known (the needs, secrets and keys
+    /// of a task whose container definitions cannot be read), with the reason: its facts are
+    /// unknown, and it never gives a finding, only unverified checks.
+    pub stand_in: Option<String>,
 }
 
 impl Instance {
@@ -342,8 +346,29 @@ pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instan
             resource: resource.to_string(),
             span,
             facts: base.clone(),
+            stand_in: None,
         };
         out.push(new(Subject::Task, &t.address, t.span));
+        // Container definitions that cannot be read hide what the task needs: one stand-in per
+        // subject that lives in them, all its own facts unknown, so that every check on them is
+        // listed as unverified (with the reason) rather than silently absent.
+        if let Fact::Unknown { reason, at } = &t.container_definitions {
+            let reason = format!("the container definitions are not known: {reason}");
+            for (subject, own) in [
+                (Subject::Permission, PERMISSION),
+                (Subject::Secret, SECRET),
+                (Subject::ContainerKey, KEY),
+            ] {
+                let mut i = new(subject, &t.address, t.span);
+                for name in CONTAINER.iter().chain(own) {
+                    if subject.has_fact(name) {
+                        i.set(name, Probe::unknown(reason.clone(), *at));
+                    }
+                }
+                i.stand_in = Some(reason.clone());
+                out.push(i);
+            }
+        }
         permission_instances(g, t, &new, &mut out);
         for c in &t.containers {
             let cfacts = container_facts(g, t, c);
