@@ -1199,7 +1199,7 @@ fn site_instances(
 // expanded (`aws_vpc.main.id`, `!Ref VPC`, `{ "Ref": "VPC" }`); a clearly marked placeholder
 // (`<your VPC id>`) stands where nothing is known.
 
-const FIX_TASK: &[&str] = &["fix.role", "fix.region"];
+const FIX_TASK: &[&str] = &["fix.role", "fix.role_name", "fix.region"];
 const FIX_SITE: &[&str] = &[
     "fix.vpc",
     "fix.subnets",
@@ -1210,8 +1210,9 @@ const FIX_SITE: &[&str] = &[
 /// One item of code in a fix.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Code {
-    /// An attribute of a resource of the configuration: `id` (`aws_vpc.main.id`, `!Ref VPC`) or
-    /// `arn` (`aws_iam_role.exec.arn`, `!GetAtt ExecutionRole.Arn`).
+    /// An attribute of a resource of the configuration: `id` (`aws_vpc.main.id`, `!Ref VPC`),
+    /// `name` (`aws_iam_role.exec.name`, `!Ref ExecutionRole`) or `arn`
+    /// (`aws_iam_role.exec.arn`, `!GetAtt ExecutionRole.Arn`).
     Ref { address: String, attr: &'static str },
     /// The Region, for use inside a string: the provider's expression as written (`span`, when
     /// it is an expression such as `var.region`), or the literal; `AWS::Region` in
@@ -1298,14 +1299,17 @@ fn node_ref(g: &Graph, n: NodeId, attr: &'static str) -> Code {
     }
 }
 
-/// `fix.role` (the execution role's `arn`) and `fix.region`.
+/// `fix.role` (the execution role's `arn`), `fix.role_name` and `fix.region`.
 fn fix_task_values(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
-    let role = match &t.execution_role.target {
+    let (role, role_name) = match &t.execution_role.target {
         Fact::Known {
             value: RoleTarget::Node(n),
             ..
-        } => node_ref(g, *n, "arn"),
-        _ => Code::Placeholder("your execution role ARN"),
+        } => (node_ref(g, *n, "arn"), node_ref(g, *n, "name")),
+        _ => (
+            Code::Placeholder("your execution role ARN"),
+            Code::Placeholder("your execution role name"),
+        ),
     };
     let region = match g.region.as_ref().map(|v| (&v.kind, v.span)) {
         Some((crate::base::Val::Str(s), span)) => Code::Region {
@@ -1323,6 +1327,7 @@ fn fix_task_values(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
     };
     vec![
         ("fix.role", code(vec![role], false, None)),
+        ("fix.role_name", code(vec![role_name], false, None)),
         ("fix.region", code(vec![region], false, None)),
     ]
 }
