@@ -160,7 +160,14 @@ impl Subject {
             Subject::CrossAccount => &[TASK, FIX_TASK, CONTAINER, CROSS],
             Subject::Site => &[TASK, FIX_TASK, SITE, FIX_SITE],
             Subject::EndpointNeed => &[TASK, FIX_TASK, SITE, FIX_SITE, ENDPOINT_NEED],
-            Subject::SiteEndpoint => &[TASK, FIX_TASK, SITE, FIX_SITE, SITE_ENDPOINT],
+            Subject::SiteEndpoint => &[
+                TASK,
+                FIX_TASK,
+                SITE,
+                FIX_SITE,
+                SITE_ENDPOINT,
+                &["fix.endpoint_security_group"],
+            ],
         }
     }
 
@@ -1164,6 +1171,10 @@ fn site_instances(
                 }
                 other => i.set("vpc.address", Probe::from_fact(other, |_| Known::Loc)),
             }
+            i.set(
+                "fix.endpoint_security_group",
+                fix_group(g, &ep.security_groups),
+            );
             i.set("vpc.dns_support", Probe::from_bool(&ep.vpc_dns_support));
             i.set("vpc.dns_hostnames", Probe::from_bool(&ep.vpc_dns_hostnames));
             // An endpoint that may not be in the task VPC, or may not be created, proves
@@ -1204,6 +1215,7 @@ const FIX_SITE: &[&str] = &[
     "fix.vpc",
     "fix.subnets",
     "fix.security_groups",
+    "fix.security_group",
     "fix.route_tables",
 ];
 
@@ -1377,6 +1389,13 @@ fn fix_site_values(g: &Graph, site: &RunSite) -> Vec<(&'static str, Probe)> {
             .collect(),
         _ => None,
     };
+    let first = fix_group(
+        g,
+        match &site.security_groups {
+            Fact::Known { value, .. } => value,
+            _ => &[],
+        },
+    );
     let groups = match groups {
         Some(ns) => ns.into_iter().map(|n| node_ref(g, n, "id")).collect(),
         None => vec![Code::Placeholder("the task security group ids")],
@@ -1385,6 +1404,21 @@ fn fix_site_values(g: &Graph, site: &RunSite) -> Vec<(&'static str, Probe)> {
         ("fix.vpc", code(vec![vpc], false, None)),
         ("fix.subnets", code(subnets, true, None)),
         ("fix.security_groups", code(groups, true, None)),
+        ("fix.security_group", first),
         ("fix.route_tables", code(route_tables, true, None)),
     ]
+}
+
+/// The first of some security groups (`fix.security_group`: any one of the task's groups
+/// names the task in a rule; `fix.endpoint_security_group`: the endpoint's).
+fn fix_group(g: &Graph, groups: &[Fact<crate::analysis::network::SgRef>]) -> Probe {
+    use crate::analysis::network::SgRef;
+    let first = match groups.first().and_then(|f| f.value()) {
+        Some(SgRef::Node(n))
+        | Some(SgRef::VpcDefault {
+            managed: Some(n), ..
+        }) => node_ref(g, *n, "id"),
+        _ => Code::Placeholder("a security group id"),
+    };
+    code(vec![first], false, None)
 }

@@ -329,6 +329,10 @@ fn fix_values_name_what_is_known_and_mark_what_is_not() {
         show("fix.security_groups", CodeLang::Yaml),
         "[<the task security group ids>]"
     );
+    assert_eq!(
+        show("fix.security_group", CodeLang::Json),
+        "<a security group id>"
+    );
     // Nothing known at all: each language gets the same marked placeholder.
     let none = [super::subjects::Code::Placeholder("your VPC id")];
     for lang in [CodeLang::Hcl, CodeLang::Yaml, CodeLang::Json] {
