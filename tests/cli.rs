@@ -521,4 +521,56 @@ fn unreadable_container_definitions_are_listed_as_unverified() {
         rules.contains(&"FGP003") && rules.contains(&"FGP006"),
         "{rules:?}"
     );
+
+fn the_readme_example_fix_is_written_in_the_configuration_s_own_names() {
+    // The shipped example: the FGP022 fix names its VPC, its task subnet and its Region, in
+    // the language of each input (a plan is fixed in HCL).
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "main.tf",
+            &[
+                "vpc_id              = aws_vpc.main.id",
+                "\"com.amazonaws.eu-west-1.logs\"",
+                "subnet_ids          = [aws_subnet.private.id]",
+            ],
+        ),
+        (
+            "plan.json",
+            &[
+                "vpc_id              = aws_vpc.main.id",
+                "\"com.amazonaws.eu-west-1.logs\"",
+                "subnet_ids          = [aws_subnet.private.id]",
+            ],
+        ),
+        (
+            "template.yaml",
+            &[
+                "VpcId: !Ref Vpc",
+                "!Sub 'com.amazonaws.${AWS::Region}.logs'",
+                "SubnetIds: [!Ref PrivateSubnet]",
+            ],
+        ),
+        (
+            "template.json",
+            &[
+                "\"VpcId\": { \"Ref\": \"Vpc\" }",
+                "\"com.amazonaws.${AWS::Region}.logs\"",
+                "\"SubnetIds\": [{ \"Ref\": \"PrivateSubnet\" }]",
+            ],
+        ),
+    ];
+    for (file, wanted) in cases {
+        let (_, doc) = json(&["check", &format!("testdata/equivalence/{file}")]);
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "FGP022")
+            .unwrap_or_else(|| panic!("no FGP022 in {file}"));
+        let fix = f["fix"].as_str().unwrap();
+        for w in *wanted {
+            assert!(fix.contains(w), "{file}: `{w}` not in\n{fix}");
+        }
+        assert!(!fix.contains('<'), "{file}: placeholder in\n{fix}");
+    }
 }

@@ -132,7 +132,7 @@ impl Cond {
             Known::Bool(b) => Some(*b),
             Known::List(l) => Some(!l.is_empty()),
             Known::Str(s) => Some(!s.is_empty()),
-            Known::Loc => None,
+            Known::Loc | Known::Code(..) => None,
             Known::Absent | Known::Unknown(_) => unreachable!(),
         };
         let text = match known {

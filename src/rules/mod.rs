@@ -18,7 +18,7 @@ use crate::graph::Graph;
 
 use cond::Tri;
 pub use rule::{Check, Rule, Severities};
-use subjects::{Instance, Subject};
+use subjects::{render_code, CodeLang, Instance, Known, Subject};
 
 /// The rules embedded at build time: `(file name, contents)`.
 const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -188,7 +188,6 @@ pub fn facts(graph: &Graph) -> Vec<Instance> {
 
 /// The facts of every instance as JSON (`pullpath facts`): what rule authors read.
 pub fn facts_json(instances: &[Instance], sources: &SourceMap, cwd: &Path) -> serde_json::Value {
-    use subjects::Known;
     let list: Vec<serde_json::Value> = instances
         .iter()
         .map(|i| {
@@ -199,6 +198,7 @@ pub fn facts_json(instances: &[Instance], sources: &SourceMap, cwd: &Path) -> se
                     Known::Str(s) => serde_json::json!(s),
                     Known::List(l) => serde_json::json!(l),
                     Known::Loc => serde_json::json!("(location)"),
+                    Known::Code(..) => serde_json::json!(p.display()),
                     Known::Unknown(r) => serde_json::json!({ "unknown": r }),
                     Known::Absent => serde_json::json!(null),
                 };
@@ -330,16 +330,28 @@ pub fn references(template: &str) -> Vec<(std::ops::Range<usize>, &str)> {
 
 /// Replaces each `{fact}` reference by the instance's value of that fact.
 pub fn expand(template: &str, inst: &Instance) -> String {
+    expand_in(template, inst, None)
+}
+
+/// [`expand`], fix values (`{fix.vpc}`) written in a fix's language; `sources` gives the text
+/// of what they cite as written.
+fn expand_in(template: &str, inst: &Instance, lang: Option<(CodeLang, &SourceMap)>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut last = 0;
     for (range, name) in references(template) {
         out.push_str(&template[last..range.start]);
-        out.push_str(
-            &inst
-                .get(name)
-                .map(|p| p.display())
-                .unwrap_or_else(|| "⟨?⟩".into()),
-        );
+        let text = match (inst.get(name), lang) {
+            (Some(p), Some((lang, sources))) => match &p.value {
+                Known::Code(items, list) => {
+                    let slice = |s: Span| Some(sources.get(s.file).slice(s).to_string());
+                    render_code(items, *list, lang, &slice)
+                }
+                _ => p.display(),
+            },
+            (Some(p), None) => p.display(),
+            (None, _) => "⟨?⟩".into(),
+        };
+        out.push_str(&text);
         last = range.end;
     }
     out.push_str(&template[last..]);
@@ -353,7 +365,7 @@ fn fix_for(
     format: Option<Format>,
     primary: Span,
     sources: &SourceMap,
-) -> Option<String> {
+) -> (CodeLang, Option<String>) {
     let file = sources.get(primary.file);
     let ext = file
         .path
@@ -361,18 +373,18 @@ fn fix_for(
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let json_text = file.text.trim_start().starts_with('{');
-    let lang = if ext == "tf" || matches!(format, Some(Format::Terraform | Format::Plan)) {
+    let (lang, fix) = if ext == "tf" || matches!(format, Some(Format::Terraform | Format::Plan)) {
         if ext == "json" && format == Some(Format::Terraform) {
-            &c.fix.json
+            (CodeLang::Json, &c.fix.json)
         } else {
-            &c.fix.hcl
+            (CodeLang::Hcl, &c.fix.hcl)
         }
     } else if json_text {
-        &c.fix.json
+        (CodeLang::Json, &c.fix.json)
     } else {
-        &c.fix.yaml
+        (CodeLang::Yaml, &c.fix.yaml)
     };
-    lang.clone()
+    (lang, fix.clone())
 }
 
 fn finding(
@@ -388,6 +400,7 @@ fn finding(
         .and_then(|p| inst.get(p))
         .and_then(|p| p.at.first().map(|a| a.0))
         .unwrap_or(inst.span);
+    let (lang, fix) = fix_for(c, format, primary, sources);
     let mut related: Vec<(Span, String)> = Vec::new();
     for rel in &c.related {
         let Some(p) = inst.get(&rel.at) else {
@@ -410,8 +423,8 @@ fn finding(
         label: expand(&c.label, inst),
         related,
         deploy_error: expand(c.deploy_error.trim_end(), inst),
-        help: expand(c.help.trim_end(), inst),
-        fix: fix_for(c, format, primary, sources).map(|f| expand(f.trim_end(), inst)),
+        help: expand_in(c.help.trim_end(), inst, Some((lang, sources))),
+        fix: fix.map(|f| expand_in(f.trim_end(), inst, Some((lang, sources)))),
         task: inst.task.clone(),
         instances: Vec::new(),
         same_fix: Vec::new(),

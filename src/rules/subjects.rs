@@ -158,14 +158,21 @@ impl Subject {
 
     fn groups(self) -> &'static [&'static [&'static str]] {
         match self {
-            Subject::Task => &[TASK],
-            Subject::Permission => &[TASK, CONTAINER, PERMISSION],
-            Subject::Secret => &[TASK, CONTAINER, SECRET],
-            Subject::ContainerKey => &[TASK, &["container.name"], KEY],
-            Subject::CrossAccount => &[TASK, CONTAINER, CROSS],
-            Subject::Site => &[TASK, SITE],
-            Subject::EndpointNeed => &[TASK, SITE, ENDPOINT_NEED],
-            Subject::SiteEndpoint => &[TASK, SITE, SITE_ENDPOINT],
+            Subject::Task => &[TASK, FIX_TASK],
+            Subject::Permission => &[TASK, FIX_TASK, CONTAINER, PERMISSION],
+            Subject::Secret => &[TASK, FIX_TASK, CONTAINER, SECRET],
+            Subject::ContainerKey => &[TASK, FIX_TASK, &["container.name"], KEY],
+            Subject::CrossAccount => &[TASK, FIX_TASK, CONTAINER, CROSS],
+            Subject::Site => &[TASK, FIX_TASK, SITE, FIX_SITE],
+            Subject::EndpointNeed => &[TASK, FIX_TASK, SITE, FIX_SITE, ENDPOINT_NEED],
+            Subject::SiteEndpoint => &[
+                TASK,
+                FIX_TASK,
+                SITE,
+                FIX_SITE,
+                SITE_ENDPOINT,
+                &["fix.endpoint_security_group"],
+            ],
         }
     }
 
@@ -189,6 +196,8 @@ pub enum Known {
     Str(String),
     List(Vec<String>),
     Loc,
+    /// Code for a fix, written in the fix's language when it is expanded (see [`Code`]).
+    Code(Vec<Code>, bool),
     Unknown(String),
     Absent,
 }
@@ -250,6 +259,7 @@ impl Probe {
             Known::Bool(b) => b.to_string(),
             Known::Str(s) => s.clone(),
             Known::List(l) => l.join(", "),
+            Known::Code(items, list) => render_code(items, *list, CodeLang::Hcl, &|_| None),
             Known::Loc | Known::Unknown(_) | Known::Absent => "⟨?⟩".into(),
         }
     }
@@ -543,6 +553,7 @@ fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
         Fact::Absent => (Probe::absent(), Probe::absent()),
     };
     f.push(("role.address", address));
+    f.extend(fix_task_values(g, t));
     f.push(("role.in_graph", in_graph));
     let (invalid, invalid_reason) = match &role.target {
         Fact::Known {
@@ -1055,6 +1066,9 @@ fn site_instances(
         Probe::from_fact(&site.security_groups, |_| Known::Loc),
     );
     base.set("site.private_only", Probe::from_bool(&site.private_only));
+    for (name, p) in fix_site_values(g, site) {
+        base.set(name, p);
+    }
     let at_least = |f: &Fact<bool>, at: Option<Span>| {
         let mut p = Probe::from_bool(f);
         if p.at.is_empty() {
@@ -1257,6 +1271,10 @@ fn site_instances(
                 }
                 other => i.set("vpc.address", Probe::from_fact(other, |_| Known::Loc)),
             }
+            i.set(
+                "fix.endpoint_security_group",
+                fix_group(g, &ep.security_groups),
+            );
             i.set("vpc.dns_support", Probe::from_bool(&ep.vpc_dns_support));
             i.set("vpc.dns_hostnames", Probe::from_bool(&ep.vpc_dns_hostnames));
             // An endpoint that may not be in the task VPC, or may not be created, proves
@@ -1284,4 +1302,223 @@ fn site_instances(
         }
     }
     out.push(base);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fix values: what the analysis knows, in the user's own names, for `help` and `fix` templates.
+// A value is a list of [`Code`] items, written in the fix's language when the template is
+// expanded (`aws_vpc.main.id`, `!Ref VPC`, `{ "Ref": "VPC" }`); a clearly marked placeholder
+// (`<your VPC id>`) stands where nothing is known.
+
+const FIX_TASK: &[&str] = &["fix.role", "fix.role_name", "fix.region"];
+const FIX_SITE: &[&str] = &[
+    "fix.vpc",
+    "fix.subnets",
+    "fix.security_groups",
+    "fix.security_group",
+    "fix.route_tables",
+];
+
+/// One item of code in a fix.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Code {
+    /// An attribute of a resource of the configuration: `id` (`aws_vpc.main.id`, `!Ref VPC`),
+    /// `name` (`aws_iam_role.exec.name`, `!Ref ExecutionRole`) or `arn`
+    /// (`aws_iam_role.exec.arn`, `!GetAtt ExecutionRole.Arn`).
+    Ref { address: String, attr: &'static str },
+    /// The Region, for use inside a string: the provider's expression as written (`span`, when
+    /// it is an expression such as `var.region`), or the literal; `AWS::Region` in
+    /// CloudFormation.
+    Region {
+        literal: Option<String>,
+        span: Option<Span>,
+    },
+    /// Nothing is known: a marked placeholder such as `<your VPC id>`.
+    Placeholder(&'static str),
+}
+
+/// The language of a fix (see `fix_for` in `rules/mod.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeLang {
+    Hcl,
+    Yaml,
+    Json,
+}
+
+/// Writes fix code in a language. `text` gives the source text of a span (the Region as written).
+pub fn render_code(
+    items: &[Code],
+    list: bool,
+    lang: CodeLang,
+    text: &dyn Fn(Span) -> Option<String>,
+) -> String {
+    let one = |c: &Code| -> String {
+        match c {
+            Code::Placeholder(p) => format!("<{p}>"),
+            Code::Ref { address, attr } => {
+                // Not referable from the root module / template: a named placeholder.
+                if address.starts_with("module.") || address.contains('#') {
+                    return format!("<the {attr} of {address}>");
+                }
+                match (lang, *attr) {
+                    (CodeLang::Hcl, _) => format!("{address}.{attr}"),
+                    (CodeLang::Yaml, "arn") => format!("!GetAtt {address}.Arn"),
+                    (CodeLang::Yaml, _) => format!("!Ref {address}"),
+                    (CodeLang::Json, "arn") => {
+                        format!("{{ \"Fn::GetAtt\": [\"{address}\", \"Arn\"] }}")
+                    }
+                    (CodeLang::Json, _) => format!("{{ \"Ref\": \"{address}\" }}"),
+                }
+            }
+            Code::Region { literal, span } => match lang {
+                CodeLang::Yaml | CodeLang::Json => "${AWS::Region}".into(),
+                CodeLang::Hcl => {
+                    let written = span.and_then(text).map(|t| t.trim().to_string());
+                    match (written, literal) {
+                        (Some(w), _) if is_expression(&w) => format!("${{{w}}}"),
+                        (_, Some(l)) => l.clone(),
+                        _ => "<your Region>".into(),
+                    }
+                }
+            },
+        }
+    };
+    let parts: Vec<String> = items.iter().map(one).collect();
+    if list {
+        format!("[{}]", parts.join(", "))
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// A reference as written (`var.region`, `data.aws_region.current.name`, `local.r`), not a
+/// quoted literal or a longer text.
+fn is_expression(w: &str) -> bool {
+    w.starts_with(|c: char| c.is_ascii_alphabetic())
+        && w.contains('.')
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '[' | ']'))
+}
+
+fn code(items: Vec<Code>, list: bool, at: Option<Span>) -> Probe {
+    Probe::new(Known::Code(items, list), at)
+}
+
+fn node_ref(g: &Graph, n: NodeId, attr: &'static str) -> Code {
+    Code::Ref {
+        address: g.node(n).address.clone(),
+        attr,
+    }
+}
+
+/// `fix.role` (the execution role's `arn`), `fix.role_name` and `fix.region`.
+fn fix_task_values(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> {
+    let (role, role_name) = match &t.execution_role.target {
+        Fact::Known {
+            value: RoleTarget::Node(n),
+            ..
+        } => (node_ref(g, *n, "arn"), node_ref(g, *n, "name")),
+        _ => (
+            Code::Placeholder("your execution role ARN"),
+            Code::Placeholder("your execution role name"),
+        ),
+    };
+    let region = match g.region.as_ref().map(|v| (&v.kind, v.span)) {
+        Some((crate::base::Val::Str(s), span)) => Code::Region {
+            literal: Some(s.clone()),
+            span,
+        },
+        Some((_, Some(span))) => Code::Region {
+            literal: None,
+            span: Some(span),
+        },
+        _ => Code::Region {
+            literal: None,
+            span: None,
+        },
+    };
+    vec![
+        ("fix.role", code(vec![role], false, None)),
+        ("fix.role_name", code(vec![role_name], false, None)),
+        ("fix.region", code(vec![region], false, None)),
+    ]
+}
+
+/// `fix.vpc`, `fix.subnets`, `fix.security_groups`, `fix.route_tables` of a run site.
+fn fix_site_values(g: &Graph, site: &RunSite) -> Vec<(&'static str, Probe)> {
+    let vpc = match &site.vpc {
+        Fact::Known { value, .. } => node_ref(g, *value, "id"),
+        _ => Code::Placeholder("your VPC id"),
+    };
+    let known_subnets: Option<Vec<&crate::analysis::network::SubnetFacts>> = match &site.subnets {
+        Fact::Known { value, .. } if !value.is_empty() => Some(value.iter().collect()),
+        _ => None,
+    };
+    let all = |f: &dyn Fn(&crate::analysis::network::SubnetFacts) -> Option<NodeId>,
+               attr: &'static str,
+               none: &'static str|
+     -> Vec<Code> {
+        let ids: Option<Vec<NodeId>> = known_subnets
+            .as_ref()
+            .and_then(|subs| subs.iter().map(|s| f(s)).collect());
+        match ids {
+            Some(mut ids) => {
+                let mut seen = std::collections::HashSet::new();
+                ids.retain(|n| seen.insert(*n));
+                ids.into_iter().map(|n| node_ref(g, n, attr)).collect()
+            }
+            None => vec![Code::Placeholder(none)],
+        }
+    };
+    let subnets = all(&|s| s.subnet.value().copied(), "id", "the task subnet ids");
+    let route_tables = all(
+        &|s| s.route_table.value().copied(),
+        "id",
+        "the route table ids of the task subnets",
+    );
+    let groups: Option<Vec<NodeId>> = match &site.security_groups {
+        Fact::Known { value, .. } if !value.is_empty() => value
+            .iter()
+            .map(|f| match f.value() {
+                Some(crate::analysis::network::SgRef::Node(n)) => Some(*n),
+                Some(crate::analysis::network::SgRef::VpcDefault {
+                    managed: Some(n), ..
+                }) => Some(*n),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    };
+    let first = fix_group(
+        g,
+        match &site.security_groups {
+            Fact::Known { value, .. } => value,
+            _ => &[],
+        },
+    );
+    let groups = match groups {
+        Some(ns) => ns.into_iter().map(|n| node_ref(g, n, "id")).collect(),
+        None => vec![Code::Placeholder("the task security group ids")],
+    };
+    vec![
+        ("fix.vpc", code(vec![vpc], false, None)),
+        ("fix.subnets", code(subnets, true, None)),
+        ("fix.security_groups", code(groups, true, None)),
+        ("fix.security_group", first),
+        ("fix.route_tables", code(route_tables, true, None)),
+    ]
+}
+
+/// The first of some security groups (`fix.security_group`: any one of the task's groups
+/// names the task in a rule; `fix.endpoint_security_group`: the endpoint's).
+fn fix_group(g: &Graph, groups: &[Fact<crate::analysis::network::SgRef>]) -> Probe {
+    use crate::analysis::network::SgRef;
+    let first = match groups.first().and_then(|f| f.value()) {
+        Some(SgRef::Node(n))
+        | Some(SgRef::VpcDefault {
+            managed: Some(n), ..
+        }) => node_ref(g, *n, "id"),
+        _ => Code::Placeholder("a security group id"),
+    };
+    code(vec![first], false, None)
 }

@@ -295,3 +295,64 @@ resource "aws_ecs_task_definition" "app" {
         super::subjects::Known::Bool(false)
     );
 }
+
+#[test]
+fn fix_values_name_what_is_known_and_mark_what_is_not() {
+    use super::subjects::{render_code, CodeLang, Known};
+    // The role is a stack parameter: not known, a marked placeholder; the VPC, subnet and route
+    // table are resources of the template: their own names, in each language.
+    let (_d, out) = setup(TEMPLATE, "template.yaml");
+    let insts = facts(&out.graphs[0]);
+    let site = insts
+        .iter()
+        .find(|i| i.subject == Subject::Site)
+        .expect("a site");
+    let show = |name: &str, lang: CodeLang| match &site.get(name).unwrap().value {
+        Known::Code(items, list) => render_code(items, *list, lang, &|_| None),
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(
+        show("fix.role", CodeLang::Yaml),
+        "<your execution role ARN>"
+    );
+    assert_eq!(show("fix.role", CodeLang::Hcl), "<your execution role ARN>");
+    assert_eq!(show("fix.vpc", CodeLang::Yaml), "!Ref Vpc");
+    assert_eq!(show("fix.vpc", CodeLang::Json), r#"{ "Ref": "Vpc" }"#);
+    assert_eq!(show("fix.subnets", CodeLang::Yaml), "[!Ref Subnet]");
+    assert_eq!(
+        show("fix.route_tables", CodeLang::Yaml),
+        "[!Ref RouteTable]"
+    );
+    assert_eq!(show("fix.region", CodeLang::Yaml), "${AWS::Region}");
+    // No security groups written: the VPC default group, not managed here.
+    assert_eq!(
+        show("fix.security_groups", CodeLang::Yaml),
+        "[<the task security group ids>]"
+    );
+    assert_eq!(
+        show("fix.security_group", CodeLang::Json),
+        "<a security group id>"
+    );
+    // Nothing known at all: each language gets the same marked placeholder.
+    let none = [super::subjects::Code::Placeholder("your VPC id")];
+    for lang in [CodeLang::Hcl, CodeLang::Yaml, CodeLang::Json] {
+        assert_eq!(render_code(&none, false, lang, &|_| None), "<your VPC id>");
+    }
+    // A Region written as an expression is used as written; a literal as the literal.
+    let region = |literal: Option<&str>, text: &str| {
+        let span = crate::base::Span::new(crate::base::FileId(0), 0..1);
+        let code = [super::subjects::Code::Region {
+            literal: literal.map(str::to_string),
+            span: Some(span),
+        }];
+        let text = text.to_string();
+        render_code(&code, false, CodeLang::Hcl, &move |_| Some(text.clone()))
+    };
+    assert_eq!(region(None, "var.region"), "${var.region}");
+    assert_eq!(
+        region(None, "data.aws_region.current.name"),
+        "${data.aws_region.current.name}"
+    );
+    assert_eq!(region(Some("eu-west-1"), "\"eu-west-1\""), "eu-west-1");
+    assert_eq!(region(None, "\"x\" # a comment\n"), "<your Region>");
+}
