@@ -521,7 +521,9 @@ fn unreadable_container_definitions_are_listed_as_unverified() {
         rules.contains(&"FGP003") && rules.contains(&"FGP006"),
         "{rules:?}"
     );
+}
 
+#[test]
 fn the_readme_example_fix_is_written_in_the_configuration_s_own_names() {
     // The shipped example: the FGP022 fix names its VPC, its task subnet and its Region, in
     // the language of each input (a plan is fixed in HCL).
