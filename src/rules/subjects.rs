@@ -835,8 +835,6 @@ fn permission_instances(
         }
     }
     for (need, perms) in groups {
-        // An ECR need is real only for an image known to be in ECR: with an image that is not
-        // known, a refusal proves nothing (it may be `nginx`).
         // An ECR need is real only for an image known to be in ECR (dual-stack URIs included):
         // with an image that is not known, a refusal proves nothing (it may be `nginx`).
         let in_ecr = |c: &Container| match &c.image {
