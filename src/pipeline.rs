@@ -266,7 +266,10 @@ fn run_here(config: &Config) -> Output {
     let built: Vec<Result<Graph, Diagnostic>> = timed(&mut timings, "graph", || {
         units
             .par_iter()
-            .map(|u| isolated(&u.name, || graph::build(u)).map_err(|d| d.in_file(u.root.clone())))
+            .map(|u| {
+                isolated(&u.name, || graph::build_with_sources(u, Some(&sources)))
+                    .map_err(|d| d.in_file(u.root.clone()))
+            })
             .collect()
     });
     let mut diagnostics = found.diagnostics;

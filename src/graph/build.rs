@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::base::value::UNKNOWN_PART;
-use crate::base::{Map, Ref, Span, Val, Value};
+use crate::base::{Map, Ref, SourceMap, Span, Val, Value};
 use crate::frontends::{Mode, Resource, Unit};
 
 use super::kinds::{kind_of, Kind};
@@ -15,7 +15,14 @@ use super::table::{rows, Conv};
 
 /// Builds the graph of one unit. Pure: no I/O.
 pub fn build(unit: &Unit) -> Graph {
+    build_with_sources(unit, None)
+}
+
+/// [`build`], with the source texts that let positions inside JSON held in strings (escaped,
+/// in heredocs, in templates) point at the source rather than at the whole string.
+pub fn build_with_sources(unit: &Unit, sources: Option<&SourceMap>) -> Graph {
     let mut b = Builder {
+        sources,
         g: Graph {
             unit: unit.name.clone(),
             format: unit.format,
@@ -61,7 +68,8 @@ fn unread(g: &Graph) -> Vec<NodeId> {
         .collect()
 }
 
-struct Builder {
+struct Builder<'s> {
+    sources: Option<&'s SourceMap>,
     g: Graph,
     /// `(child, field)`: the field of a synthesised node that points at its parent.
     links: HashMap<NodeId, Vec<String>>,
@@ -69,7 +77,7 @@ struct Builder {
     instances: HashMap<String, Vec<NodeId>>,
 }
 
-impl Builder {
+impl Builder<'_> {
     #[allow(clippy::too_many_arguments)]
     fn new_node(
         &mut self,
@@ -106,7 +114,7 @@ impl Builder {
             return;
         };
         let rtype = node.rtype.clone();
-        let mut cx = Cx::new(cfn, node.mode == Mode::Managed, &rtype);
+        let mut cx = Cx::new(cfn, node.mode == Mode::Managed, &rtype).with_sources(self.sources);
         let mut fields = apply(rows, src, span, "", &mut cx);
         prune_exclusive(node.kind, &mut fields);
         let node = &mut self.g.nodes[id];
@@ -261,7 +269,7 @@ impl Builder {
             Kind::ManagedPolicy if cfn => {
                 if let Some((ks, v)) = pick("", "Roles") {
                     let c = self.child(id, "roles", Kind::PolicyAttachment, ks.or(v.span));
-                    let mut cx = Cx::new(cfn, true, "");
+                    let mut cx = Cx::new(cfn, true, "").with_sources(self.sources);
                     if let Some(roles) = convert(Conv::List, v, "roles", &mut cx) {
                         self.set(c, "roles", ks, roles);
                     }
@@ -274,7 +282,7 @@ impl Builder {
                     let c = self.child(id, "policy", Kind::EcrRepositoryPolicy, ks.or(v.span));
                     let r = self.parent_ref(id, "", None);
                     self.link(c, "repository", r);
-                    let mut cx = Cx::new(cfn, true, "");
+                    let mut cx = Cx::new(cfn, true, "").with_sources(self.sources);
                     if let Some(p) = convert(Conv::Policy, v, "policy", &mut cx) {
                         self.set(c, "policy", ks, p);
                     }

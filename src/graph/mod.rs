@@ -51,7 +51,7 @@ mod e2e_tests;
 #[cfg(test)]
 mod tests;
 
-pub use build::{build, strip_index};
+pub use build::{build, build_with_sources, strip_index};
 pub use json::{to_json, to_text};
 pub use kinds::{kind_of, Kind, TYPES};
 pub use model::{lookup, path_under, Dangling, Edge, Graph, Node, NodeId, Via, WrittenKey};

@@ -4,7 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use crate::base::{Diagnostic, FileId, Map, Span, Val, Value};
+use crate::base::align::TextMap;
+use crate::base::{Diagnostic, FileId, Map, SourceMap, Span, Val, Value};
 
 use super::model::WrittenKey;
 use super::table::{Conv, Lit, Row};
@@ -20,6 +21,9 @@ pub struct Cx<'a> {
     pub defaults: BTreeSet<String>,
     pub written_keys: Vec<WrittenKey>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The source texts, to map positions inside JSON held in strings back to the source
+    /// (see [`TextMap`]); without them, such JSON is located at its whole string.
+    pub sources: Option<&'a SourceMap>,
 }
 
 impl<'a> Cx<'a> {
@@ -31,6 +35,36 @@ impl<'a> Cx<'a> {
             defaults: BTreeSet::new(),
             written_keys: Vec::new(),
             diagnostics: Vec::new(),
+            sources: None,
+        }
+    }
+
+    pub fn with_sources(mut self, sources: Option<&'a SourceMap>) -> Cx<'a> {
+        self.sources = sources;
+        self
+    }
+
+    /// Appends `decoded` to `m`, aligned with the source text at `span` when it corresponds,
+    /// else as one opaque piece standing for `span` (or for `fallback`).
+    fn push_text(
+        &self,
+        m: &mut TextMap,
+        decoded: &str,
+        span: Option<Span>,
+        fallback: Option<Span>,
+    ) {
+        let aligned = match (self.sources, span) {
+            (Some(src), Some(sp)) if (sp.file.0 as usize) < src.len() => {
+                let file = src.get(sp.file);
+                match file.text.get(sp.range()) {
+                    Some(raw) => m.push_aligned(decoded, raw, sp),
+                    None => false,
+                }
+            }
+            _ => false,
+        };
+        if !aligned {
+            m.push_opaque(decoded.len(), span.or(fallback));
         }
     }
 }
@@ -237,26 +271,28 @@ pub fn protocol(v: &Value) -> Value {
 // ---------------------------------------------------------------------------------------------
 // JSON strings
 
-/// Replaces every span in a value (JSON decoded from a string whose characters cannot be mapped
-/// back to the source one to one: escapes, heredocs).
-fn respan(v: &mut Value, span: Option<Span>) {
-    v.span = span;
+/// Moves the spans of JSON parsed from a decoded text (positions in that text) to the source
+/// through `m`; a position that does not map gets `fallback`, the whole string's span.
+fn remap(v: &mut Value, m: &TextMap, fallback: Option<Span>) {
+    let to_source = |s: Option<Span>| s.and_then(|s| m.span(s.range())).or(fallback);
+    v.span = to_source(v.span);
     match &mut v.kind {
         Val::List(l) | Val::Template(l) | Val::Choice(l) => {
-            l.iter_mut().for_each(|x| respan(x, span))
+            l.iter_mut().for_each(|x| remap(x, m, fallback))
         }
-        Val::Map(m) => m.entries.iter_mut().for_each(|e| {
-            e.key_span = span;
-            respan(&mut e.value, span)
+        Val::Map(map) => map.entries.iter_mut().for_each(|e| {
+            e.key_span = to_source(e.key_span);
+            remap(&mut e.value, m, fallback)
         }),
-        Val::Encoded(x) => respan(x, span),
+        Val::Encoded(x) => remap(x, m, fallback),
         _ => {}
     }
 }
 
 /// Decodes a string holding JSON. When the string's span covers exactly its text (plain text
-/// or the text between quotes), spans point inside the source; otherwise every part gets the
-/// string's span.
+/// or the text between quotes), spans point inside the source; when the source writes it
+/// otherwise (escapes, a heredoc's indentation), they are mapped back through a [`TextMap`];
+/// what cannot be mapped gets the string's span.
 pub fn decode_json_string(s: &str, span: Option<Span>, cx: &mut Cx) -> Result<Value, Diagnostic> {
     let (file, base, exact) = match span {
         Some(sp) if sp.range().len() == s.len() + 2 => (sp.file, sp.start as usize + 1, true),
@@ -264,19 +300,27 @@ pub fn decode_json_string(s: &str, span: Option<Span>, cx: &mut Cx) -> Result<Va
         Some(sp) => (sp.file, 0, false),
         None => (FileId(0), 0, false),
     };
+    let map = (!exact).then(|| {
+        let mut m = TextMap::new();
+        cx.push_text(&mut m, s, span, span);
+        m
+    });
+    let to_source = |d: &mut Diagnostic| {
+        if let Some(m) = &map {
+            d.span = d.span.and_then(|sp| m.span(sp.range())).or(span);
+        }
+    };
     match crate::syntax::json::parse(file, s, base) {
         Ok(mut p) => {
-            if exact {
-                cx.diagnostics.append(&mut p.diagnostics);
-            } else {
-                respan(&mut p.value, span);
+            if let Some(m) = &map {
+                remap(&mut p.value, m, span);
             }
+            p.diagnostics.iter_mut().for_each(to_source);
+            cx.diagnostics.append(&mut p.diagnostics);
             Ok(p.value)
         }
         Err(mut d) => {
-            if !exact {
-                d.span = span;
-            }
+            to_source(&mut d);
             Err(d)
         }
     }
@@ -290,10 +334,12 @@ const PH_CLOSE: char = '\u{E001}';
 /// Decodes a template that renders to JSON (`<<EOF {"Resource": "${aws_s3_bucket.b.arn}/*"} EOF`,
 /// `templatefile(...)`) when its non-literal parts all sit inside JSON strings: each such string
 /// becomes the part itself, or a template of its pieces; a part written where a value goes
-/// (`"containerPort": ${var.port}`) becomes that value. Every value gets the template's span
-/// (positions inside a template do not map back one to one). `None` when it is not such JSON.
-pub fn decode_json_template(parts: &[Value], span: Option<Span>) -> Option<Value> {
+/// (`"containerPort": ${var.port}`) becomes that value. Positions in the literal parts map back
+/// to the source through a [`TextMap`]; what does not map gets the template's span. `None` when
+/// it is not such JSON.
+pub fn decode_json_template(parts: &[Value], span: Option<Span>, cx: &Cx) -> Option<Value> {
     let mut text = String::new();
+    let mut map = TextMap::new();
     // Whether the text so far ends inside a JSON string: a part outside one stands for a whole
     // value (`"containerPort": ${var.port}`) and is written as a string holding only it.
     let (mut in_string, mut escaped) = (false, false);
@@ -313,9 +359,11 @@ pub fn decode_json_template(parts: &[Value], span: Option<Span>) -> Option<Value
                         _ => {}
                     }
                 }
+                cx.push_text(&mut map, &lit, p.span, span);
                 text.push_str(&lit);
             }
             None => {
+                let start = text.len();
                 if !in_string {
                     text.push('"');
                 }
@@ -325,18 +373,22 @@ pub fn decode_json_template(parts: &[Value], span: Option<Span>) -> Option<Value
                 if !in_string {
                     text.push('"');
                 }
+                map.push_opaque(text.len() - start, p.span.or(span));
             }
         }
     }
     let mut v = crate::syntax::json::parse(FileId(0), &text, 0).ok()?.value;
-    respan(&mut v, span);
-    fill_placeholders(&mut v, parts, span);
+    remap(&mut v, &map, span);
+    fill_placeholders(&mut v, parts);
     Some(v)
 }
 
-fn fill_placeholders(v: &mut Value, parts: &[Value], span: Option<Span>) {
+/// Puts the parts back in place of their placeholders; the literal pieces around them get the
+/// span of the string that holds them.
+fn fill_placeholders(v: &mut Value, parts: &[Value]) {
     match &mut v.kind {
         Val::Str(s) if s.contains(PH_OPEN) => {
+            let span = v.span;
             let mut pieces = Vec::new();
             let mut rest = s.as_str();
             while let Some(open) = rest.find(PH_OPEN) {
@@ -365,11 +417,11 @@ fn fill_placeholders(v: &mut Value, parts: &[Value], span: Option<Span>) {
                 Value::new(Val::Template(pieces), span)
             };
         }
-        Val::List(l) => l.iter_mut().for_each(|x| fill_placeholders(x, parts, span)),
+        Val::List(l) => l.iter_mut().for_each(|x| fill_placeholders(x, parts)),
         Val::Map(m) => m
             .entries
             .iter_mut()
-            .for_each(|e| fill_placeholders(&mut e.value, parts, span)),
+            .for_each(|e| fill_placeholders(&mut e.value, parts)),
         _ => {}
     }
 }
@@ -600,7 +652,7 @@ pub fn policy(v: &Value, cx: &mut Cx) -> Option<Value> {
             }
         },
         Val::Encoded(inner) => Some(Value::new(doc_norm(inner).kind, v.span)),
-        Val::Template(parts) => Some(match decode_json_template(parts, v.span) {
+        Val::Template(parts) => Some(match decode_json_template(parts, v.span, cx) {
             Some(doc) => doc_norm(&doc),
             None => v.clone(),
         }),
@@ -1028,7 +1080,7 @@ fn containers(v: &Value, path: &str, cx: &mut Cx) -> Value {
         },
         Val::Encoded(inner) => inner.as_ref(),
         Val::List(_) => v,
-        Val::Template(parts) => match decode_json_template(parts, v.span) {
+        Val::Template(parts) => match decode_json_template(parts, v.span, cx) {
             Some(d) => {
                 decoded = d;
                 &decoded

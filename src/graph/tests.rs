@@ -1781,7 +1781,13 @@ fn json_templates_are_decoded_when_parts_sit_in_strings() {
     assert!(matches!(&r0.kind, Val::Ref(r) if r.target == "aws_secretsmanager_secret.db"));
     let r1 = &st[1].get("Resource").unwrap().as_list().unwrap()[0];
     assert_eq!(r1.render_pattern().unwrap(), "⟨?⟩/*");
-    assert_eq!(r1.span, policy.span);
+    // Located by its parts (these test spans do not hold the parts' text, so each part maps as
+    // a whole): from the part that opens the string to the part that closes it.
+    let Val::Template(parts) = &policy.kind else {
+        unreachable!()
+    };
+    let (opens, closes) = (parts[2].span.unwrap(), parts[4].span.unwrap());
+    assert_eq!(r1.span, Some(opens.cover(closes)));
     assert_eq!(
         edge_targets(&g, "aws_iam_role_policy.p", "policy"),
         vec!["aws_s3_bucket.b", "aws_secretsmanager_secret.db"]

@@ -1453,7 +1453,7 @@ fn fix_site_values(g: &Graph, site: &RunSite) -> Vec<(&'static str, Probe)> {
         _ => None,
     };
     let all = |f: &dyn Fn(&crate::analysis::network::SubnetFacts) -> Option<NodeId>,
-               attr: &'static str,
+               to_code: &dyn Fn(NodeId) -> Code,
                none: &'static str|
      -> Vec<Code> {
         let ids: Option<Vec<NodeId>> = known_subnets
@@ -1463,15 +1463,29 @@ fn fix_site_values(g: &Graph, site: &RunSite) -> Vec<(&'static str, Probe)> {
             Some(mut ids) => {
                 let mut seen = std::collections::HashSet::new();
                 ids.retain(|n| seen.insert(*n));
-                ids.into_iter().map(|n| node_ref(g, n, attr)).collect()
+                ids.into_iter().map(to_code).collect()
             }
             None => vec![Code::Placeholder(none)],
         }
     };
-    let subnets = all(&|s| s.subnet.value().copied(), "id", "the task subnet ids");
+    let subnets = all(
+        &|s| s.subnet.value().copied(),
+        &|n| node_ref(g, n, "id"),
+        "the task subnet ids",
+    );
+    // A subnet on its VPC's main route table: the analysis lets the VPC stand for that table.
+    // Terraform names it `aws_vpc.x.main_route_table_id`; CloudFormation cannot name it.
+    let table = |n: NodeId| match g.node(n).kind {
+        Kind::Vpc if g.format == Some(Format::CloudFormation) => Code::Placeholder(
+            "the task subnets' route table: they use the VPC's main route table, which a \
+             template cannot reference; associate them with a route table",
+        ),
+        Kind::Vpc => node_ref(g, n, "main_route_table_id"),
+        _ => node_ref(g, n, "id"),
+    };
     let route_tables = all(
         &|s| s.route_table.value().copied(),
-        "id",
+        &table,
         "the route table ids of the task subnets",
     );
     let groups: Option<Vec<NodeId>> = match &site.security_groups {

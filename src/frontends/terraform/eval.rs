@@ -1657,7 +1657,18 @@ impl<'a> Evaluator<'a> {
         span: Option<Span>,
     ) -> Value {
         let (v, used) = self.resolve_root(root, ops, loc, sc, span);
-        let v = self.apply_ops(v, &ops[used.min(ops.len())..], loc, sc, span);
+        let mut v = self.apply_ops(v, &ops[used.min(ops.len())..], loc, sc, span);
+        // A value passed on by a variable, local or module output keeps its origin's span when
+        // it was written there (a literal: that is where to change it). Anything else (a
+        // reference to a resource, a structure holding one) is located where it is used: the
+        // variable's default or the module's `output` block is only a place it passed through,
+        // never where the user must act. Its parts keep their own spans, and an Unknown keeps
+        // the span that explains it.
+        let passed_on = matches!(root, "var" | "local" | "module") && sc.lookup(root).is_none();
+        if passed_on && span.is_some() && !v.is_fully_known() && !matches!(v.kind, Val::Unknown(_))
+        {
+            v.span = span;
+        }
         v.with_span_if_none(span)
     }
 
