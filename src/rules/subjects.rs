@@ -1315,6 +1315,8 @@ const FIX_SITE: &[&str] = &[
     "fix.security_groups",
     "fix.security_group",
     "fix.route_tables",
+    "fix.private_route_table",
+    "fix.private_route_tables",
 ];
 
 /// One item of code in a fix.
@@ -1354,8 +1356,14 @@ pub fn render_code(
         match c {
             Code::Placeholder(p) => format!("<{p}>"),
             Code::Ref { address, attr } => {
-                // Not referable from the root module / template: a named placeholder.
-                if address.starts_with("module.") || address.contains('#') {
+                // Not referable from the root module / template: a named placeholder. A
+                // CloudFormation address with `/` is in another template (a nested stack, an
+                // export joined by name).
+                let elsewhere = match lang {
+                    CodeLang::Hcl => address.starts_with("module."),
+                    CodeLang::Yaml | CodeLang::Json => address.contains('/'),
+                };
+                if elsewhere || address.contains('#') {
                     return format!("<the {attr} of {address}>");
                 }
                 match (lang, *attr) {
@@ -1488,6 +1496,24 @@ fn fix_site_values(g: &Graph, site: &RunSite) -> Vec<(&'static str, Probe)> {
         &table,
         "the route table ids of the task subnets",
     );
+    // The tables a NAT route goes on: those of the subnets proven private-only (another task
+    // subnet may already route to a NAT gateway); all of them when none is proven so.
+    let private_tables: Vec<Code> = {
+        let mut seen = std::collections::HashSet::new();
+        known_subnets
+            .iter()
+            .flatten()
+            .filter(|s| s.private_only.value() == Some(&true))
+            .filter_map(|s| s.route_table.value().copied())
+            .filter(|n| seen.insert(*n))
+            .map(table)
+            .collect()
+    };
+    let private_tables = if private_tables.is_empty() {
+        route_tables.clone()
+    } else {
+        private_tables
+    };
     let groups: Option<Vec<NodeId>> = match &site.security_groups {
         Fact::Known { value, .. } if !value.is_empty() => value
             .iter()
@@ -1518,6 +1544,11 @@ fn fix_site_values(g: &Graph, site: &RunSite) -> Vec<(&'static str, Probe)> {
         ("fix.security_groups", code(groups, true, None)),
         ("fix.security_group", first),
         ("fix.route_tables", code(route_tables, true, None)),
+        (
+            "fix.private_route_table",
+            code(private_tables[..1].to_vec(), false, None),
+        ),
+        ("fix.private_route_tables", code(private_tables, true, None)),
     ]
 }
 

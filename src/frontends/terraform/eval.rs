@@ -644,7 +644,15 @@ impl<'a> Evaluator<'a> {
                 if let Some(b) = inst.cfg.providers.get(pkey) {
                     let sc = Scope::new(&ctx);
                     let mut m = Map::new();
-                    let region = b.body.attr("region").map(|a| self.eval(a.expr, &sc));
+                    // Located at the provider's `region` as written (`var.region`), which is
+                    // what a fix in the user's own names repeats.
+                    let region = b.body.attr("region").map(|a| {
+                        let v = self.eval(a.expr, &sc);
+                        Value {
+                            span: a.expr.span().or(v.span),
+                            ..v
+                        }
+                    });
                     let region = match region {
                         Some(r) if r.as_str().is_some() => r,
                         Some(r) => Value::new(Val::Symbol(Symbol::Region), r.span),
