@@ -159,7 +159,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("pullpath: {e}");
+            eprintln!("pullpath: {}", report::escape_controls(&e));
             ExitCode::from(2)
         }
     }
@@ -457,7 +457,11 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             if command == "graph" {
                 write(
                     &mut stdout,
-                    &pullpath::graph::to_text(&out.graphs, &out.sources, &cwd),
+                    &report::escape_controls(&pullpath::graph::to_text(
+                        &out.graphs,
+                        &out.sources,
+                        &cwd,
+                    )),
                 )?;
             }
             write(

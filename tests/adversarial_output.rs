@@ -54,3 +54,91 @@ fn a_finding_past_column_65535_of_a_one_line_plan_is_shown_in_a_bounded_snippet(
     assert!(text.lines().all(|l| l.chars().count() <= 140), "{text}");
     assert!(text.len() < 8_000, "{} bytes", text.len());
 }
+
+/// The raw bytes of an escape sequence and of a right-to-left override.
+const ESC: &str = "\u{1b}[31m";
+const RLO: char = '\u{202e}';
+
+#[test]
+fn control_characters_from_the_input_never_reach_text_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    // CloudFormation JSON: the task's logical id holds ESC[31m and U+202E (its message quotes
+    // it), and a raw U+202E sits in a string of the snippet's line.
+    let id = format!("Task{ESC}Def{RLO}");
+    let template = serde_json::json!({
+        "Resources": {
+            "Repository": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryName": "app"}},
+            id.clone(): {
+                "Type": "AWS::ECS::TaskDefinition",
+                "Properties": {
+                    "Family": format!("app{RLO}"),
+                    "RequiresCompatibilities": ["FARGATE"],
+                    "NetworkMode": "awsvpc",
+                    "Cpu": "256",
+                    "Memory": "512",
+                    "ContainerDefinitions": [{
+                        "Name": format!("app{RLO}"),
+                        "Image": {"Fn::Sub": "${Repository.RepositoryUri}:1.0"},
+                        "Essential": true
+                    }]
+                }
+            }
+        }
+    });
+    std::fs::write(
+        tmp.path().join("template.json"),
+        serde_json::to_string_pretty(&template).unwrap(),
+    )
+    .unwrap();
+    // HCL: raw ESC and U+202E in a comment on the lines a snippet shows.
+    let tf = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/rules/FGP001/fail-tf-ecr-image-no-role/main.tf"
+    ))
+    .unwrap()
+    .replace(
+        "  family                   = \"app\"",
+        &format!("  family                   = \"app\" # {ESC}red{RLO}"),
+    );
+    std::fs::create_dir(tmp.path().join("tf")).unwrap();
+    std::fs::write(tmp.path().join("tf/main.tf"), tf).unwrap();
+    for color in ["never", "always"] {
+        let out = pullpath()
+            .args(["check", "--color", color])
+            .arg(tmp.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(
+            text.contains("`Task\\u{1b}[31mDef\\u{202e}` runs on Fargate"),
+            "{text}"
+        );
+        assert!(text.contains("# \\u{1b}[31mred\\u{202e}"), "{text}");
+        // (with colours, miette's own ESC[31m colours the severity: only the input's are hostile)
+        assert!(!text.contains(RLO), "{text:?}");
+        assert!(!text.contains(&format!("{ESC}Def")), "{text:?}");
+        assert!(!text.contains(&format!("{ESC}red")), "{text:?}");
+        assert!(
+            text.contains("\\u{1b}[31m") && text.contains("\\u{202e}"),
+            "{text}"
+        );
+        if color == "never" {
+            assert!(!text.contains('\u{1b}'), "{text:?}");
+        }
+    }
+    // JSON carries the exact values.
+    let out = pullpath()
+        .args(["check", "--format", "json"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let resources: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap())
+        .collect();
+    assert!(resources.contains(&id.as_str()), "{resources:?}");
+}

@@ -384,7 +384,7 @@ pub fn unverified_text(
         }
     }
     out.push('\n');
-    out
+    escape_controls(&out).into_owned()
 }
 
 /// Related places as JSON: `[{file, line, column, message}]`.
