@@ -137,9 +137,28 @@ fn parse_kv(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Exit codes: nothing at or above `--fail-on` 0, something 1, usage or I/O error 2, a bug
+/// (a panic that was not caught per unit of work) 3.
+const EXIT_INTERNAL_ERROR: u8 = 3;
+
 fn main() -> ExitCode {
-    // Panics are caught per input and reported as diagnostics; keep the default hook's noise out.
-    std::panic::set_hook(Box::new(|_| {}));
+    // A panic caught per unit of work is reported as an `internal-error` diagnostic; one that
+    // reaches here is printed as a crash report (what, where, which file, how to report it).
+    std::panic::set_hook(Box::new(pullpath::base::crash::hook));
+    match std::panic::catch_unwind(run_cli) {
+        Ok(code) => code,
+        Err(_) => {
+            let _ = std::io::stdout().flush();
+            eprint!(
+                "{}",
+                report::escape_controls(&pullpath::base::crash::report())
+            );
+            ExitCode::from(EXIT_INTERNAL_ERROR)
+        }
+    }
+}
+
+fn run_cli() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(a) => run(

@@ -1,5 +1,6 @@
 //! Types every stage shares: source files and spans, the value model, diagnostics.
 
+pub mod crash;
 pub mod diag;
 pub mod source;
 pub mod value;

@@ -657,6 +657,15 @@ pub fn render_text(items: &[Item], sources: &SourceMap, cwd: &Path, style: TextS
         .with_links(false);
     let mut out = String::new();
     for item in items {
+        let _working = item
+            .primary
+            .as_ref()
+            .map(|(s, _)| crate::base::crash::working_on(display_path(&sources.path(s.file), cwd)));
+        // A crash on demand, for the test of the crash report (debug builds only).
+        #[cfg(debug_assertions)]
+        if std::env::var_os("PULLPATH_TEST_PANIC").is_some() {
+            panic!("PULLPATH_TEST_PANIC is set");
+        }
         // Room for miette's gutter ("  x ", "  help: ").
         let m = to_miette(item, sources, cwd, style.width.saturating_sub(8).max(40));
         if handler.render_report(&mut out, &m).is_err() {
