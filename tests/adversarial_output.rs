@@ -142,3 +142,53 @@ fn control_characters_from_the_input_never_reach_text_output() {
         .collect();
     assert!(resources.contains(&id.as_str()), "{resources:?}");
 }
+
+/// One variable left without a value in a repository of 118 roots (each root's task uses it in
+/// several places) is one note: its name, how many roots, a bounded output.
+#[test]
+fn one_missing_variable_in_118_roots_is_one_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..118 {
+        let dir = tmp.path().join(format!("svc{i}"));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            r#"variable "image" {}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app-${var.image}"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 256
+  memory                   = 512
+  container_definitions = jsonencode([
+    { name = "app", image = var.image },
+    { name = "sidecar", image = "${var.image}-sidecar" },
+  ])
+}
+"#,
+        )
+        .unwrap();
+    }
+    let out = pullpath()
+        .args(["check", "--color", "never"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("variable-without-value").count(), 1, "{text}");
+    let prose: Vec<&str> = text.split_whitespace().filter(|w| *w != "|").collect();
+    let prose = prose.join(" ");
+    assert!(prose.contains("1 variable without a value"), "{text}");
+    assert!(prose.contains("`image` (declared in 118 files)"), "{text}");
+    assert!(text.lines().count() < 15, "{text}");
+    // JSON lists each.
+    let out = pullpath()
+        .args(["check", "--format", "json"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 118);
+}

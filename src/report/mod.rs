@@ -222,13 +222,29 @@ fn note(code: &str, group: &[&Diagnostic], unloaded: &[&str]) -> Item {
     let n = group.len();
     let (message, help) = match code {
         "variable-without-value" => (
-            format!(
-                "{n} variable{} without a value (no default, tfvars, -var or TF_VAR_): {}; \
-                 what depends on {} is unknown and not checked",
-                if n == 1 { "" } else { "s" },
-                name_list(&names, 6),
-                if n == 1 { "it" } else { "them" },
-            ),
+            {
+                // One name declared in many roots (a repository of services) is one variable
+                // in many files, not many variables.
+                let k = names.len().max(1);
+                let mut files: Vec<crate::base::FileId> = group
+                    .iter()
+                    .filter_map(|d| d.span.map(|s| s.file))
+                    .collect();
+                files.sort();
+                files.dedup();
+                let modules = if n > k && files.len() > 1 {
+                    format!(" (declared in {} files)", files.len())
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{k} variable{} without a value (no default, tfvars, -var or TF_VAR_): {}{modules}; \
+                     what depends on {} is unknown and not checked",
+                    if k == 1 { "" } else { "s" },
+                    name_list(&names, 6),
+                    if k == 1 { "it" } else { "them" },
+                )
+            },
             match unloaded {
                 [] => "Give values with `--var NAME=VALUE` or `--var-file FILE`; `--verbose` \
                        lists each."
