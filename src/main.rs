@@ -274,6 +274,10 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
             }
         }
     }
+    // A `--rules` file's title is input: text escapes its control characters, JSON is exact.
+    if args.format == Format::Text {
+        out = report::escape_controls(&out).into_owned();
+    }
     std::io::stdout()
         .lock()
         .write_all(out.as_bytes())
@@ -332,7 +336,7 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
     }
     std::io::stdout()
         .lock()
-        .write_all(out.as_bytes())
+        .write_all(report::escape_controls(&out).as_bytes())
         .map_err(|e| format!("cannot write: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

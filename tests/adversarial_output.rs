@@ -192,3 +192,47 @@ resource "aws_ecs_task_definition" "app" {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 118);
 }
+
+/// A `--rules` file is input too: `pullpath rules` and `explain` escape what it says in text,
+/// `rules --format json` keeps it exact.
+#[test]
+fn a_user_rule_s_control_characters_are_escaped_in_rules_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ACME1-x.yaml"),
+        format!(
+            "id: ACME1\nname: acme\ntitle: \"t\\e[31m{RLO}\"\nseverity: info\nsubject: task\nchecks:\n  - when: [task.fargate]\n    require: not task.awslogs\nmessage: m\ndeploy_error: e\nhelp: h\ndocs: \"d\\e[2J\"\nsources: []\n"
+        ),
+    )
+    .unwrap();
+    for args in [&["rules"][..], &["explain", "ACME1"]] {
+        let out = pullpath()
+            .args(args)
+            .arg("--rules")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("t\\u{1b}[31m\\u{202e}"), "{text:?}");
+        assert!(!text.contains('\u{1b}') && !text.contains(RLO), "{text:?}");
+    }
+    let out = pullpath()
+        .args(["rules", "--format", "json", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let acme = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "ACME1")
+        .unwrap();
+    assert_eq!(acme["title"], format!("t{ESC}{RLO}"));
+}
