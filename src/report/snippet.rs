@@ -106,8 +106,9 @@ impl Excerpt {
             .unwrap_or(0);
         let last = spans.iter().map(end_line).max().unwrap_or(first);
         let from = first.saturating_sub(CONTEXT);
-        // The empty "line" after a final line break is not shown.
-        let lines = file.line_count() - usize::from(text.ends_with('\n'));
+        // The empty "line" after a final line break is not shown, unless a span is there.
+        let lines =
+            file.line_count() - usize::from(text.ends_with('\n') && last + 1 < file.line_count());
         let to = (last + CONTEXT)
             .min(lines.saturating_sub(1))
             .min(from + MAX_LINES - 1)
@@ -318,6 +319,26 @@ mod tests {
             escape_controls("\x1b[31mred\u{202e}x\u{9b}\r"),
             "\\u{1b}[31mred\\u{202e}x\\u{9b}\\u{d}"
         );
+    }
+
+    #[test]
+    fn spans_at_the_end_of_a_file_and_in_an_empty_one_map_inside_the_excerpt() {
+        let map = SourceMap::new();
+        for text in ["a: 1\nb: !Bad", "a: 1\n", ""] {
+            let id = map.add(format!("{}.yaml", text.len()), text);
+            let f = map.get(id);
+            let n = text.len();
+            let (ex, spans) = Excerpt::new(&f, "x.yaml", &[Span::new(id, n..n)]);
+            let s = spans[0];
+            assert!(s.offset() + s.len() <= ex.text.len(), "{text:?}");
+            let c = ex.read_span(&s, 0, 0).unwrap();
+            let lc = f.line_col(n);
+            assert_eq!(
+                (c.line() + 1, c.column() + 1),
+                (lc.line, lc.column),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
