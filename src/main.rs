@@ -137,9 +137,28 @@ fn parse_kv(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Exit codes: nothing at or above `--fail-on` 0, something 1, usage or I/O error 2, a bug
+/// (a panic that was not caught per unit of work) 3.
+const EXIT_INTERNAL_ERROR: u8 = 3;
+
 fn main() -> ExitCode {
-    // Panics are caught per input and reported as diagnostics; keep the default hook's noise out.
-    std::panic::set_hook(Box::new(|_| {}));
+    // A panic caught per unit of work is reported as an `internal-error` diagnostic; one that
+    // reaches here is printed as a crash report (what, where, which file, how to report it).
+    std::panic::set_hook(Box::new(pullpath::base::crash::hook));
+    match std::panic::catch_unwind(run_cli) {
+        Ok(code) => code,
+        Err(_) => {
+            let _ = std::io::stdout().flush();
+            eprint!(
+                "{}",
+                report::escape_controls(&pullpath::base::crash::report())
+            );
+            ExitCode::from(EXIT_INTERNAL_ERROR)
+        }
+    }
+}
+
+fn run_cli() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(a) => run(
@@ -159,7 +178,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("pullpath: {e}");
+            eprintln!("pullpath: {}", report::escape_controls(&e));
             ExitCode::from(2)
         }
     }
@@ -255,6 +274,10 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
             }
         }
     }
+    // A `--rules` file's title is input: text escapes its control characters, JSON is exact.
+    if args.format == Format::Text {
+        out = report::escape_controls(&out).into_owned();
+    }
     std::io::stdout()
         .lock()
         .write_all(out.as_bytes())
@@ -313,7 +336,7 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
     }
     std::io::stdout()
         .lock()
-        .write_all(out.as_bytes())
+        .write_all(report::escape_controls(&out).as_bytes())
         .map_err(|e| format!("cannot write: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -457,7 +480,11 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             if command == "graph" {
                 write(
                     &mut stdout,
-                    &pullpath::graph::to_text(&out.graphs, &out.sources, &cwd),
+                    &report::escape_controls(&pullpath::graph::to_text(
+                        &out.graphs,
+                        &out.sources,
+                        &cwd,
+                    )),
                 )?;
             }
             write(

@@ -80,6 +80,7 @@ fn timed<T>(
 
 /// Runs `f`, turning a panic into an `internal-error` diagnostic about `what`.
 fn isolated<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    let _working = crate::base::crash::working_on(what);
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let msg = payload
             .downcast_ref::<&str>()

@@ -124,6 +124,33 @@ fn usage_and_io_errors_exit_2() {
     pullpath().args(["frobnicate"]).assert().code(2);
 }
 
+/// A panic that reaches `main` (here one on demand, `PULLPATH_TEST_PANIC`, compiled into
+/// debug builds only) prints a crash report naming the file and exits 3.
+#[test]
+fn a_crash_says_what_where_and_how_to_report_it_and_exits_3() {
+    let out = pullpath()
+        .args(["check", "testdata/rules/FGP001/fail-tf-ecr-image-no-role"])
+        .env("PULLPATH_TEST_PANIC", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("internal error"), "{err}");
+    assert!(
+        err.contains("PULLPATH_TEST_PANIC is set at src/report/mod.rs:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("while processing: testdata/rules/FGP001/fail-tf-ecr-image-no-role/main.tf"),
+        "{err}"
+    );
+    assert!(err.contains("Please report it"), "{err}");
+    assert!(
+        !err.contains("RUST_BACKTRACE"),
+        "the default hook's text: {err}"
+    );
+}
+
 #[test]
 fn too_large_iac_files_are_skipped_with_a_diagnostic() {
     let (code, doc) = json(&[

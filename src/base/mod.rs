@@ -1,6 +1,7 @@
 //! Types every stage shares: source files and spans, the value model, diagnostics.
 
 pub mod align;
+pub mod crash;
 pub mod diag;
 pub mod source;
 pub mod value;

@@ -48,6 +48,18 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// Characters before each [`CHAR_BLOCK`]-byte block of the text (built on the first column
+    /// asked of a non-ASCII file; empty for ASCII text), so that a column costs at most a block.
+    char_index: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// Block size of [`SourceFile`]'s character index.
+const CHAR_BLOCK: usize = 1024;
+
+/// Characters in `bytes` (a slice of UTF-8 text that may cut characters): the bytes that are
+/// not continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// A 1-based line and 1-based column (columns count Unicode scalar values).
@@ -70,7 +82,62 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            char_index: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Number of characters in `text[..offset]`, in time bounded by [`CHAR_BLOCK`].
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let index = self.char_index.get_or_init(|| {
+            if self.text.is_ascii() {
+                return Vec::new();
+            }
+            let mut n = 0u32;
+            bytes
+                .chunks(CHAR_BLOCK)
+                .map(|c| {
+                    let before = n;
+                    n += count_chars(c) as u32;
+                    before
+                })
+                .collect()
+        });
+        if index.is_empty() {
+            return offset;
+        }
+        let block = (offset / CHAR_BLOCK).min(index.len() - 1);
+        index[block] as usize + count_chars(&bytes[block * CHAR_BLOCK..offset])
+    }
+
+    /// The 0-based line holding a byte offset (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len()) as u32;
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Number of lines (a text ending with a newline has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte range of a 0-based line, without its line break (`\n` or `\r\n`).
+    pub fn line_range(&self, line0: usize) -> std::ops::Range<usize> {
+        let Some(&start) = self.line_starts.get(line0) else {
+            return self.text.len()..self.text.len();
+        };
+        let start = start as usize;
+        let mut end = self
+            .line_starts
+            .get(line0 + 1)
+            .map_or(self.text.len(), |&n| n as usize - 1);
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
     }
 
     /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
@@ -79,12 +146,9 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = match self.line_starts.binary_search(&(offset as u32)) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         LineCol {
             line: line + 1,
             column,
@@ -283,6 +347,29 @@ mod tests {
         // 'x' is after é (2 bytes) and 😀 (4 bytes)
         assert_eq!(f.line_col(9), LineCol { line: 2, column: 3 });
         assert_eq!(f.offset_of(1, 2), 9);
+        assert_eq!(f.line_range(1), 3..10);
+        assert_eq!(f.line_of(9), 1);
+    }
+
+    #[test]
+    fn columns_of_long_lines_use_the_char_index() {
+        // One line of 5,000 "é" (2 bytes each) then "x": the column of "x" is 5,001, and of the
+        // ASCII twin 10,001; both without scanning the line (checked by the result only).
+        let map = SourceMap::new();
+        let text = format!("{}x\r\nnext", "é".repeat(5000));
+        let id = map.add("u.txt", text.as_str());
+        let f = map.get(id);
+        assert_eq!(
+            f.line_col(10_000),
+            LineCol {
+                line: 1,
+                column: 5001
+            }
+        );
+        assert_eq!(f.line_col(10_003), LineCol { line: 2, column: 1 });
+        assert_eq!(f.line_range(0), 0..10_001);
+        let id = map.add("a.txt", format!("{}x", "e".repeat(10_000)));
+        assert_eq!(map.get(id).line_col(10_000).column, 10_001);
     }
 
     #[test]

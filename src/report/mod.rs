@@ -3,11 +3,15 @@
 //! Everything printed goes through [`Item`], a format-independent report of one problem: a
 //! severity, a code, a message, a primary place and labelled related places, and a help text.
 
+mod snippet;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+
+pub use snippet::escape_controls;
+use snippet::Excerpt;
 
 use crate::base::source::display_path;
 use crate::base::{Diagnostic, Severity, SourceMap, Span};
@@ -218,13 +222,29 @@ fn note(code: &str, group: &[&Diagnostic], unloaded: &[&str]) -> Item {
     let n = group.len();
     let (message, help) = match code {
         "variable-without-value" => (
-            format!(
-                "{n} variable{} without a value (no default, tfvars, -var or TF_VAR_): {}; \
-                 what depends on {} is unknown and not checked",
-                if n == 1 { "" } else { "s" },
-                name_list(&names, 6),
-                if n == 1 { "it" } else { "them" },
-            ),
+            {
+                // One name declared in many roots (a repository of services) is one variable
+                // in many files, not many variables.
+                let k = names.len().max(1);
+                let mut files: Vec<crate::base::FileId> = group
+                    .iter()
+                    .filter_map(|d| d.span.map(|s| s.file))
+                    .collect();
+                files.sort();
+                files.dedup();
+                let modules = if n > k && files.len() > 1 {
+                    format!(" (declared in {} files)", files.len())
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{k} variable{} without a value (no default, tfvars, -var or TF_VAR_): {}{modules}; \
+                     what depends on {} is unknown and not checked",
+                    if k == 1 { "" } else { "s" },
+                    name_list(&names, 6),
+                    if k == 1 { "it" } else { "them" },
+                )
+            },
             match unloaded {
                 [] => "Give values with `--var NAME=VALUE` or `--var-file FILE`; `--verbose` \
                        lists each."
@@ -380,7 +400,7 @@ pub fn unverified_text(
         }
     }
     out.push('\n');
-    out
+    escape_controls(&out).into_owned()
 }
 
 /// Related places as JSON: `[{file, line, column, message}]`.
@@ -444,7 +464,7 @@ struct MietteItem {
     message: String,
     code: String,
     severity: miette::Severity,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<MietteItem>,
@@ -503,13 +523,12 @@ fn severity(s: Severity) -> miette::Severity {
     }
 }
 
-fn label(span: Span, text: &str, primary: bool) -> LabeledSpan {
-    let len = (span.end - span.start) as usize;
-    let text = (!text.is_empty()).then(|| text.to_string());
+fn label(span: SourceSpan, text: &str, primary: bool) -> LabeledSpan {
+    let text = (!text.is_empty()).then(|| escape_controls(text).into_owned());
     if primary {
-        LabeledSpan::new_primary_with_span(text, (span.start as usize, len))
+        LabeledSpan::new_primary_with_span(text, span)
     } else {
-        LabeledSpan::new_with_span(text, (span.start as usize, len))
+        LabeledSpan::new_with_span(text, span)
     }
 }
 
@@ -559,59 +578,83 @@ fn help_block(item: &Item, width: usize) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
+/// The snippet of `spans` (labels, in one file), as miette reads it.
+fn snippet(
+    sources: &SourceMap,
+    cwd: &Path,
+    spans: &[(Span, &str)],
+    primary: bool,
+) -> (Excerpt, Vec<LabeledSpan>) {
+    let file = sources.get(spans[0].0.file);
+    let only: Vec<Span> = spans.iter().map(|(s, _)| *s).collect();
+    let (excerpt, mapped) = Excerpt::new(&file, &display_path(&file.path, cwd), &only);
+    let labels = mapped
+        .into_iter()
+        .zip(spans)
+        .enumerate()
+        .map(|(i, (m, (_, text)))| label(m, text, primary && i == 0))
+        .collect();
+    (excerpt, labels)
+}
+
 fn to_miette(item: &Item, sources: &SourceMap, cwd: &Path, width: usize) -> MietteItem {
     let primary_file = item.primary.as_ref().map(|(s, _)| s.file);
-    let named = |file| {
-        let f = sources.get(file);
-        NamedSource::new(display_path(&f.path, cwd), f.text.clone()).with_language("text")
-    };
     let mut message = item.message.clone();
     if primary_file.is_none() {
         if let Some(f) = &item.file {
             message = format!("{}: {message}", display_path(f, cwd));
         }
     }
-    let mut labels = Vec::new();
+    // Related places near the primary one share its snippet; the others (another file, far
+    // away in the same one, or far along the same long line) get their own, so that a snippet
+    // never spans half a file or half a line.
+    let mut shared: Vec<(Span, &str)> = Vec::new();
     let mut related = Vec::new();
     if let Some((span, text)) = &item.primary {
-        labels.push(label(*span, text, true));
+        shared.push((*span, text));
     }
-    // Related places near the primary one share its snippet; the others (another file, or far
-    // away in the same one) get their own, so that a snippet never spans half a file.
-    let line = |s: &Span| sources.line_col(*s).0.line as i64;
-    let primary_lines = item
-        .primary
-        .as_ref()
-        .map(|(s, _)| (line(s), sources.line_col(*s).1.line as i64));
+    let primary_lines = item.primary.as_ref().map(|(s, _)| {
+        let (a, b) = sources.line_col(*s);
+        (a.line as i64, b.line as i64, s.start)
+    });
     let near = |s: &Span| match primary_lines {
-        Some((a, b)) => {
-            let (x, y) = (line(s), sources.line_col(*s).1.line as i64);
-            y >= a - NEAR_LINES && x <= b + NEAR_LINES
+        Some((a, b, start)) => {
+            let (x, y) = sources.line_col(*s);
+            let (x, y) = (x.line as i64, y.line as i64);
+            let far_along = x == a && s.start.abs_diff(start) as usize > snippet::WIDTH / 2;
+            y >= a - NEAR_LINES && x <= b + NEAR_LINES && !far_along
         }
         None => false,
     };
     for (span, text) in &item.related {
         if Some(span.file) == primary_file && near(span) {
-            labels.push(label(*span, text, false));
+            shared.push((*span, text));
         } else {
+            let (excerpt, labels) = snippet(sources, cwd, &[(*span, "")], true);
             related.push(MietteItem {
-                message: text.clone(),
+                message: escape_controls(text).into_owned(),
                 code: item.code.clone(),
                 severity: miette::Severity::Advice,
-                source: Some(named(span.file)),
-                labels: vec![label(*span, "", true)],
+                source: Some(excerpt),
+                labels,
                 help: None,
                 related: Vec::new(),
             });
         }
     }
+    let (source, labels) = if shared.is_empty() {
+        (None, Vec::new())
+    } else {
+        let (e, l) = snippet(sources, cwd, &shared, true);
+        (Some(e), l)
+    };
     MietteItem {
-        message: wrap(&message, width),
-        code: item.code.clone(),
+        message: escape_controls(&wrap(&message, width)).into_owned(),
+        code: escape_controls(&item.code).into_owned(),
         severity: severity(item.severity),
-        source: primary_file.map(named),
+        source,
         labels,
-        help: help_block(item, width),
+        help: help_block(item, width).map(|h| escape_controls(&h).into_owned()),
         related,
     }
 }
@@ -630,10 +673,19 @@ pub fn render_text(items: &[Item], sources: &SourceMap, cwd: &Path, style: TextS
         .with_links(false);
     let mut out = String::new();
     for item in items {
+        let _working = item
+            .primary
+            .as_ref()
+            .map(|(s, _)| crate::base::crash::working_on(display_path(&sources.path(s.file), cwd)));
+        // A crash on demand, for the test of the crash report (debug builds only).
+        #[cfg(debug_assertions)]
+        if std::env::var_os("PULLPATH_TEST_PANIC").is_some() {
+            panic!("PULLPATH_TEST_PANIC is set");
+        }
         // Room for miette's gutter ("  x ", "  help: ").
         let m = to_miette(item, sources, cwd, style.width.saturating_sub(8).max(40));
         if handler.render_report(&mut out, &m).is_err() {
-            out.push_str(&format!("{}\n", item.message));
+            out.push_str(&format!("{}\n", escape_controls(&item.message)));
         }
     }
     out
