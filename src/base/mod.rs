@@ -1,6 +1,7 @@
 //! Types every stage shares: source files and spans, the value model, diagnostics.
 
 pub mod diag;
+pub mod fs;
 pub mod source;
 pub mod value;
 
