@@ -513,3 +513,15 @@ fn max_file_size_zero_means_no_limit_and_is_documented() {
     assert!(r.out.contains("0: no"), "{}", r.out);
     assert!(r.out.contains("16 MiB"), "{}", r.out);
 }
+
+#[test]
+fn fifo_in_a_rules_directory_is_refused() {
+    let s = Scene::new();
+    s.app("");
+    std::fs::create_dir_all(s.root().join("rules")).unwrap();
+    mkfifo(&s.root().join("rules/custom.yaml"));
+    let r = run(&s.root(), &["check", "app", "--rules", "rules"]);
+    assert_eq!(r.code, 2, "{}", r.out);
+    assert!(r.out.contains("custom.yaml"), "{}", r.out);
+    assert!(r.out.contains("FIFO"), "{}", r.out);
+}
