@@ -92,11 +92,10 @@ pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> D
                 }
                 return;
             }
-            let before = (tf_dirs.len(), candidates.len());
             let mut c = Vec::new();
             classify_path(path, &mut tf_dirs, &mut c, explicit);
             candidates.extend(c.into_iter().map(|p| (p, i)));
-            if tf_dirs.len() != before.0 || is_tf_name(path) {
+            if is_tf_name(path) {
                 found[i] = true;
             }
         };
