@@ -101,7 +101,8 @@ struct CommonArgs {
     /// Terraform plan: the directory of the `.tf` sources, to point at them instead of the plan.
     #[arg(long = "tf-root", value_name = "DIR")]
     tf_root: Option<PathBuf>,
-    /// Files larger than this many bytes are skipped, with a diagnostic.
+    /// Files larger than this many bytes are skipped, with a diagnostic (default 16 MiB; 0: no
+    /// limit). Only regular files are ever read.
     #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
     /// When to use colours (also honours NO_COLOR).
@@ -362,7 +363,14 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     let env_vars = std::env::vars()
         .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_string(), v)))
         .collect();
+    // Reads stay inside the scanned repositories and the files named here.
+    let explicit: Vec<PathBuf> = (args.var_files.iter())
+        .chain(&args.params_files)
+        .chain(&args.tf_root)
+        .cloned()
+        .collect();
     let mut config = Config::new(paths);
+    config.options.scan_roots = pullpath::base::fs::boundary(&config.paths, &explicit);
     config.options = Options {
         var_files: args.var_files,
         vars: args.vars,
@@ -379,6 +387,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     }
     let out = pipeline::run(&config);
     let pipeline_time = start.elapsed();
+    nothing_silent(&out, &config.options)?;
     let diag_items: Vec<Item> = out.diagnostics.iter().map(Item::from).collect();
     let diag_notes = report::diagnostic_items(&out.diagnostics, args.verbose);
     let finding_items: Vec<Item> = out.findings.iter().map(Item::from).collect();
@@ -584,6 +593,40 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Stops the run (exit 2) when a given path holds nothing pullpath reads, or a `--var` names a
+/// variable no scanned Terraform root declares: a run that checked nothing must not pass.
+fn nothing_silent(out: &pipeline::Output, opts: &Options) -> Result<(), String> {
+    if let Some((p, hint)) = out.empty_paths.first() {
+        return Err(format!(
+            "{}: nothing to read here (no Terraform `.tf` files, plan JSON, CloudFormation \
+             template or ECS task definition){hint}",
+            p.display()
+        ));
+    }
+    use pullpath::frontends::{terraform::undeclared_var_name, Format};
+    let roots: Vec<_> = (out.units.iter())
+        .filter(|u| u.format == Some(Format::Terraform))
+        .collect();
+    for (k, _) in &opts.vars {
+        let declared = roots.iter().any(|u| {
+            !u.diagnostics
+                .iter()
+                .any(|d| undeclared_var_name(d) == Some(k.as_str()))
+        });
+        if !declared {
+            return Err(format!(
+                "--var {k}: no scanned Terraform root declares a variable `{k}`{}",
+                if roots.is_empty() {
+                    " (no Terraform root was read)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {

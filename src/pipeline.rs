@@ -24,20 +24,11 @@ pub struct Config {
 }
 
 impl Config {
-    /// A configuration for `paths` with the defaults: the size limit, and `file()` /
-    /// `templatefile()` / nested stacks allowed inside the given paths (a file's directory).
+    /// A configuration for `paths` with the defaults: the size limit, and reads (sources,
+    /// `file()` / `templatefile()`, nested stacks) allowed inside the git repositories of the
+    /// given paths (see [`crate::base::fs::boundary`]).
     pub fn new(paths: Vec<PathBuf>) -> Config {
-        let scan_roots = paths
-            .iter()
-            .map(|p| {
-                let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-                if p.is_file() {
-                    p.parent().map(PathBuf::from).unwrap_or(p)
-                } else {
-                    p
-                }
-            })
-            .collect();
+        let scan_roots = crate::base::fs::boundary(&paths, &[]);
         Config {
             paths,
             options: Options {
@@ -50,7 +41,8 @@ impl Config {
     }
 }
 
-/// Default `--max-file-size`: 16 MiB. The largest real plan in our corpus is 2 MB.
+/// Default `--max-file-size`: 16 MiB. The largest real plan in our corpus is 2 MB. `0` means no
+/// limit (reads are still bounded by what a regular file holds: no FIFO or device is read).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 pub struct Output {
@@ -65,6 +57,9 @@ pub struct Output {
     pub unverified: Vec<Unverified>,
     /// Wall time of each stage (frontends run side by side, so theirs overlap).
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The given paths in which nothing pullpath reads was found (no `.tf` directory, plan,
+    /// template or task definition, and no such file it could not read), each with a hint.
+    pub empty_paths: Vec<(PathBuf, String)>,
 }
 
 fn timed<T>(
@@ -201,9 +196,10 @@ pub fn run(config: &Config) -> Output {
 fn run_here(config: &Config) -> Output {
     let sources = SourceMap::new();
     let opts = &config.options;
+    sources.set_boundary(opts.scan_roots.clone());
     let mut timings = Vec::new();
     let found = timed(&mut timings, "discover", || {
-        discover(&config.paths, &sources, opts.max_file_size)
+        discover(&config.paths, &sources, opts.max_bytes())
     });
 
     let clock = |f: &dyn Fn() -> Vec<Unit>| {
@@ -350,5 +346,6 @@ fn run_here(config: &Config) -> Output {
         findings,
         unverified,
         timings,
+        empty_paths: found.empty_paths,
     }
 }

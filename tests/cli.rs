@@ -47,8 +47,14 @@ fn graph_json_has_the_documented_shape() {
 
 #[test]
 fn cdk_output_is_read_only_when_named() {
-    let (_, doc) = json(&["graph", "testdata/cdk"]);
-    assert!(addresses(&doc).is_empty(), "{:?}", addresses(&doc));
+    // Not read when not named: the directory holds nothing else, which is said (exit 2), with
+    // how to read the CDK output.
+    let out = pullpath().args(["graph", "testdata/cdk"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing to read"), "{err}");
+    assert!(err.contains("pullpath check testdata/cdk/cdk.out"), "{err}");
     let (code, doc) = json(&["graph", "testdata/cdk/cdk.out"]);
     assert_eq!(code, 0);
     let endpoints = doc["resources"]

@@ -3,6 +3,7 @@
 pub mod align;
 pub mod crash;
 pub mod diag;
+pub mod fs;
 pub mod source;
 pub mod value;
 

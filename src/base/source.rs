@@ -180,6 +180,8 @@ impl SourceFile {
 #[derive(Default, Debug)]
 pub struct SourceMap {
     inner: RwLock<Inner>,
+    /// Where files may be read from (see [`crate::base::fs::boundary`]); empty: anywhere.
+    boundary: RwLock<Vec<PathBuf>>,
 }
 
 #[derive(Default, Debug)]
@@ -206,6 +208,24 @@ impl SourceMap {
             .push(Arc::new(SourceFile::new(id, path.clone(), text.into())));
         inner.by_path.insert(path, id);
         id
+    }
+
+    /// Sets the directories (and files) reads are limited to: [`load`] refuses any other.
+    /// The roots are made canonical here (reads compare canonical paths).
+    pub fn set_boundary(&self, roots: Vec<PathBuf>) {
+        let roots = roots
+            .into_iter()
+            .map(|r| std::fs::canonicalize(&r).unwrap_or(r))
+            .collect();
+        *self.boundary.write().unwrap_or_else(|e| e.into_inner()) = roots;
+    }
+
+    /// The roots reads are limited to (canonical; empty: no limit).
+    pub fn boundary(&self) -> Vec<PathBuf> {
+        self.boundary
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {
@@ -270,11 +290,30 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return utf16(rest, false);
     }
+    // NUL is valid UTF-8 but never in a text input: UTF-16 without a byte-order mark has one in
+    // every other byte for ASCII text; anything else with NULs is binary.
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let head = &bytes[..bytes.len().min(512)];
+        let zeros_at = |odd: usize| {
+            head.iter()
+                .enumerate()
+                .filter(|(i, _)| i % 2 == odd)
+                .all(|(_, &b)| b == 0)
+        };
+        return Err(if head.len() >= 2 && (zeros_at(0) || zeros_at(1)) {
+            "it looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)"
+                .into()
+        } else {
+            format!("a NUL byte at offset {nul}: not a text file")
+        });
+    }
     String::from_utf8(bytes.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"))
 }
 
-/// Reads a file, checks its size against `max_bytes`, decodes it (see [`decode_text`]) and registers
-/// it. The error is a ready-to-print diagnostic (`io-error`, `too-large`, `encoding`).
+/// Reads a file through [`crate::base::fs::read_file`] (regular files only, inside the map's
+/// boundary, size limit), decodes it (see [`decode_text`]) and registers it. The error is a
+/// ready-to-print diagnostic (`io-error`, `not-regular-file`, `outside-scan`, `too-large`,
+/// `encoding`).
 pub fn load(
     map: &SourceMap,
     path: &Path,
@@ -284,20 +323,7 @@ pub fn load(
     if let Some(id) = map.find(path) {
         return Ok(id);
     }
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
-    if meta.len() > max_bytes {
-        return Err(Diagnostic::warning(
-            "too-large",
-            format!(
-                "skipped: too large ({} bytes, the limit is {max_bytes}; raise it with --max-file-size)",
-                meta.len()
-            ),
-        )
-        .in_file(path));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(path))?;
+    let bytes = crate::base::fs::read_file(path, max_bytes, &map.boundary())?;
     let text = decode_text(&bytes)
         .map_err(|e| Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(path))?;
     Ok(map.add(path, text))
@@ -388,5 +414,11 @@ mod tests {
         assert_eq!(decode_text(b"\xFE\xFF\0{\0}").unwrap(), "{}");
         assert!(decode_text(b"\xFF\xFE{").is_err());
         assert!(decode_text(b"\xC3").is_err());
+        // UTF-16 without a BOM is valid UTF-8 (NULs) but not text: said, not read as garbage
+        let e = decode_text(b"a\0 \0=\0 \x001\0").unwrap_err();
+        assert!(e.contains("UTF-16 without a byte-order mark"), "{e}");
+        assert!(decode_text(b"\0\x01\x02\x03PK")
+            .unwrap_err()
+            .contains("NUL"));
     }
 }

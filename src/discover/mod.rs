@@ -13,8 +13,11 @@
 //! `.terraform` and `node_modules` (and `cdk.out` unless it is named explicitly). Candidate files
 //! are read in parallel and registered in the [`SourceMap`], so later stages never read them again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use rayon::prelude::*;
 
@@ -33,6 +36,8 @@ pub struct Discovered {
     /// ECS task definition JSON files.
     pub task_definitions: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Given paths in which nothing was found to read, each with a hint (or `""`).
+    pub empty_paths: Vec<(PathBuf, String)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -46,40 +51,100 @@ enum Sniffed {
 }
 
 /// Walks `paths` (files or directories). A path that does not exist gives an `io-error` diagnostic.
+/// Reads stay inside `sources`' boundary and read only regular files (see [`crate::base::fs`]).
 pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> Discovered {
     let mut out = Discovered::default();
     let mut tf_dirs = BTreeSet::new();
-    let mut candidates: Vec<PathBuf> = Vec::new();
+    // Each candidate with the index of the given path it was found under.
+    let mut candidates: Vec<(PathBuf, usize)> = Vec::new();
+    let mut found = vec![false; paths.len()];
+    let mut hints = vec![String::new(); paths.len()];
+    let boundary = sources.boundary();
 
-    for root in paths {
-        if !root.exists() {
-            out.diagnostics.push(
-                Diagnostic::error("io-error", "no such file or directory").in_file(root.clone()),
-            );
+    for (i, root) in paths.iter().enumerate() {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(_) => {
+                out.diagnostics.push(
+                    Diagnostic::error("io-error", "no such file or directory")
+                        .in_file(root.clone()),
+                );
+                found[i] = true;
+                continue;
+            }
+        };
+        let mut push = |path: &Path, explicit: bool, out: &mut Discovered| {
+            if path.file_name().is_some_and(|n| n.to_str().is_none()) {
+                // Not read: its name cannot be shown or matched reliably. Said, not skipped.
+                let mut ignored = BTreeSet::new();
+                let mut c = Vec::new();
+                classify_path(path, &mut ignored, &mut c, explicit);
+                if !ignored.is_empty() || !c.is_empty() || is_vars_name(path) {
+                    out.diagnostics.push(
+                        Diagnostic::error(
+                            "file-name",
+                            "not read: the file name is not valid UTF-8 (shown with \u{FFFD}); \
+                             rename it",
+                        )
+                        .in_file(path),
+                    );
+                    found[i] = true;
+                }
+                return;
+            }
+            let mut c = Vec::new();
+            classify_path(path, &mut tf_dirs, &mut c, explicit);
+            candidates.extend(c.into_iter().map(|p| (p, i)));
+            if is_tf_name(path) {
+                found[i] = true;
+            }
+        };
+        if meta.is_file() {
+            push(root, true, &mut out);
             continue;
         }
-        if root.is_file() {
-            classify_path(root, &mut tf_dirs, &mut candidates, true);
+        if !meta.is_dir() {
+            if let Err(d) = crate::base::fs::read_file(root, 0, &boundary) {
+                out.diagnostics.push(d);
+            }
+            found[i] = true;
             continue;
         }
         let explicit_cdk = root.file_name().is_some_and(|n| n == "cdk.out");
+        let ignores = Arc::new(Ignores::new(root, &boundary, max_file_size));
+        let filter = ignores.clone();
+        let cdk_skipped = Arc::new(Mutex::new(None::<PathBuf>));
+        let cdk_seen = cdk_skipped.clone();
         let mut walk = ignore::WalkBuilder::new(root);
-        walk.hidden(false)
-            .require_git(false)
-            .parents(true)
-            .add_custom_ignore_filename(".pullpathignore")
-            .filter_entry(move |e| {
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                if !is_dir || e.depth() == 0 {
-                    return true;
-                }
+        // The `ignore` crate's own reading of ignore files is off: it would open a FIFO named
+        // `.gitignore` (and wait forever), follow a link to `/dev/zero` (and fill the memory) or
+        // read the user's global git excludes. `Ignores` reads them through `base::fs`.
+        walk.standard_filters(false).filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_dir {
                 let name = e.file_name().to_string_lossy();
-                !(SKIP_DIRS.contains(&name.as_ref()) || (name == "cdk.out" && !explicit_cdk))
-            });
+                if name == "cdk.out" && !explicit_cdk {
+                    cdk_seen
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert_with(|| e.path().to_path_buf());
+                    return false;
+                }
+                if SKIP_DIRS.contains(&name.as_ref()) {
+                    return false;
+                }
+            }
+            !filter.ignored(e.path(), is_dir)
+        });
         for entry in walk.build() {
             match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                    classify_path(e.path(), &mut tf_dirs, &mut candidates, false)
+                // A link, a FIFO or a device named like an input is taken too: reading it
+                // (`base::fs`) says why it is refused, or follows a link that stays inside.
+                Ok(e) if e.file_type().is_some_and(|t| !t.is_dir()) && e.depth() > 0 => {
+                    push(e.path(), false, &mut out)
                 }
                 Ok(_) => {}
                 Err(err) => out.diagnostics.push(Diagnostic::warning(
@@ -88,15 +153,24 @@ pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> D
                 )),
             }
         }
+        if let Some(cdk) = cdk_skipped.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            hints[i] = format!(
+                "; CDK output is read only when named: `pullpath check {}`",
+                cdk.display()
+            );
+        }
+        let ignore_diags = ignores.take_diagnostics();
+        found[i] |= !ignore_diags.is_empty();
+        out.diagnostics.extend(ignore_diags);
     }
 
     candidates.sort();
-    candidates.dedup();
+    candidates.dedup_by(|a, b| a.0 == b.0);
     let read: Vec<(Result<FileId, Diagnostic>, Sniffed)> = candidates
         .par_iter()
-        .map(|p| read_candidate(p, sources, max_file_size))
+        .map(|(p, _)| read_candidate(p, sources, max_file_size))
         .collect();
-    for (r, kind) in read {
+    for ((r, kind), (_, i)) in read.into_iter().zip(&candidates) {
         match (r, kind) {
             (Ok(id), Sniffed::Plan) => out.plans.push(id),
             (Ok(id), Sniffed::Template) => out.templates.push(id),
@@ -105,12 +179,173 @@ pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> D
                 Err(d),
                 Sniffed::Plan | Sniffed::Template | Sniffed::TaskDefinition | Sniffed::Unreadable,
             ) => out.diagnostics.push(d),
-            _ => {}
+            _ => continue,
         }
+        found[*i] = true;
     }
     out.terraform_dirs = tf_dirs.into_iter().collect();
+    out.empty_paths = paths
+        .iter()
+        .zip(found)
+        .zip(hints)
+        .filter(|((_, f), _)| !f)
+        .map(|((p, _), h)| (p.clone(), h))
+        .collect();
     out
 }
+
+fn lower_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_tf_name(path: &Path) -> bool {
+    let name = lower_name(path);
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+fn is_vars_name(path: &Path) -> bool {
+    let name = lower_name(path);
+    name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
+}
+
+/// The ignore files of a directory, in increasing precedence (a later line wins).
+const IGNORE_FILES: &[&str] = &[
+    ".git/info/exclude",
+    ".gitignore",
+    ".ignore",
+    ".pullpathignore",
+];
+
+/// `.gitignore`, `.ignore`, `.pullpathignore` and the repository's `.git/info/exclude`, honoured
+/// even outside a git repository, read by us through [`crate::base::fs::read_file`] (regular files
+/// inside the boundary only). The ignore files of the walked directory's parents are read up to
+/// the top of its boundary (the git top level), not beyond; the user's global excludes never.
+struct Ignores {
+    root: PathBuf,
+    /// `root` canonical, and its parents up to the top of the boundary (deepest first) with their
+    /// matchers.
+    canon_root: PathBuf,
+    parents: Vec<Option<Gitignore>>,
+    boundary: Vec<PathBuf>,
+    max: u64,
+    cache: Mutex<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+    diagnostics: Mutex<Vec<Diagnostic>>,
+}
+
+impl Ignores {
+    fn new(root: &Path, boundary: &[PathBuf], max: u64) -> Ignores {
+        let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut ig = Ignores {
+            root: root.to_path_buf(),
+            canon_root: canon_root.clone(),
+            parents: Vec::new(),
+            boundary: boundary.to_vec(),
+            max: max.min(MAX_IGNORE_FILE),
+            cache: Mutex::new(HashMap::new()),
+            diagnostics: Mutex::new(Vec::new()),
+        };
+        let top = boundary
+            .iter()
+            .filter(|b| canon_root.starts_with(b))
+            .min_by_key(|b| b.components().count());
+        if let Some(top) = top {
+            for dir in canon_root.ancestors().skip(1) {
+                if !dir.starts_with(top) {
+                    break;
+                }
+                let m = ig.build(dir);
+                ig.parents.push(m);
+            }
+        }
+        ig
+    }
+
+    fn build(&self, dir: &Path) -> Option<Gitignore> {
+        let mut b = GitignoreBuilder::new(dir);
+        let mut any = false;
+        for name in IGNORE_FILES {
+            let path = dir.join(name);
+            if std::fs::symlink_metadata(&path).is_err() {
+                continue;
+            }
+            match crate::base::fs::read_file(&path, self.max, &self.boundary) {
+                Ok(bytes) => {
+                    for line in String::from_utf8_lossy(&bytes).lines() {
+                        // A malformed glob is left out, as git does.
+                        let _ = b.add_line(Some(path.clone()), line);
+                    }
+                    any = true;
+                }
+                Err(d) => self
+                    .diagnostics
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(d),
+            }
+        }
+        if !any {
+            return None;
+        }
+        b.build().ok()
+    }
+
+    fn matcher(&self, dir: &Path) -> Option<Arc<Gitignore>> {
+        if let Some(m) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(dir)
+        {
+            return m.clone();
+        }
+        let m = self.build(dir).map(Arc::new);
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf(), m.clone());
+        m
+    }
+
+    /// Whether the deepest ignore file with a say about `path` ignores it.
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        fn decide<T>(m: ignore::Match<T>) -> Option<bool> {
+            match m {
+                ignore::Match::Ignore(_) => Some(true),
+                ignore::Match::Whitelist(_) => Some(false),
+                ignore::Match::None => None,
+            }
+        }
+        for dir in path.ancestors().skip(1) {
+            if let Some(m) = self.matcher(dir) {
+                if let Some(d) = decide(m.matched(path, is_dir)) {
+                    return d;
+                }
+            }
+            if dir == self.root {
+                break;
+            }
+        }
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let canon = self.canon_root.join(rel);
+        for m in self.parents.iter().flatten() {
+            if let Some(d) = decide(m.matched(&canon, is_dir)) {
+                return d;
+            }
+        }
+        false
+    }
+
+    fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.diagnostics.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Ignore files larger than this are not read (1 MiB: real ones are a few KB).
+const MAX_IGNORE_FILE: u64 = 1 << 20;
 
 /// Reads and classifies one candidate. A file over the size limit is classified from its first
 /// 64 KiB, so that "skipped: too large" is said only of files that look like IaC.
@@ -125,12 +360,8 @@ fn read_candidate(
             (Ok(id), kind)
         }
         Err(d) if d.code == "too-large" => {
-            use std::io::Read;
-            let mut prefix = Vec::new();
-            let kind = std::fs::File::open(path)
-                .and_then(|f| f.take(64 * 1024).read_to_end(&mut prefix))
-                .ok()
-                .map(|_| sniff(path, &String::from_utf8_lossy(&prefix)))
+            let kind = crate::base::fs::read_prefix(path, 64 * 1024, &sources.boundary())
+                .map(|prefix| sniff(path, &String::from_utf8_lossy(&prefix)))
                 .unwrap_or(Sniffed::Other);
             (Err(d), kind)
         }
@@ -237,7 +468,13 @@ fn json_top_level_keys(text: &str) -> Vec<String> {
                     }
                     i += 1;
                 }
-                if depth == 1 && expect_key {
+                // A key is a string at depth 1 after `{` or `,`, or followed by `:` (so that a
+                // missing comma does not hide a plan's keys: the parser then reports it).
+                let colon = bytes
+                    .get(i + 1..)
+                    .and_then(|r| r.iter().find(|b| !b.is_ascii_whitespace()))
+                    == Some(&b':');
+                if depth == 1 && (expect_key || colon) {
                     if let Some(k) = text.get(start..i.min(text.len())) {
                         keys.push(k.to_string());
                     }
@@ -261,6 +498,9 @@ mod tests {
             r#"{"format_version": "1.2", "x": {"planned_values": 1}, "planned_values": {}}"#,
         );
         assert_eq!(keys, vec!["format_version", "x", "planned_values"]);
+        // a missing comma (malformed JSON) does not hide a key
+        let keys = json_top_level_keys(r#"{"format_version":"1.2" "planned_values":{}}"#);
+        assert_eq!(keys, vec!["format_version", "planned_values"]);
     }
 
     #[test]

@@ -83,8 +83,22 @@ pub struct Options {
     pub params_files: Vec<PathBuf>,
     /// `--tf-root`: the `.tf` sources of a plan.
     pub tf_root: Option<PathBuf>,
-    /// Files larger than this are skipped with a diagnostic.
+    /// Files larger than this are skipped with a diagnostic; `0` means no limit (see
+    /// [`Options::max_bytes`]).
     pub max_file_size: u64,
-    /// The directories the user asked to scan: `file()` and `templatefile()` read only inside.
+    /// Where reads are allowed (canonical): the git repositories of the scanned paths and the
+    /// files given on the command line (see [`crate::base::fs::boundary`]). Every read, `file()`
+    /// and `templatefile()` included, stays inside.
     pub scan_roots: Vec<PathBuf>,
+}
+
+impl Options {
+    /// The size limit of a read: `--max-file-size`, where `0` means no limit.
+    pub fn max_bytes(&self) -> u64 {
+        if self.max_file_size == 0 {
+            u64::MAX
+        } else {
+            self.max_file_size
+        }
+    }
 }

@@ -21,6 +21,9 @@ pub use rule::{Check, Rule, Severities};
 use subjects::{render_code, CodeLang, Instance, Known, Subject};
 
 /// The rules embedded at build time: `(file name, contents)`.
+/// `--rules` files larger than this are refused (the built-in ones are a few KB).
+const MAX_RULE_FILE: u64 = 1 << 20;
+
 const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// The rules of a run, sorted by id.
@@ -72,12 +75,17 @@ impl RuleSet {
         let mut errors = Vec::new();
         let mut added = 0;
         for f in files {
-            let text = match std::fs::read_to_string(&f) {
+            // A regular file of at most 1 MiB (a FIFO or `/dev/zero` named `x.yaml` is refused,
+            // not waited on); the directory was named on the command line, so no boundary.
+            let text = match crate::base::fs::read_file(&f, MAX_RULE_FILE, &[]).and_then(|b| {
+                crate::base::source::decode_text(&b).map_err(|e| {
+                    Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(&f)
+                })
+            }) {
                 Ok(t) => t,
-                Err(e) => {
-                    errors.push(
-                        Diagnostic::error("invalid-rule", format!("cannot read: {e}")).in_file(&f),
-                    );
+                Err(mut d) => {
+                    d.severity = Severity::Error;
+                    errors.push(d);
                     continue;
                 }
             };

@@ -317,11 +317,7 @@ impl<'a> Ctx<'a> {
         path: &Path,
         here: Option<Span>,
     ) -> Option<(FileId, Arc<Value>)> {
-        let max = if self.opts.max_file_size == 0 {
-            u64::MAX
-        } else {
-            self.opts.max_file_size
-        };
+        let max = self.opts.max_bytes();
         let file = match source::load(self.sources, path, max) {
             Ok(f) => f,
             Err(mut d) => {
@@ -412,11 +408,7 @@ pub(crate) fn resolve_template_location(
 fn read_params(opts: &Options, sources: &SourceMap) -> (ParamInputs, Vec<Diagnostic>) {
     let mut inputs = ParamInputs::new();
     let mut diags = Vec::new();
-    let max = if opts.max_file_size == 0 {
-        u64::MAX
-    } else {
-        opts.max_file_size
-    };
+    let max = opts.max_bytes();
     for path in &opts.params_files {
         let file = match source::load(sources, path, max) {
             Ok(f) => f,

@@ -91,11 +91,7 @@ impl<'p> Locator<'p> {
         Locator {
             module_sources,
             sources,
-            max: if opts.max_file_size == 0 {
-                u64::MAX
-            } else {
-                opts.max_file_size
-            },
+            max: opts.max_bytes(),
             root,
             dirs: HashMap::new(),
             installed: None,
@@ -128,16 +124,42 @@ impl<'p> Locator<'p> {
         if self.installed.is_none() {
             let mut map = HashMap::new();
             let file = self.root.join(".terraform/modules/modules.json");
-            let text = std::fs::metadata(&file)
-                .ok()
-                .filter(|m| m.len() <= self.max.min(16 << 20))
-                .and_then(|_| std::fs::read_to_string(&file).ok());
+            let boundary = self.sources.boundary();
+            let bytes = match std::fs::symlink_metadata(&file) {
+                Err(_) => None,
+                Ok(_) => match crate::base::fs::read_file(&file, self.max.min(16 << 20), &boundary)
+                {
+                    Ok(b) => Some(b),
+                    Err(d) => {
+                        self.diagnostics.push(d);
+                        None
+                    }
+                },
+            };
             if let Some(json) =
-                text.and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                bytes.and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
             {
                 for m in json["Modules"].as_array().into_iter().flatten() {
                     if let (Some(k), Some(d)) = (m["Key"].as_str(), m["Dir"].as_str()) {
-                        map.insert(k.to_string(), self.root.join(d));
+                        let dir = self.root.join(d);
+                        // A directory outside the boundary is not listed; its files would be
+                        // refused one by one anyway.
+                        let outside = std::fs::canonicalize(&dir)
+                            .is_ok_and(|c| !crate::base::fs::inside(&c, &boundary));
+                        if outside {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    "outside-scan",
+                                    format!(
+                                        "module `{k}` is installed in `{d}`, outside the \
+                                         scanned repository: not read"
+                                    ),
+                                )
+                                .in_file(&file),
+                            );
+                        } else {
+                            map.insert(k.to_string(), dir);
+                        }
                     }
                 }
             }
@@ -158,7 +180,7 @@ impl<'p> Locator<'p> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .ok()?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+            .filter(|p| p.extension().is_some_and(|e| e == "tf"))
             .collect();
         if files.is_empty() {
             return None;
@@ -168,7 +190,14 @@ impl<'p> Locator<'p> {
         for path in files {
             let id = match load(self.sources, &path, self.max) {
                 Ok(id) => id,
-                Err(_) => continue, // the Terraform frontend reports unreadable sources
+                Err(d) => {
+                    // A link leaving the scan, a FIFO or a device: said, never read. (Other
+                    // failures the Terraform frontend reports when it reads the same files.)
+                    if matches!(d.code, "outside-scan" | "not-regular-file") {
+                        self.diagnostics.push(d);
+                    }
+                    continue;
+                }
             };
             let text = self.sources.get(id).text.clone();
             let body = match hcl::parse(id, &text) {

@@ -559,6 +559,7 @@ impl<'a> Evaluator<'a> {
                             base_dir: &self.root_dir,
                             allowed_roots: &self.allowed_roots,
                             max_file_size: self.max_file_size,
+                            diagnostics: Some(&self.diagnostics),
                         };
                         functions::call("toset", vec![l], span, &cx)
                     }
@@ -2042,6 +2043,7 @@ impl<'a> Evaluator<'a> {
                     base_dir: &self.root_dir,
                     allowed_roots: &self.allowed_roots,
                     max_file_size: self.max_file_size,
+                    diagnostics: Some(&self.diagnostics),
                 };
                 let _ = self.opts;
                 functions::call(name, vals, span, &cx)
@@ -2075,7 +2077,15 @@ impl<'a> Evaluator<'a> {
         };
         let id = match crate::base::source::load(self.sources, &shown, self.max_file_size) {
             Ok(id) => id,
-            Err(d) => return err(format!("templatefile: {}", d.message), span),
+            Err(d) => {
+                if matches!(d.code, "outside-scan" | "not-regular-file") {
+                    let mut r = d.clone();
+                    r.message = format!("`templatefile` of `{ps}`: {}", d.message);
+                    r.span = span;
+                    self.diagnostics.borrow_mut().push(r);
+                }
+                return err(format!("templatefile: {}", d.message), span);
+            }
         };
         let text = self.sources.get(id).text.clone();
         if crate::syntax::nesting_depth(&text) > crate::syntax::MAX_NESTING {

@@ -121,11 +121,7 @@ pub fn relative_to(path: &Path, base: &Path) -> String {
 }
 
 fn max_size(opts: &Options) -> u64 {
-    if opts.max_file_size == 0 {
-        u64::MAX
-    } else {
-        opts.max_file_size
-    }
+    opts.max_bytes()
 }
 
 fn parse_dir(key: &Path, dir: &Path, sources: &SourceMap, max: u64) -> ParsedDir {
@@ -138,7 +134,9 @@ fn parse_dir(key: &Path, dir: &Path, sources: &SourceMap, max: u64) -> ParsedDir
     let mut names: Vec<String> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+            // A link is read like the file it leads to; `load` refuses, with a diagnostic, a
+            // FIFO, a device or a link leaving the boundary or leading to one.
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
             .filter_map(|e| e.file_name().into_string().ok())
             .filter(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
             .collect(),
@@ -173,8 +171,12 @@ fn parse_dir(key: &Path, dir: &Path, sources: &SourceMap, max: u64) -> ParsedDir
                 }
             }
         } else {
-            match crate::syntax::hcl::parse(id, &text) {
-                Ok(b) => Ast::Hcl(b),
+            match crate::syntax::hcl::parse_with_diagnostics(id, &text) {
+                Ok((b, diags)) => {
+                    pd.diagnostics
+                        .extend(diags.into_iter().map(|d| d.in_file(&path)));
+                    Ast::Hcl(b)
+                }
                 Err(d) => {
                     pd.diagnostics.push(d.in_file(&path));
                     continue;
@@ -228,21 +230,37 @@ fn is_local(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../")
 }
 
-/// `<root>/.terraform/modules/modules.json`: module key → directory (as given, tidied).
-fn installed_modules(root: &Path, max: u64) -> HashMap<String, PathBuf> {
+/// `<root>/.terraform/modules/modules.json`: module key → directory (as given, tidied), read
+/// through `base::fs` (a regular file inside the boundary). An entry whose directory leads
+/// outside the boundary (absolute, `..`, a symbolic link) is refused with a diagnostic.
+fn installed_modules(
+    root: &Path,
+    sources: &SourceMap,
+    max: u64,
+) -> (HashMap<String, PathBuf>, Vec<Diagnostic>) {
     let mut out = HashMap::new();
+    let mut diags = Vec::new();
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(meta) = std::fs::metadata(&path) else {
-        return out;
-    };
-    if meta.len() > max {
-        return out;
+    if std::fs::symlink_metadata(&path).is_err() {
+        return (out, diags);
     }
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return out;
+    let boundary = sources.boundary();
+    let bytes = match crate::base::fs::read_file(&path, max, &boundary) {
+        Ok(b) => b,
+        Err(d) => {
+            diags.push(d);
+            return (out, diags);
+        }
     };
-    let Ok(j) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return out;
+    let Ok(j) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        diags.push(
+            Diagnostic::warning(
+                "parse-error",
+                "not valid JSON: the installed modules are not read (run `terraform init` again)",
+            )
+            .in_file(&path),
+        );
+        return (out, diags);
     };
     if let Some(mods) = j.get("Modules").and_then(|m| m.as_array()) {
         for m in mods {
@@ -252,12 +270,30 @@ fn installed_modules(root: &Path, max: u64) -> HashMap<String, PathBuf> {
             ) else {
                 continue;
             };
-            if !k.is_empty() {
-                out.insert(k.to_string(), join_tidy(root, d));
+            if k.is_empty() {
+                continue;
             }
+            let dir = join_tidy(root, d);
+            if let Ok(canon) = std::fs::canonicalize(&dir) {
+                if !crate::base::fs::inside(&canon, &boundary) {
+                    diags.push(
+                        Diagnostic::error(
+                            "outside-scan",
+                            format!(
+                                "module `{k}` is installed in `{d}`, outside the scanned \
+                                 repository ({}): not read",
+                                canon.display()
+                            ),
+                        )
+                        .in_file(&path),
+                    );
+                    continue;
+                }
+            }
+            out.insert(k.to_string(), dir);
         }
     }
-    out
+    (out, diags)
 }
 
 fn build_config(pd: &ParsedDir) -> ModuleConfig<'_> {
@@ -281,6 +317,7 @@ fn build_config(pd: &ParsedDir) -> ModuleConfig<'_> {
 /// Loads the Terraform configurations in `module_dirs`: one [`Unit`] per root module.
 pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec<Unit> {
     let max = max_size(opts);
+    let boundary = sources.boundary();
     let mut given: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut seen = HashSet::new();
     for d in module_dirs {
@@ -289,9 +326,16 @@ pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec
             given.push((d.clone(), n));
         }
     }
+    let mut installed_diags: Vec<(PathBuf, Vec<Diagnostic>)> = Vec::new();
     let installed_shown: HashMap<PathBuf, HashMap<String, PathBuf>> = given
         .par_iter()
-        .map(|(shown, n)| (n.clone(), installed_modules(shown, max)))
+        .map(|(shown, n)| (n.clone(), installed_modules(shown, sources, max)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(n, (m, d))| {
+            installed_diags.push((n.clone(), d));
+            (n, m)
+        })
         .collect();
     let installed: HashMap<PathBuf, HashMap<String, PathBuf>> = installed_shown
         .iter()
@@ -317,13 +361,30 @@ pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec
             .map(|(k, d)| parse_dir(k, d, sources, max))
             .collect();
         let mut next: Vec<(PathBuf, PathBuf)> = Vec::new();
-        for pd in batch {
+        for mut pd in batch {
             for s in module_sources(&pd) {
                 if is_local(&s) {
                     let shown = join_tidy(&pd.display, &s);
                     let d = normalize(&shown);
-                    if !parsed.contains_key(&d) && d.is_dir() {
-                        next.push((d, shown));
+                    if parsed.contains_key(&d) || !d.is_dir() {
+                        continue;
+                    }
+                    match std::fs::canonicalize(&d) {
+                        Ok(c) if !crate::base::fs::inside(&c, &boundary) => {
+                            pd.diagnostics.push(
+                                Diagnostic::error(
+                                    "outside-scan",
+                                    format!(
+                                        "module source `{s}` leads outside the scanned \
+                                         repository ({}): not read (scan a directory that \
+                                         holds both, or the git checkout they are in)",
+                                        c.display()
+                                    ),
+                                )
+                                .in_file(&pd.display),
+                            );
+                        }
+                        _ => next.push((d, shown)),
                     }
                 }
             }
@@ -335,6 +396,11 @@ pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec
         frontier = next;
     }
 
+    for (n, d) in installed_diags {
+        if let Some(pd) = parsed.get_mut(&n) {
+            pd.diagnostics.extend(d);
+        }
+    }
     let configs: HashMap<PathBuf, ModuleConfig<'_>> = parsed
         .par_iter()
         .map(|(p, pd)| (p.clone(), build_config(pd)))
@@ -390,6 +456,20 @@ pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec
     }
 }
 
+/// The code of the diagnostic for a `--var` naming a variable a root does not declare.
+pub const UNDECLARED_VAR: &str = "undeclared-var";
+
+/// The variable name of an [`UNDECLARED_VAR`] diagnostic.
+pub fn undeclared_var_name(d: &Diagnostic) -> Option<&str> {
+    if d.code != UNDECLARED_VAR {
+        return None;
+    }
+    d.message
+        .strip_prefix("`--var ")?
+        .split_once("=...`")
+        .map(|(k, _)| k)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn eval_root(
     shown: &Path,
@@ -432,6 +512,27 @@ fn eval_root(
         }
     }
     unit.diagnostics.extend(var_diags);
+    // `--var` for a variable this root does not declare: Terraform refuses it ("Value for
+    // undeclared variable"). The command line stops the run when no scanned root declares it.
+    let mut undeclared: Vec<&str> = opts
+        .vars
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| !ev.root_config().variables.contains_key(*k))
+        .collect();
+    undeclared.sort();
+    undeclared.dedup();
+    for k in undeclared {
+        unit.diagnostics.push(
+            Diagnostic::info(
+                UNDECLARED_VAR,
+                format!(
+                    "`--var {k}=...`: this root declares no variable `{k}`; the value is not used"
+                ),
+            )
+            .in_file(shown),
+        );
+    }
     for (name, decl) in &ev.root_config().variables {
         if decl.body.attr("default").is_none() && !ev.root_vars.contains_key(name) {
             let mut d = Diagnostic::info(
@@ -519,8 +620,9 @@ fn vars_file(
             Err(d) => diags.push(d.in_file(path)),
         }
     } else {
-        match crate::syntax::hcl::parse(id, &text) {
-            Ok(body) => {
+        match crate::syntax::hcl::parse_with_diagnostics(id, &text) {
+            Ok((body, warnings)) => {
+                diags.extend(warnings.into_iter().map(|d| d.in_file(path)));
                 for a in body.attributes() {
                     out.insert(
                         a.key.as_str().to_string(),
@@ -551,7 +653,8 @@ fn root_variables(
     }
     for f in ["terraform.tfvars", "terraform.tfvars.json"] {
         let p = dir.join(f);
-        if p.is_file() {
+        // Whatever it is (a FIFO, a link to a device or outside): `load` says why it is not read.
+        if std::fs::symlink_metadata(&p).is_ok() {
             vars_file(ev, &p, sources, max, &mut out, diags);
         }
     }

@@ -126,10 +126,7 @@ fn resolve(c: &Cx, p: &str) -> Res<Option<PathBuf>> {
         full.push(r);
     }
     if !roots.iter().any(|r| full.starts_with(r)) {
-        return Err(c.limit(format!(
-            "{p} is outside the directories pullpath reads ({})",
-            full.display()
-        )));
+        return Err(c.refused(crate::base::fs::outside(Path::new(p), &full)));
     }
     Ok(if rest.is_empty() { Some(joined) } else { None })
 }
@@ -143,7 +140,13 @@ pub fn file(c: &Cx, a: &[Value]) -> Res<Value> {
     if path.is_dir() {
         return Err(c.limit(format!("{p} is a directory")));
     }
-    let id = load(c.fx.sources, &path, c.fx.max_file_size).map_err(|d| c.limit(d.message))?;
+    let id = load(c.fx.sources, &path, c.fx.max_file_size).map_err(|d| {
+        if matches!(d.code, "outside-scan" | "not-regular-file") {
+            c.refused(d)
+        } else {
+            c.limit(d.message)
+        }
+    })?;
     let text = c.fx.sources.get(id).text.clone();
     let span = Span::new(id, 0..text.len());
     Ok(Value::str(text.to_string(), Some(span)))

@@ -69,6 +69,8 @@ pub struct FnCtx<'a> {
     /// `file()`/`templatefile()` read only inside these directories.
     pub allowed_roots: &'a [PathBuf],
     pub max_file_size: u64,
+    /// Where a read that is refused (a FIFO, a device, a link leaving the scan) is reported.
+    pub diagnostics: Option<&'a std::cell::RefCell<Vec<crate::base::Diagnostic>>>,
 }
 
 /// At most this many alternatives are computed when distributing over `Choice` arguments.
@@ -300,6 +302,28 @@ impl Cx<'_, '_> {
     /// and `can` do not treat it as a failure.
     pub fn limit(&self, msg: impl std::fmt::Display) -> Value {
         Value::unknown(format!("`{}`: {msg}", self.name), self.span)
+    }
+
+    /// A read refused for the input's sake (see `base::fs`): reported as an input diagnostic at
+    /// the call, and unknown.
+    pub fn refused(&self, d: crate::base::Diagnostic) -> Value {
+        let v = self.limit(&d.message);
+        if let Some(sink) = self.fx.diagnostics {
+            let d = match self.span {
+                Some(s) => {
+                    let what = d
+                        .file
+                        .as_ref()
+                        .map(|f| format!("`{}`: {}", f.display(), d.message))
+                        .unwrap_or(d.message);
+                    crate::base::Diagnostic::error(d.code, format!("`{}` of {what}", self.name))
+                        .at(s)
+                }
+                None => d,
+            };
+            sink.borrow_mut().push(d);
+        }
+        v
     }
 
     /// A computed result.

@@ -25,6 +25,7 @@ fn run_in(
         base_dir: base,
         allowed_roots: roots,
         max_file_size: 1 << 20,
+        diagnostics: None,
     };
     call(name, args, sp(999), &cx)
 }

@@ -2,7 +2,7 @@ locals {
   cache = {
     query_string = true
     compress     = false
-    query_string = true # written twice: this file is not read
+    query_string = true # written twice: Terraform keeps the last, so does pullpath
   }
 }
 

@@ -1,6 +1,7 @@
 # The heredoc container definition interpolates (in `environment` only) an attribute of a
-# resource declared in cdn.tf, a file that cannot be read (an object literal writes a key twice,
-# as in kazuki04/terraform-ecs-fargate): only that value is unknown. The awslogs driver creates
+# resource declared in cdn.tf, a file whose object literal writes a key twice (as in
+# kazuki04/terraform-ecs-fargate): the file is read all the same (a `duplicate-key` warning), and
+# only that value (computed at apply) is unknown. The awslogs driver creates
 # its log group, and the execution role has only AmazonECSTaskExecutionRolePolicy.
 resource "aws_iam_role" "exec" {
   name = "exec"
