@@ -472,6 +472,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
         .filter(|&&id| node_exists(graph.node(id)) != Some(false))
         .map(|&id| endpoint(&ix, id))
         .collect();
+    let members = sg::Members::new(&ix, &endpoints);
     let mut sites = Vec::new();
     for (kind, sk, path) in [
         (Kind::Service, SiteKind::Service, "network_configuration"),
@@ -491,7 +492,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
             if !fargate_capable(n, sk) || node_exists(n) == Some(false) {
                 continue;
             }
-            sites.push(site(&ix, &mut cx, &endpoints, id, sk, path));
+            sites.push(site(&ix, &mut cx, &members, &endpoints, id, sk, path));
         }
     }
     NetworkFacts { sites, endpoints }
@@ -541,6 +542,7 @@ fn fargate_capable(n: &Node, kind: SiteKind) -> bool {
 fn site(
     ix: &Index,
     cx: &mut routes::Classifier,
+    members: &sg::Members,
     endpoints: &[Endpoint],
     id: NodeId,
     kind: SiteKind,
@@ -616,7 +618,7 @@ fn site(
             ..Peer::default()
         },
     );
-    let egress_any = sg::has_rules(ix, &groups, Direction::Egress);
+    let egress_any = sg::has_rules(ix, members, &groups, Direction::Egress);
     let (igw_unrouted, unrouted_igw) = igw_unrouted(ix, &vpc, &subnets, &public_ip);
     let task_cidrs = subnet_cidrs(&subnets);
     let site_endpoints = endpoints
@@ -1599,7 +1601,12 @@ pub(crate) fn sg_targets(ix: &Index, holder: NodeId, field: &str) -> Vec<SgRef> 
 /// Two references to the same group (a managed `aws_default_security_group` is its VPC's
 /// default group).
 pub(crate) fn same_group(ix: &Index, a: &SgRef, b: &SgRef) -> bool {
-    let key = |s: &SgRef| match *s {
+    group_key(ix, a) == group_key(ix, b)
+}
+
+/// What identifies a group: a VPC's default group by its VPC (`true`), any other by its node.
+pub(crate) fn group_key(ix: &Index, s: &SgRef) -> (bool, NodeId) {
+    match *s {
         SgRef::VpcDefault { vpc, .. } => (true, vpc),
         SgRef::Node(id) if ix.g.node(id).kind == Kind::DefaultSecurityGroup => {
             match edge_targets(ix.g, id, "vpc_id").first() {
@@ -1608,8 +1615,7 @@ pub(crate) fn same_group(ix: &Index, a: &SgRef, b: &SgRef) -> bool {
             }
         }
         SgRef::Node(id) => (false, id),
-    };
-    key(a) == key(b)
+    }
 }
 
 /// A list field of node references: each element a node (from its edge) or why not.

@@ -8,13 +8,15 @@
 //! Three-valued: `Known(true)` names the rule that allows, `Known(false)` is given only when every
 //! rule that could matter is known not to match, anything else is `Unknown` with the reason.
 
+use std::collections::HashSet;
+
 use ipnet::Ipv4Net;
 
 use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::{describe, edge_targets, node_exists, same_group, sg_targets, Index};
+use super::{describe, edge_targets, group_key, node_exists, same_group, sg_targets, Index};
 
 /// A security group as the analysis knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -103,16 +105,76 @@ pub fn allows_443(ix: &Index, groups: &[Fact<SgRef>], dir: Direction, peer: &Pee
     }
 }
 
-/// Does one of `groups` have a rule in `dir`, of any protocol, port or peer? `Known(false)`:
-/// every group is known and has none (a Terraform `aws_security_group` without `egress` blocks
-/// or rule resources): no traffic leaves the task, whatever its destination, so the decision
+/// The groups that the scan's VPC endpoints are members of: what an egress rule whose peer is a
+/// security group (`self = true`, `source_security_group_id`, `referenced_security_group_id`)
+/// can reach. Such a rule matches only traffic to the members' own addresses: never the
+/// internet (a NAT gateway forwards to the destination's address, not its own), never an S3
+/// prefix list, so for pulling an image it reaches an interface endpoint or nothing.
+pub struct Members {
+    groups: HashSet<(bool, NodeId)>,
+    /// Why membership is not fully known: an endpoint whose groups are not known.
+    unknown: Option<(String, Option<Span>)>,
+}
+
+impl Members {
+    pub fn new(ix: &Index, endpoints: &[super::Endpoint]) -> Members {
+        let mut groups = HashSet::new();
+        let mut unknown = None;
+        // Gateway endpoints have no network interface: nothing is a member of a group there.
+        let interfaces = endpoints
+            .iter()
+            .filter(|ep| !matches!(ep.endpoint_type.value(), Some(super::EndpointType::Gateway)));
+        for ep in interfaces {
+            for sg in &ep.security_groups {
+                match sg {
+                    Fact::Known { value, .. } => {
+                        groups.insert(group_key(ix, value));
+                    }
+                    Fact::Unknown { reason, at } => {
+                        unknown.get_or_insert((
+                            format!(
+                                "the security groups of `{}` are not known: {reason}",
+                                ix.g.node(ep.node).address
+                            ),
+                            *at,
+                        ));
+                    }
+                    Fact::Absent => {}
+                }
+            }
+        }
+        Members { groups, unknown }
+    }
+
+    /// Whether an interface endpoint of the scan is a member of `sg`.
+    fn has_endpoint(&self, ix: &Index, sg: &SgRef, at: Option<Span>) -> Fact<bool> {
+        if self.groups.contains(&group_key(ix, sg)) {
+            return Fact::known(true, at);
+        }
+        match &self.unknown {
+            Some((r, a)) => Fact::unknown(r.clone(), *a),
+            None => Fact::known(false, at),
+        }
+    }
+}
+
+/// Does one of `groups` have a rule in `dir` that lets traffic leave the task, of any protocol
+/// or port? `Known(false)`: every group is known and has none (a Terraform `aws_security_group`
+/// without `egress` blocks or rule resources; only loopback rules; only rules to security
+/// groups that no endpoint of the scan is a member of, such as TCP 443 to the group itself): no
+/// traffic reaches a registry, ECR, S3 or an endpoint, whatever the destination, so the decision
 /// depends neither on the subnets nor on the endpoints.
-pub fn has_rules(ix: &Index, groups: &[Fact<SgRef>], dir: Direction) -> Fact<bool> {
+pub fn has_rules(
+    ix: &Index,
+    members: &Members,
+    groups: &[Fact<SgRef>],
+    dir: Direction,
+) -> Fact<bool> {
     if groups.is_empty() {
         return Fact::unknown("no security group is known", None);
     }
     Fact::any(groups.iter().map(|sg| match sg {
-        Fact::Known { value, .. } => group_has_rules(ix, *value, dir),
+        Fact::Known { value, .. } => group_has_rules(ix, members, *value, dir),
         Fact::Unknown { reason, at } => Fact::Unknown {
             reason: reason.clone(),
             at: *at,
@@ -121,19 +183,58 @@ pub fn has_rules(ix: &Index, groups: &[Fact<SgRef>], dir: Direction) -> Fact<boo
     }))
 }
 
-/// A canonical rule whose peer is a known loopback CIDR (`127.0.0.1/32`: CloudFormation's idiom
-/// for a group without egress, since an omitted `SecurityGroupEgress` means allow-all). Traffic
-/// to it never leaves the task.
-fn loopback(rule: &Value) -> bool {
-    let lo: Ipv4Net = Ipv4Net::new(std::net::Ipv4Addr::new(127, 0, 0, 0), 8).expect("valid");
-    rule.as_map()
-        .and_then(|m| m.get("cidr_ipv4"))
+/// Whether traffic that canonical `rule` (at `path` of node `holder`, a rule of group `own`)
+/// allows can leave the task: not to a loopback CIDR (`127.0.0.1/32`: CloudFormation's idiom
+/// for a group without egress, since an omitted `SecurityGroupEgress` means allow-all), and not
+/// only to the members of groups that no endpoint of the scan belongs to.
+fn leaves(
+    ix: &Index,
+    members: &Members,
+    holder: NodeId,
+    own: SgRef,
+    path: &str,
+    rule: &Value,
+) -> Fact<bool> {
+    let g = ix.g;
+    let at = rule.span;
+    let Some(m) = rule.as_map() else {
+        return Fact::known(true, at);
+    };
+    if m.get("cidr_ipv4")
         .and_then(|v| v.as_str())
         .and_then(|s| s.trim().parse::<Ipv4Net>().ok())
-        .is_some_and(|n| lo.contains(&n))
+        .is_some_and(|n| loopback_net().contains(&n))
+    {
+        return Fact::known(false, at);
+    }
+    if let Some(v) = m.get("self") {
+        return match v.as_bool() {
+            Some(true) => members.has_endpoint(ix, &own, v.span.or(at)),
+            _ => Fact::known(true, at),
+        };
+    }
+    if let Some(v) = m.get("security_group_id") {
+        let targets = sg_targets(ix, holder, &format!("{path}.security_group_id"));
+        if targets.is_empty() {
+            return Fact::unknown(
+                describe(g, holder, &format!("{path}.security_group_id"), v),
+                v.span.or(at),
+            );
+        }
+        return Fact::any(
+            targets
+                .iter()
+                .map(|t| members.has_endpoint(ix, t, v.span.or(at))),
+        );
+    }
+    Fact::known(true, at)
 }
 
-fn group_has_rules(ix: &Index, sg: SgRef, dir: Direction) -> Fact<bool> {
+fn loopback_net() -> Ipv4Net {
+    Ipv4Net::new(std::net::Ipv4Addr::new(127, 0, 0, 0), 8).expect("valid")
+}
+
+fn group_has_rules(ix: &Index, members: &Members, sg: SgRef, dir: Direction) -> Fact<bool> {
     let g = ix.g;
     let node = match sg {
         SgRef::Node(id) => id,
@@ -147,7 +248,15 @@ fn group_has_rules(ix: &Index, sg: SgRef, dir: Direction) -> Fact<bool> {
     let mut parts = Vec::new();
     match n.field(dir.field()) {
         Some(v) => match &v.deref().kind {
-            Val::List(items) => parts.push(Fact::known(items.iter().any(|r| !loopback(r)), v.span)),
+            Val::List(items) => {
+                if items.is_empty() {
+                    parts.push(Fact::known(false, v.span));
+                }
+                for (i, r) in items.iter().enumerate() {
+                    let path = format!("{}[{i}]", dir.field());
+                    parts.push(leaves(ix, members, node, sg, &path, r));
+                }
+            }
             _ => parts.push(Fact::unknown(describe(g, node, dir.field(), v), v.span)),
         },
         None if n.mode == crate::graph::Mode::Data => parts.push(Fact::unknown(
@@ -174,15 +283,23 @@ fn group_has_rules(ix: &Index, sg: SgRef, dir: Direction) -> Fact<bool> {
             }
         }
         let leaves = match r.field("rules").map(|v| &v.kind) {
-            Some(Val::List(l)) => l.iter().any(|x| !loopback(x)),
-            _ => true,
+            Some(Val::List(l)) => Fact::any(
+                l.iter()
+                    .enumerate()
+                    .map(|(i, x)| leaves(ix, members, rid, sg, &format!("rules[{i}]"), x)),
+            ),
+            _ => Fact::known(true, Some(r.span)),
         };
         parts.push(match node_exists(r) {
-            Some(b) => Fact::known(b && leaves, Some(r.span)),
-            None => Fact::unknown(
-                format!("whether `{}` is created is not known", r.address),
-                r.exists.as_ref().and_then(|v| v.span).or(Some(r.span)),
-            ),
+            Some(false) => Fact::known(false, Some(r.span)),
+            Some(true) => leaves,
+            None => match leaves {
+                Fact::Known { value: false, at } => Fact::known(false, at),
+                _ => Fact::unknown(
+                    format!("whether `{}` is created is not known", r.address),
+                    r.exists.as_ref().and_then(|v| v.span).or(Some(r.span)),
+                ),
+            },
         });
     }
     let at = n.field(dir.field()).and_then(|v| v.span).or(Some(n.span));

@@ -856,6 +856,20 @@ fn egress_any_needs_neither_subnets_nor_endpoints() {
     // The only rule is created under an unknown condition.
     assert!(!any("aws_ecs_service.maybe").is_known());
     assert!(!any("aws_ecs_service.unknown_groups").is_known());
+    // Only TCP 443 to the group itself, or to another group, and no endpoint is a member of
+    // either: nothing the task pulls from is reachable.
+    assert_eq!(any("aws_ecs_service.self_only").value(), Some(&false));
+    assert_eq!(any("aws_ecs_service.to_other").value(), Some(&false));
+    // An endpoint is a member of the group: the rule reaches it.
+    let (out, i) = case("egress_self_members");
+    let g = &out.graphs[i];
+    let f = analyse(g);
+    assert_eq!(
+        site(&f, g, "aws_ecs_service.member").egress_any.value(),
+        Some(&true)
+    );
+    // Another endpoint's groups are not known: it may be a member.
+    assert!(!site(&f, g, "aws_ecs_service.other").egress_any.is_known());
     // A module that is not loaded may add rules to the group.
     let (out, i) = case("egress_any_unread");
     let g = &out.graphs[i];

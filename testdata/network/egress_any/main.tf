@@ -124,3 +124,49 @@ resource "aws_ecs_service" "unknown_groups" {
     security_groups = var.subnet_ids
   }
 }
+
+# Only TCP 443 to the group itself, and no endpoint is a member of the group.
+resource "aws_security_group" "self_only" {
+  vpc_id = var.vpc_id
+  egress {
+    from_port = 443
+    to_port   = 443
+    protocol  = "tcp"
+    self      = true
+  }
+}
+
+resource "aws_ecs_service" "self_only" {
+  name            = "self-only"
+  cluster         = aws_ecs_cluster.main.id
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = var.subnet_ids
+    security_groups = [aws_security_group.self_only.id]
+  }
+}
+
+# Only a rule resource to another group of the configuration, which no endpoint is a member of.
+resource "aws_security_group" "to_other" {
+  vpc_id = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_other" {
+  security_group_id            = aws_security_group.to_other.id
+  referenced_security_group_id = aws_security_group.ssh.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+}
+
+resource "aws_ecs_service" "to_other" {
+  name            = "to-other"
+  cluster         = aws_ecs_cluster.main.id
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = var.subnet_ids
+    security_groups = [aws_security_group.to_other.id]
+  }
+}
