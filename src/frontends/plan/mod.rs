@@ -21,9 +21,12 @@
 //!   function calls), which the plan's flat `references` lists cannot. Without the sources, an
 //!   expression whose only reference is one resource attribute is taken as a copy of it.
 //!
-//! Limits: values computed through `local.*` or `each.value` stay `Unknown` (the plan lists no
-//! locals); values from root variables are known and kept as plain values. A splat
-//! (`aws_subnet.private[*].id`) gives the un-indexed address. The plan leaves the attribute out
+//! `each.value` is resolved when `for_each` is a whole resource (`for_each = aws_subnet.private`,
+//! directly or through a module output): the instance with the same key.
+//!
+//! Limits: values computed through `local.*` (the plan lists no locals), or through `each.value`
+//! when `for_each` is not a whole resource, stay `Unknown`; values from root variables are known
+//! and kept as plain values. A splat (`aws_subnet.private[*].id`) gives the un-indexed address. The plan leaves the attribute out
 //! after a splat or a dynamic index (and always in Terraform 0.12 plans): it is then taken from
 //! the sources when they are at hand, else it is `""`.
 
@@ -162,6 +165,8 @@ struct Scope {
     shapes: Option<Arc<Shapes>>,
     /// The resource's own instance key (`0`, `"a"`), for `count.index` and `each.key`.
     own_key: Option<String>,
+    /// The references of the resource's `for_each` expression, for `each.value`.
+    for_each: Option<Arc<Vec<String>>>,
 }
 
 impl Scope {
@@ -181,6 +186,7 @@ impl Scope {
         p.calls.pop();
         p.shapes = None;
         p.own_key = None;
+        p.for_each = None;
         Some(p)
     }
     fn child(&self, call: &str, key: Option<&str>) -> Scope {
@@ -192,6 +198,7 @@ impl Scope {
         c.calls.push(call.to_string());
         c.shapes = None;
         c.own_key = None;
+        c.for_each = None;
         c
     }
     /// How the attribute `name` is written, when the source is known.
@@ -470,6 +477,10 @@ impl<'a> Plan<'a> {
             calls: addr.module_calls.clone(),
             shapes: decl.as_ref().map(|d| d.shapes.clone()),
             own_key: addr.key.clone(),
+            for_each: cfg
+                .and_then(|c| c.get("for_each_expression"))
+                .and_then(Value::as_map)
+                .map(|m| Arc::new(leaf_refs(m).into_iter().map(str::to_string).collect())),
         };
         let empty = Value::new(Val::Map(Map::new()), None);
         let attrs = self
@@ -863,6 +874,34 @@ impl<'a> Plan<'a> {
             Subject::Resource { addr, attr } => Resolved::Refs(vec![(scope.prefix(&addr), attr)]),
             Subject::Selector => Resolved::Selector,
             Subject::Other => Resolved::Opaque,
+            // `for_each = aws_subnet.private` (a whole resource, or a module output that is
+            // one): `each.value` is that resource's instance with this resource's own key.
+            Subject::EachValue { rest } => {
+                let (Some(refs), Some(key)) = (&scope.for_each, &scope.own_key) else {
+                    return Resolved::Opaque;
+                };
+                let mut found = Vec::new();
+                for h in group_heads(refs.iter().map(String::as_str)) {
+                    match self.resolve(h, scope, hops + 1) {
+                        Resolved::Refs(r) => found.extend(r),
+                        _ => return Resolved::Opaque,
+                    }
+                }
+                match found.as_slice() {
+                    [(target, attr)]
+                        if attr.is_empty()
+                            && split_address(target).is_some_and(|a| a.key.is_none()) =>
+                    {
+                        let keyed = format!("{target}[{key}]");
+                        if self.values.contains_key(keyed.as_str()) {
+                            Resolved::Refs(vec![(keyed, rest)])
+                        } else {
+                            Resolved::Opaque
+                        }
+                    }
+                    _ => Resolved::Opaque,
+                }
+            }
             Subject::Var { name, rest } => {
                 let (Some(parent), Some(call)) =
                     (scope.parent(), self.calls.get(&refs::cfg_key(&scope.calls)))

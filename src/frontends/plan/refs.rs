@@ -201,7 +201,9 @@ pub(crate) enum Subject<'a> {
     },
     /// `count.index`, `each.key`: instance selectors, not values that flow into the attribute.
     Selector,
-    /// Anything else (`local.x`, `each.value`, `path.module`, a whole module call...).
+    /// `each.value` with the rest of the traversal (`each.value.id` → `id`).
+    EachValue { rest: String },
+    /// Anything else (`local.x`, `path.module`, a whole module call...).
     Other,
 }
 
@@ -223,6 +225,9 @@ pub(crate) fn classify(head: &str) -> Subject<'_> {
         },
         Some("count") => Subject::Selector,
         Some("each") if name(1) == Some("key") => Subject::Selector,
+        Some("each") if name(1) == Some("value") => Subject::EachValue {
+            rest: render(&segs[2..]),
+        },
         Some("module") => {
             let Some(call) = name(1) else {
                 return Subject::Other;

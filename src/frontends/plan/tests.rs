@@ -966,3 +966,81 @@ fn plan_prior_state_child_module_addresses_are_completed() {
     assert_eq!(as_ref(vpc).0, "module.a.data.aws_vpc.default");
     assert!(unit.diagnostics.is_empty(), "{:?}", unit.diagnostics);
 }
+
+/// `for_each = aws_subnet.private` with `subnet_id = each.value.id` (the usual way to associate
+/// every subnet), in a child module and through a module output: the plan lists
+/// `each.value.id`, which is the subnet with the association's own key.
+const EACH_VALUE: &str = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {
+    "resources": [
+      {"address": "aws_route_table_association.root[\"a\"]", "mode": "managed", "type": "aws_route_table_association", "name": "root", "index": "a", "values": {}}
+    ],
+    "child_modules": [{"address": "module.network", "resources": [
+      {"address": "module.network.aws_subnet.private[\"a\"]", "mode": "managed", "type": "aws_subnet", "name": "private", "index": "a", "values": {"cidr_block": "10.0.0.0/24"}},
+      {"address": "module.network.aws_subnet.private[\"b\"]", "mode": "managed", "type": "aws_subnet", "name": "private", "index": "b", "values": {"cidr_block": "10.0.1.0/24"}},
+      {"address": "module.network.aws_route_table_association.private[\"a\"]", "mode": "managed", "type": "aws_route_table_association", "name": "private", "index": "a", "values": {}},
+      {"address": "module.network.aws_route_table_association.private[\"b\"]", "mode": "managed", "type": "aws_route_table_association", "name": "private", "index": "b", "values": {}},
+      {"address": "module.network.aws_route_table_association.opaque[\"a\"]", "mode": "managed", "type": "aws_route_table_association", "name": "opaque", "index": "a", "values": {}}
+    ]}]
+  }},
+  "resource_changes": [
+    {"address": "aws_route_table_association.root[\"a\"]", "change": {"actions": ["create"], "after_unknown": {"subnet_id": true}}},
+    {"address": "module.network.aws_subnet.private[\"a\"]", "change": {"actions": ["create"], "after_unknown": {"id": true}}},
+    {"address": "module.network.aws_subnet.private[\"b\"]", "change": {"actions": ["create"], "after_unknown": {"id": true}}},
+    {"address": "module.network.aws_route_table_association.private[\"a\"]", "change": {"actions": ["create"], "after_unknown": {"subnet_id": true}}},
+    {"address": "module.network.aws_route_table_association.private[\"b\"]", "change": {"actions": ["create"], "after_unknown": {"subnet_id": true}}},
+    {"address": "module.network.aws_route_table_association.opaque[\"a\"]", "change": {"actions": ["create"], "after_unknown": {"subnet_id": true}}}
+  ],
+  "configuration": {"root_module": {
+    "resources": [
+      {"address": "aws_route_table_association.root", "mode": "managed", "type": "aws_route_table_association", "name": "root",
+       "for_each_expression": {"references": ["module.network.subnets", "module.network"]},
+       "expressions": {"subnet_id": {"references": ["each.value.id", "each.value"]}}}
+    ],
+    "module_calls": {"network": {"source": "./network",
+      "module": {
+        "outputs": {"subnets": {"expression": {"references": ["aws_subnet.private"]}}},
+        "resources": [
+          {"address": "aws_subnet.private", "mode": "managed", "type": "aws_subnet", "name": "private",
+           "for_each_expression": {"references": ["var.cidrs"]}, "expressions": {}},
+          {"address": "aws_route_table_association.private", "mode": "managed", "type": "aws_route_table_association", "name": "private",
+           "for_each_expression": {"references": ["aws_subnet.private"]},
+           "expressions": {"subnet_id": {"references": ["each.value.id", "each.value"]}}},
+          {"address": "aws_route_table_association.opaque", "mode": "managed", "type": "aws_route_table_association", "name": "opaque",
+           "for_each_expression": {"references": ["var.cidrs"]},
+           "expressions": {"subnet_id": {"references": ["each.value.id", "each.value"]}}}
+        ]
+      }}}
+  }}
+}"#;
+
+#[test]
+fn each_value_of_a_resource_for_each_is_the_instance_with_the_same_key() {
+    let (unit, _) = load_text("/nonexistent/plan.json", EACH_VALUE);
+    assert!(unit.diagnostics.is_empty(), "{:?}", unit.diagnostics);
+    assert_eq!(
+        as_ref(attr(
+            &unit,
+            r#"module.network.aws_route_table_association.private["b"]"#,
+            &["subnet_id"]
+        )),
+        (r#"module.network.aws_subnet.private["b"]"#, "id")
+    );
+    // Through a module output that is the whole resource.
+    assert_eq!(
+        as_ref(attr(
+            &unit,
+            r#"aws_route_table_association.root["a"]"#,
+            &["subnet_id"]
+        )),
+        (r#"module.network.aws_subnet.private["a"]"#, "id")
+    );
+    // `for_each` over a variable: `each.value` is not a resource, and stays unknown.
+    assert!(attr(
+        &unit,
+        r#"module.network.aws_route_table_association.opaque["a"]"#,
+        &["subnet_id"]
+    )
+    .is_unknown());
+}
