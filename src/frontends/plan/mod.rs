@@ -26,9 +26,9 @@
 //!
 //! Limits: values computed through `local.*` (the plan lists no locals), or through `each.value`
 //! when `for_each` is not a whole resource, stay `Unknown`; values from root variables are known
-//! and kept as plain values. A splat (`aws_subnet.private[*].id`) gives the un-indexed address. The plan leaves the attribute out
-//! after a splat or a dynamic index (and always in Terraform 0.12 plans): it is then taken from
-//! the sources when they are at hand, else it is `""`.
+//! and kept as plain values. A splat (`aws_subnet.private[*].id`) gives the un-indexed address.
+//! The plan leaves the attribute out after a splat or a dynamic index (and always in Terraform
+//! 0.12 plans): it is then taken from the sources when they are at hand, else it is `""`.
 
 mod encoded;
 mod locate;
