@@ -279,11 +279,17 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
     if args.format == Format::Text {
         out = report::escape_controls(&out).into_owned();
     }
-    std::io::stdout()
-        .lock()
-        .write_all(out.as_bytes())
-        .map_err(|e| format!("cannot write: {e}"))?;
+    emit(&mut std::io::stdout().lock(), &out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output. A reader that went away (`pullpath check | head`) is not an error:
+/// the rest is dropped quietly and the exit code still says what was found.
+fn emit(w: &mut dyn Write, s: &str) -> Result<(), String> {
+    match w.write_all(s.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write: {e}")),
+        _ => Ok(()),
+    }
 }
 
 fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
@@ -335,10 +341,10 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
             out.push_str(&format!("- {s}\n"));
         }
     }
-    std::io::stdout()
-        .lock()
-        .write_all(report::escape_controls(&out).as_bytes())
-        .map_err(|e| format!("cannot write: {e}"))?;
+    emit(
+        &mut std::io::stdout().lock(),
+        &report::escape_controls(&out),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -407,10 +413,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     let tasks: std::collections::BTreeSet<&str> =
         out.unverified.iter().map(|u| u.task.as_str()).collect();
     let mut stdout = std::io::stdout().lock();
-    let write = |w: &mut dyn Write, s: &str| {
-        w.write_all(s.as_bytes())
-            .map_err(|e| format!("cannot write: {e}"))
-    };
+    let write = emit;
     let explain_unknown = check.as_ref().is_some_and(|c| c.explain_unknown);
     // `facts` is for rule authors and tools: always JSON.
     let format = if command == "facts" {

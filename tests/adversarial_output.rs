@@ -236,3 +236,26 @@ fn a_user_rule_s_control_characters_are_escaped_in_rules_and_explain() {
         .unwrap();
     assert_eq!(acme["title"], format!("t{ESC}{RLO}"));
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // `pullpath check testdata/rules | head -c 1`: far more than a pipe holds.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("pullpath"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--format", "json", "testdata/rules"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("cannot write"), "{stderr}");
+    // Findings were made: the exit code still says so.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+}
