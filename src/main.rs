@@ -390,6 +390,8 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     let start = std::time::Instant::now();
     if let Some(c) = &check {
         config.rules = load_rules(&c.rules, &pullpath::base::SourceMap::new())?;
+        // `check` shows findings and diagnostics only: units and graphs go once used.
+        config.lean = true;
     }
     let out = pipeline::run(&config);
     let pipeline_time = start.elapsed();
@@ -409,7 +411,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let resources: usize = out.units.iter().map(|u| u.resources.len()).sum();
+    let resources = out.resources;
     let tasks: std::collections::BTreeSet<&str> =
         out.unverified.iter().map(|u| u.task.as_str()).collect();
     let mut stdout = std::io::stdout().lock();

@@ -1,14 +1,17 @@
-//! Runs the stages in order: discover → syntax/frontends → graph → analysis and rules. Frontends,
+//! Runs the stages in order: discover → syntax/frontends → graph → analysis and rules, each unit
+//! streaming through graph and rules as its frontend hands it over. Frontends,
 //! graph building and rules run in parallel, and each unit of work is isolated: a panic in one file or unit becomes an
 //! `internal-error` diagnostic and the run goes on.
 
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::base::{Diagnostic, SourceMap};
+use crate::base::{Diagnostic, FileId, SourceMap};
 use crate::discover::discover;
 use crate::frontends::{self, Options, Unit};
 use crate::graph::{self, Graph};
@@ -21,6 +24,11 @@ pub struct Config {
     pub options: Options,
     /// The rules to evaluate (none: the pipeline stops at the graph).
     pub rules: RuleSet,
+    /// Keep only what the report shows (`pullpath check`): each unit's resources and graph are
+    /// dropped once its findings are made ([`Output::units`] keep their name, format, root and
+    /// diagnostics; [`Output::graphs`] is empty), and at the end the text of every file that
+    /// no finding or diagnostic cites. Otherwise everything is kept (`graph`, `facts`, tests).
+    pub lean: bool,
 }
 
 impl Config {
@@ -37,6 +45,7 @@ impl Config {
                 ..Options::default()
             },
             rules: RuleSet::default(),
+            lean: false,
         }
     }
 }
@@ -47,7 +56,11 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 pub struct Output {
     pub sources: SourceMap,
+    /// The units (without their resources with [`Config::lean`]).
     pub units: Vec<Unit>,
+    /// The resources of every unit, counted before they are dropped.
+    pub resources: usize,
+    /// The graph of every unit (none with [`Config::lean`]).
     pub graphs: Vec<Graph>,
     /// Diagnostics about the input, sorted by file and position, duplicates removed.
     pub diagnostics: Vec<Diagnostic>,
@@ -55,7 +68,8 @@ pub struct Output {
     pub findings: Vec<Finding>,
     /// Checks that could not be decided (for `--explain-unknown`), per task.
     pub unverified: Vec<Unverified>,
-    /// Wall time of each stage (frontends run side by side, so theirs overlap).
+    /// Wall time of each stage; graph and rules run inside the frontends, per unit (their
+    /// times are summed over threads).
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// The given paths in which nothing pullpath reads was found (no `.tf` directory, plan,
     /// template or task definition, and no such file it could not read), each with a hint.
@@ -89,11 +103,16 @@ fn isolated<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
     })
 }
 
-/// Runs a frontend over a batch; if the batch panics, runs it again one item at a time so that
-/// only the item that panics is lost.
-fn batch<I: Clone + Sync, F>(items: &[I], name: impl Fn(&I) -> String + Sync, f: F) -> Vec<Unit>
+/// Runs a frontend over a batch, each unit handed to `each` as it comes; if the batch panics,
+/// runs it again one item at a time so that only the item that panics is lost.
+fn batch<I: Clone + Sync, R: Send, F>(
+    items: &[I],
+    name: impl Fn(&I) -> String + Sync,
+    f: F,
+    each: &(dyn Fn(Unit) -> R + Sync),
+) -> Vec<R>
 where
-    F: Fn(&[I]) -> Vec<Unit> + Sync,
+    F: Fn(&[I]) -> Vec<R> + Sync,
 {
     if items.is_empty() {
         return Vec::new();
@@ -105,11 +124,11 @@ where
             .flat_map(
                 |i| match isolated(&name(i), || f(std::slice::from_ref(i))) {
                     Ok(units) => units,
-                    Err(d) => vec![Unit {
+                    Err(d) => vec![each(Unit {
                         name: name(i),
                         diagnostics: vec![d.in_file(name(i))],
                         ..Unit::default()
-                    }],
+                    })],
                 },
             )
             .collect(),
@@ -202,24 +221,73 @@ fn run_here(config: &Config) -> Output {
         discover(&config.paths, &sources, opts.max_bytes())
     });
 
-    let clock = |f: &dyn Fn() -> Vec<Unit>| {
+    // Each unit streams through graph and rules as its frontend hands it over: with `lean`,
+    // its resources and graph are dropped once its findings are made, so that a run holds the
+    // graphs of the units in progress, not of every unit.
+    let (t_graph, t_rules) = (AtomicU64::new(0), AtomicU64::new(0));
+    let process = |mut u: Unit| -> Done {
+        let start = Instant::now();
+        let built = isolated(&u.name, || graph::build_with_sources(&u, Some(&sources)))
+            .map_err(|d| d.in_file(u.root.clone()));
+        let mid = Instant::now();
+        t_graph.fetch_add(nanos(mid - start), Ordering::Relaxed);
+        let resources = u.resources.len();
+        if config.lean {
+            u.resources = Vec::new();
+        }
+        let mut graph_diagnostics = Vec::new();
+        let mut outcome = None;
+        let graph = match built {
+            Ok(g) => {
+                graph_diagnostics.extend(g.diagnostics.iter().cloned());
+                graph_diagnostics.extend(g.dangling_diagnostics());
+                if !config.rules.rules.is_empty() {
+                    outcome = Some(
+                        isolated(&g.unit, || rules::check(&g, &config.rules, &sources))
+                            .map_err(|d| d.in_file(g.unit.clone())),
+                    );
+                }
+                Some(g)
+            }
+            Err(d) => {
+                graph_diagnostics.push(d);
+                None
+            }
+        };
+        t_rules.fetch_add(nanos(mid.elapsed()), Ordering::Relaxed);
+        let mut unit_diagnostics = u.diagnostics.clone();
+        if u.format == Some(frontends::Format::Terraform) && u.root.is_dir() {
+            unit_diagnostics.extend(unloaded_var_files(&u.root, &opts.var_files));
+        }
+        Done {
+            graph: graph.filter(|_| !config.lean),
+            unit: u,
+            resources,
+            graph_diagnostics,
+            unit_diagnostics,
+            outcome,
+        }
+    };
+    let process = &process;
+    let clock = |f: &dyn Fn() -> Vec<Done>| {
         let start = Instant::now();
         (f(), start.elapsed())
     };
     let ((tf, t_tf), ((plans, t_plan), (templates, t_cfn))) =
-        timed(&mut timings, "frontends", || {
-            rayon::join(
+        timed(&mut timings, "frontends, graph and rules", || {
+            one_after_other(
                 || {
                     clock(&|| {
                         batch(
                             &found.terraform_dirs,
                             |d| d.display().to_string(),
-                            |dirs| frontends::terraform::load(dirs, &sources, opts),
+                            |dirs| frontends::terraform::load_each(dirs, &sources, opts, process),
+                            process,
                         )
                     })
                 },
                 || {
-                    rayon::join(
+                    one_after_other(
                         || {
                             clock(&|| {
                                 batch(
@@ -228,9 +296,12 @@ fn run_here(config: &Config) -> Output {
                                     |files| {
                                         files
                                             .par_iter()
-                                            .map(|f| frontends::plan::load(*f, &sources, opts))
+                                            .map(|f| {
+                                                process(frontends::plan::load(*f, &sources, opts))
+                                            })
                                             .collect()
                                     },
+                                    process,
                                 )
                             })
                         },
@@ -239,12 +310,24 @@ fn run_here(config: &Config) -> Output {
                                 let mut units = batch(
                                     &found.templates,
                                     |f| sources.path(*f).display().to_string(),
-                                    |files| frontends::cloudformation::load(files, &sources, opts),
+                                    |files| {
+                                        frontends::cloudformation::load(files, &sources, opts)
+                                            .into_par_iter()
+                                            .map(process)
+                                            .collect()
+                                    },
+                                    process,
                                 );
                                 units.extend(batch(
                                     &found.task_definitions,
                                     |f| sources.path(*f).display().to_string(),
-                                    |files| frontends::taskdef::load(files, &sources, opts),
+                                    |files| {
+                                        frontends::taskdef::load(files, &sources, opts)
+                                            .into_par_iter()
+                                            .map(process)
+                                            .collect()
+                                    },
+                                    process,
                                 ));
                                 units
                             })
@@ -257,51 +340,35 @@ fn run_here(config: &Config) -> Output {
         ("  terraform", t_tf),
         ("  plan", t_plan),
         ("  cloudformation and task definitions", t_cfn),
+        (
+            "  graph (all threads)",
+            Duration::from_nanos(t_graph.into_inner()),
+        ),
+        (
+            "  rules (all threads)",
+            Duration::from_nanos(t_rules.into_inner()),
+        ),
     ]);
-    let units: Vec<Unit> = tf.into_iter().chain(plans).chain(templates).collect();
-
-    let built: Vec<Result<Graph, Diagnostic>> = timed(&mut timings, "graph", || {
-        units
-            .par_iter()
-            .map(|u| {
-                isolated(&u.name, || graph::build_with_sources(u, Some(&sources)))
-                    .map_err(|d| d.in_file(u.root.clone()))
-            })
-            .collect()
-    });
+    // Diagnostics, findings and unverified checks in the order of the stages: the graph
+    // diagnostics of every unit, then the units' own, then the rules'.
     let mut diagnostics = found.diagnostics;
+    let mut units = Vec::new();
+    let mut resources = 0;
     let mut graphs = Vec::new();
-    for g in built {
-        match g {
-            Ok(g) => {
-                diagnostics.extend(g.diagnostics.iter().cloned());
-                diagnostics.extend(g.dangling_diagnostics());
-                graphs.push(g)
-            }
-            Err(d) => diagnostics.push(d),
-        }
+    let mut unit_diagnostics = Vec::new();
+    let mut outcomes = Vec::new();
+    for d in tf.into_iter().chain(plans).chain(templates) {
+        diagnostics.extend(d.graph_diagnostics);
+        unit_diagnostics.extend(d.unit_diagnostics);
+        outcomes.extend(d.outcome);
+        graphs.extend(d.graph);
+        resources += d.resources;
+        units.push(d.unit);
     }
-    for u in &units {
-        diagnostics.extend(u.diagnostics.iter().cloned());
-        if u.format == Some(frontends::Format::Terraform) && u.root.is_dir() {
-            diagnostics.extend(unloaded_var_files(&u.root, &opts.var_files));
-        }
-    }
-    let checked: Vec<Result<rules::Outcome, Diagnostic>> = timed(&mut timings, "rules", || {
-        if config.rules.rules.is_empty() {
-            return Vec::new();
-        }
-        graphs
-            .par_iter()
-            .map(|g| {
-                isolated(&g.unit, || rules::check(g, &config.rules, &sources))
-                    .map_err(|d| d.in_file(g.unit.clone()))
-            })
-            .collect()
-    });
+    diagnostics.extend(unit_diagnostics);
     let mut findings = Vec::new();
     let mut unverified = Vec::new();
-    for c in checked {
+    for c in outcomes {
         match c {
             Ok(o) => {
                 findings.extend(o.findings);
@@ -338,9 +405,13 @@ fn run_here(config: &Config) -> Output {
     };
     diagnostics.sort_by_cached_key(key);
     diagnostics.dedup_by(|a, b| key(a) == key(b));
+    if config.lean {
+        sources.keep_text_of(&cited_files(&findings, &diagnostics));
+    }
     Output {
         sources,
         units,
+        resources,
         graphs,
         diagnostics,
         findings,
@@ -348,4 +419,40 @@ fn run_here(config: &Config) -> Output {
         timings,
         empty_paths: found.empty_paths,
     }
+}
+
+/// What one unit left after graph and rules.
+struct Done {
+    unit: Unit,
+    resources: usize,
+    graph: Option<Graph>,
+    graph_diagnostics: Vec<Diagnostic>,
+    unit_diagnostics: Vec<Diagnostic>,
+    outcome: Option<Result<rules::Outcome, Diagnostic>>,
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The files a report shows: those a finding or a diagnostic points into.
+fn cited_files(findings: &[Finding], diagnostics: &[Diagnostic]) -> HashSet<FileId> {
+    let mut files = HashSet::new();
+    for f in findings {
+        files.insert(f.primary.file);
+        files.extend(f.related.iter().chain(&f.same_fix).map(|(s, _)| s.file));
+    }
+    for d in diagnostics {
+        files.extend(d.span.map(|s| s.file));
+        files.extend(d.related.iter().map(|(s, _)| s.file));
+    }
+    files
+}
+
+/// Runs `a`, then `b`: the frontends run one after the other (each in parallel over its
+/// inputs), so that the peak memory is the largest one's, not their sum (the Terraform frontend
+/// holds the parsed files of every directory while it evaluates the roots).
+fn one_after_other<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    let a = a();
+    (a, b())
 }

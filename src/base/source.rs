@@ -51,6 +51,8 @@ pub struct SourceFile {
     /// Characters before each [`CHAR_BLOCK`]-byte block of the text (built on the first column
     /// asked of a non-ASCII file; empty for ASCII text), so that a column costs at most a block.
     char_index: std::sync::OnceLock<Vec<u32>>,
+    /// The text was let go ([`SourceMap::keep_text_of`]): nothing may be asked of it.
+    released: bool,
 }
 
 /// Block size of [`SourceFile`]'s character index.
@@ -83,7 +85,13 @@ impl SourceFile {
             text,
             line_starts,
             char_index: std::sync::OnceLock::new(),
+            released: false,
         }
+    }
+
+    /// Whether the text was let go (see [`SourceMap::keep_text_of`]).
+    pub fn released(&self) -> bool {
+        self.released
     }
 
     /// Number of characters in `text[..offset]`, in time bounded by [`CHAR_BLOCK`].
@@ -142,6 +150,7 @@ impl SourceFile {
 
     /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
     pub fn line_col(&self, offset: usize) -> LineCol {
+        debug_assert!(!self.released, "{}: text released", self.path.display());
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -172,6 +181,7 @@ impl SourceFile {
     }
 
     pub fn slice(&self, span: Span) -> &str {
+        debug_assert!(!self.released, "{}: text released", self.path.display());
         self.text.get(span.range()).unwrap_or("")
     }
 }
@@ -226,6 +236,17 @@ impl SourceMap {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Lets go of the text of every file but `keep` (what a report shows): a run that read a
+    /// large tree holds, past its rules, only the text of the files it cites. Paths and ids stay.
+    pub fn keep_text_of(&self, keep: &std::collections::HashSet<FileId>) {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        for f in inner.files.iter_mut().filter(|f| !keep.contains(&f.id)) {
+            let mut empty = SourceFile::new(f.id, f.path.clone(), Arc::from(""));
+            empty.released = true;
+            *f = Arc::new(empty);
+        }
     }
 
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {

@@ -243,19 +243,62 @@ pub fn facts_json(instances: &[Instance], sources: &SourceMap, cwd: &Path) -> se
 }
 
 /// Analyses one graph and evaluates every rule over it.
+///
+/// Instances are made and evaluated one task definition at a time (a root of thousands of
+/// services never holds them all); the findings come out in the order of an evaluation rule by
+/// rule, check by check, over every instance.
 pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
-    let instances = facts(graph);
-    let mut by_subject: HashMap<Subject, Vec<&Instance>> = HashMap::new();
-    for i in &instances {
-        by_subject.entry(i.subject).or_default().push(i);
-    }
+    let tasks = task::analyse(graph);
+    let net = network::analyse(graph);
+    let sites = subjects::Sites::new(&net);
     let mut out = Outcome::default();
+    // (rule, check) of each finding, to put them back in rule and check order.
+    let mut made_by: Vec<(usize, usize)> = Vec::new();
     // (rule, check, primary) → index in out.findings: the same finding in module instances.
     let mut seen: HashMap<(usize, usize, Span), usize> = HashMap::new();
     // (rule, check, resource, help) → index: one root cause (the help says what to change,
     // on which resource), one finding.
     let mut same_fix: HashMap<(usize, usize, String, String), usize> = HashMap::new();
-    for (ri, r) in rules.rules.iter().enumerate() {
+    for t in &tasks.tasks {
+        let instances = subjects::task_instances(graph, t, &net, &sites);
+        let mut by_subject: HashMap<Subject, Vec<&Instance>> = HashMap::new();
+        for i in &instances {
+            by_subject.entry(i.subject).or_default().push(i);
+        }
+        evaluate(
+            &rules.rules,
+            &by_subject,
+            graph.format,
+            sources,
+            &mut out,
+            &mut made_by,
+            &mut seen,
+            &mut same_fix,
+        );
+    }
+    // Within one (rule, check), findings are made in instance order as before; a stable sort
+    // restores the order across them.
+    let mut findings: Vec<_> = made_by.into_iter().zip(out.findings).collect();
+    findings.sort_by_key(|(by, _)| *by);
+    out.findings = findings.into_iter().map(|(_, f)| f).collect();
+    out.unverified.sort();
+    out.unverified.dedup();
+    out
+}
+
+/// Evaluates every check of `rules` over the instances of one task, merging into `out`.
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    rules: &[Rule],
+    by_subject: &HashMap<Subject, Vec<&Instance>>,
+    format: Option<Format>,
+    sources: &SourceMap,
+    out: &mut Outcome,
+    made_by: &mut Vec<(usize, usize)>,
+    seen: &mut HashMap<(usize, usize, Span), usize>,
+    same_fix: &mut HashMap<(usize, usize, String, String), usize>,
+) {
+    for (ri, r) in rules.iter().enumerate() {
         for (ci, c) in r.checks.iter().enumerate() {
             for inst in by_subject.get(&c.subject).into_iter().flatten() {
                 let when = Tri::all(c.when.iter().map(|x| x.eval(inst)));
@@ -276,7 +319,7 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
                         });
                     }
                     (Tri::True, Tri::False) => {
-                        let f = finding(r, c, inst, graph.format, sources);
+                        let f = finding(r, c, inst, format, sources);
                         let fix_key = (ri, ci, f.resource.clone(), f.help.clone());
                         let at = seen
                             .get(&(ri, ci, f.primary))
@@ -289,6 +332,7 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
                             None => {
                                 seen.insert((ri, ci, f.primary), out.findings.len());
                                 same_fix.insert(fix_key, out.findings.len());
+                                made_by.push((ri, ci));
                                 out.findings.push(f);
                             }
                         }
@@ -307,9 +351,6 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
             }
         }
     }
-    out.unverified.sort();
-    out.unverified.dedup();
-    out
 }
 
 /// The `{fact}` references of a template: `{` + a fact-shaped name + `}`, not preceded by `$`

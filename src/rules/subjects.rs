@@ -346,9 +346,27 @@ fn cites_at(d: &Decision, label: impl Fn(&Decision) -> String) -> Vec<(Span, Opt
 
 /// Builds every instance of every subject of one graph.
 pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instance> {
+    let sites = Sites::new(net);
+    (tasks.tasks.iter())
+        .flat_map(|t| task_instances(g, t, net, &sites))
+        .collect()
+}
+
+/// The run sites of a unit by node, for [`task_instances`].
+pub struct Sites<'a>(HashMap<NodeId, &'a RunSite>);
+
+impl<'a> Sites<'a> {
+    pub fn new(net: &'a NetworkFacts) -> Sites<'a> {
+        Sites(net.sites.iter().map(|s| (s.node, s)).collect())
+    }
+}
+
+/// The instances about one task definition, in the order [`instances`] gives them: the rules
+/// stage makes them one task at a time, so that a unit of thousands of services never holds
+/// them all.
+pub fn task_instances(g: &Graph, t: &TaskFact, net: &NetworkFacts, sites: &Sites) -> Vec<Instance> {
     let mut out = Vec::new();
-    let sites: HashMap<NodeId, &RunSite> = net.sites.iter().map(|s| (s.node, s)).collect();
-    for t in &tasks.tasks {
+    {
         let base = task_facts(g, t);
         let new = |subject: Subject, resource: &str, span: Span| Instance {
             subject,
@@ -461,7 +479,7 @@ pub fn instances(g: &Graph, tasks: &TaskFacts, net: &NetworkFacts) -> Vec<Instan
             out.push(i);
         }
         for rs in &t.run_sites {
-            let Some(site) = sites.get(&rs.node) else {
+            let Some(site) = sites.0.get(&rs.node) else {
                 continue;
             };
             site_instances(g, net, t, rs, site, &new, &mut out);

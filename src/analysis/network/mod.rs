@@ -9,7 +9,11 @@
 //!
 //! Cost: one index pass over the few kinds it needs ([`Index`]), then one pass over the run
 //! sites following edges from their own nodes; route tables and subnets are classified once
-//! (memoised), endpoints once each; per-site endpoint answers are sites × endpoints.
+//! (memoised), endpoints once each. Endpoints are grouped by VPC: a site is paired only with the
+//! endpoints of its own VPC and those whose VPC is not known (all of them when its own VPC is
+//! not known), so the per-site answers grow with run sites + endpoints, not their product (an
+//! endpoint known to be in another VPC tells a site nothing: see [`RunSite::endpoints`]).
+//! Security-group answers that depend only on known groups and addresses are memoised.
 //!
 //! Limits (each gives `Unknown`, never a guess):
 //! - the main route table of a VPC that is not created here, or that a part of the configuration
@@ -82,8 +86,12 @@ pub struct RunSite {
     pub vpc: Fact<NodeId>,
     /// Every subnet private-only (`Known(false)` when one has an internet path).
     pub private_only: Fact<bool>,
-    /// The endpoints of the unit as seen from this site (indexes into
-    /// [`NetworkFacts::endpoints`] with per-site answers).
+    /// The endpoints of the unit that may be in this site's VPC, as seen from it (indexes into
+    /// [`NetworkFacts::endpoints`] with per-site answers, in that order): those of its VPC and
+    /// those whose VPC is not known (`in_task_vpc` unknown), or every endpoint when the site's
+    /// own VPC is not known. An endpoint known to be in another VPC is left out: no fact reads
+    /// it (endpoints in another VPC, reached over a transit gateway or peering, are a documented
+    /// limit of the rules), and pairing it would make the analysis sites × endpoints.
     pub endpoints: Vec<SiteEndpoint>,
     /// Does the task's egress allow TCP 443 to the internet (`0.0.0.0/0`)?
     pub egress_internet: Fact<bool>,
@@ -473,6 +481,22 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
         .map(|&id| endpoint(&ix, id))
         .collect();
     let members = sg::Members::new(&ix, &endpoints);
+    // Endpoints by VPC; those whose VPC is not known may be in any.
+    let mut by_vpc: HashMap<NodeId, Vec<usize>> = HashMap::new();
+    let mut anywhere: Vec<usize> = Vec::new();
+    for (i, ep) in endpoints.iter().enumerate() {
+        match ep.vpc.value() {
+            Some(&v) => by_vpc.entry(v).or_default().push(i),
+            None => anywhere.push(i),
+        }
+    }
+    let near = Near {
+        endpoints: &endpoints,
+        peers: endpoints.iter().map(|ep| endpoint_peer(ix.g, ep)).collect(),
+        by_vpc,
+        anywhere,
+    };
+    let mut memo = sg::Memo::default();
     let mut sites = Vec::new();
     for (kind, sk, path) in [
         (Kind::Service, SiteKind::Service, "network_configuration"),
@@ -492,7 +516,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
             if !fargate_capable(n, sk) || node_exists(n) == Some(false) {
                 continue;
             }
-            sites.push(site(&ix, &mut cx, &members, &endpoints, id, sk, path));
+            sites.push(site(&ix, &mut cx, &mut memo, &members, &near, id, sk, path));
         }
     }
     NetworkFacts { sites, endpoints }
@@ -539,11 +563,45 @@ fn fargate_capable(n: &Node, kind: SiteKind) -> bool {
     true
 }
 
+/// The endpoints of a unit, grouped for pairing with run sites.
+struct Near<'a> {
+    endpoints: &'a [Endpoint],
+    /// Per endpoint, what a task's egress must reach (its groups and subnet CIDRs).
+    peers: Vec<sg::Peer>,
+    /// Endpoints of a known VPC, by VPC, in input order.
+    by_vpc: HashMap<NodeId, Vec<usize>>,
+    /// Endpoints whose VPC is not known, in input order.
+    anywhere: Vec<usize>,
+}
+
+impl Near<'_> {
+    /// The endpoints that may be in `vpc`, in input order: all of them when it is not known.
+    fn of(&self, vpc: &Fact<NodeId>) -> Vec<usize> {
+        let Some(v) = vpc.value() else {
+            return (0..self.endpoints.len()).collect();
+        };
+        let own = self.by_vpc.get(v).map(Vec::as_slice).unwrap_or(&[]);
+        let mut out = Vec::with_capacity(own.len() + self.anywhere.len());
+        let (mut a, mut b) = (own.iter().peekable(), self.anywhere.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) if x < y => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => break,
+            };
+            out.extend(next.copied());
+        }
+        out
+    }
+}
+
 fn site(
     ix: &Index,
     cx: &mut routes::Classifier,
+    memo: &mut sg::Memo,
     members: &sg::Members,
-    endpoints: &[Endpoint],
+    near: &Near,
     id: NodeId,
     kind: SiteKind,
     path: &'static str,
@@ -621,10 +679,18 @@ fn site(
     let egress_any = sg::has_rules(ix, members, &groups, Direction::Egress);
     let (igw_unrouted, unrouted_igw) = igw_unrouted(ix, &vpc, &subnets, &public_ip);
     let task_cidrs = subnet_cidrs(&subnets);
-    let site_endpoints = endpoints
-        .iter()
-        .enumerate()
-        .map(|(i, ep)| site_endpoint(ix, i, ep, &vpc, &subnets, &groups, &task_cidrs))
+    let site_endpoints = near
+        .of(&vpc)
+        .into_iter()
+        .map(|i| {
+            let task = Task {
+                vpc: &vpc,
+                subnets: &subnets,
+                groups: &groups,
+                cidrs: &task_cidrs,
+            };
+            site_endpoint(ix, memo, i, near, &task)
+        })
         .collect();
     RunSite {
         node: id,
@@ -1034,16 +1100,72 @@ fn sg_of(ix: &Index, f: Fact<NodeId>) -> Fact<SgRef> {
     }
 }
 
+/// What a run site brings to its endpoint answers.
+struct Task<'a> {
+    vpc: &'a Fact<NodeId>,
+    subnets: &'a Fact<Vec<SubnetFacts>>,
+    groups: &'a [Fact<SgRef>],
+    cidrs: &'a Fact<Vec<Ipv4Net>>,
+}
+
+impl Task<'_> {
+    /// The task's groups when every one is known: the key of its memoised answers.
+    fn known_groups(&self) -> Option<Vec<SgRef>> {
+        self.groups.iter().map(|f| f.value().copied()).collect()
+    }
+}
+
+/// What a task's egress must reach to get to an interface endpoint: its security groups, or
+/// its subnets' CIDRs (once per endpoint, whatever the number of sites).
+fn endpoint_peer(g: &Graph, ep: &Endpoint) -> Peer {
+    let cidrs = match &ep.subnets {
+        Fact::Known { value, at } => {
+            let mut out = Vec::new();
+            let mut bad = None;
+            for &s in value {
+                match g.node(s).field("cidr_block") {
+                    Some(v) => match sg::cidr_of(g, s, "cidr_block", v) {
+                        Ok(c) => out.push(c),
+                        Err(r) => {
+                            bad.get_or_insert(r);
+                        }
+                    },
+                    None => {
+                        bad.get_or_insert(format!(
+                            "`{}` has no known cidr_block",
+                            g.node(s).address
+                        ));
+                    }
+                }
+            }
+            match bad {
+                Some(r) => Fact::unknown(r, *at),
+                None => Fact::known(out, *at),
+            }
+        }
+        Fact::Unknown { reason, at } => Fact::Unknown {
+            reason: reason.clone(),
+            at: *at,
+        },
+        Fact::Absent => Fact::known(vec![], None),
+    };
+    Peer {
+        groups: ep.security_groups.clone(),
+        cidrs: Some(cidrs),
+        ..Peer::default()
+    }
+}
+
 fn site_endpoint(
     ix: &Index,
+    memo: &mut sg::Memo,
     index: usize,
-    ep: &Endpoint,
-    vpc: &Fact<NodeId>,
-    subnets: &Fact<Vec<SubnetFacts>>,
-    groups: &[Fact<SgRef>],
-    task_cidrs: &Fact<Vec<Ipv4Net>>,
+    near: &Near,
+    task: &Task,
 ) -> SiteEndpoint {
     let g = ix.g;
+    let ep = &near.endpoints[index];
+    let (vpc, subnets, groups) = (task.vpc, task.subnets, task.groups);
     let at = Some(g.node(ep.node).span);
     let in_task_vpc = match (&ep.vpc, vpc) {
         (Fact::Known { value: a, at }, Fact::Known { value: b, .. }) => Fact::known(a == b, *at),
@@ -1062,71 +1184,38 @@ fn site_endpoint(
         na("AZ coverage")
     };
     let admits_task = if interface {
-        sg::allows_443(
-            ix,
-            &ep.security_groups,
-            Direction::Ingress,
-            &Peer {
-                groups: groups.to_vec(),
-                cidrs: Some(task_cidrs.clone()),
-                ..Peer::default()
+        // The endpoint's groups admitting the task: the same for every site with the same
+        // groups and subnets.
+        let key = task.known_groups().zip(task.cidrs.value().cloned());
+        memo.get_or(
+            key.map(|(gs, cs)| (Direction::Ingress, index, gs, cs)),
+            || {
+                sg::allows_443(
+                    ix,
+                    &ep.security_groups,
+                    Direction::Ingress,
+                    &Peer {
+                        groups: groups.to_vec(),
+                        cidrs: Some(task.cidrs.clone()),
+                        ..Peer::default()
+                    },
+                )
             },
         )
     } else {
         na("ingress")
     };
-    let task_egress = if interface {
-        let cidrs = match &ep.subnets {
-            Fact::Known { value, at } => {
-                let mut out = Vec::new();
-                let mut bad = None;
-                for &s in value {
-                    match g.node(s).field("cidr_block") {
-                        Some(v) => match sg::cidr_of(g, s, "cidr_block", v) {
-                            Ok(c) => out.push(c),
-                            Err(r) => {
-                                bad.get_or_insert(r);
-                            }
-                        },
-                        None => {
-                            bad.get_or_insert(format!(
-                                "`{}` has no known cidr_block",
-                                g.node(s).address
-                            ));
-                        }
-                    }
-                }
-                match bad {
-                    Some(r) => Fact::unknown(r, *at),
-                    None => Fact::known(out, *at),
-                }
-            }
-            Fact::Unknown { reason, at } => Fact::Unknown {
-                reason: reason.clone(),
-                at: *at,
-            },
-            Fact::Absent => Fact::known(vec![], None),
-        };
-        sg::allows_443(
-            ix,
-            groups,
-            Direction::Egress,
-            &Peer {
-                groups: ep.security_groups.clone(),
-                cidrs: Some(cidrs),
-                ..Peer::default()
-            },
-        )
-    } else if gateway && ep.service.value().map(|s| &s.service) == Some(&Service::S3) {
-        sg::allows_443(
-            ix,
-            groups,
-            Direction::Egress,
-            &Peer {
+    let s3_gateway = gateway && ep.service.value().map(|s| &s.service) == Some(&Service::S3);
+    let task_egress = if interface || s3_gateway {
+        let key = task.known_groups();
+        memo.get_or(key.map(|gs| (Direction::Egress, index, gs, vec![])), || {
+            let s3 = Peer {
                 s3_prefix_list_of: Some(ep.node),
                 ..Peer::default()
-            },
-        )
+            };
+            let peer = if interface { &near.peers[index] } else { &s3 };
+            sg::allows_443(ix, groups, Direction::Egress, peer)
+        })
     } else {
         Fact::unknown("not an interface or S3 gateway endpoint", at)
     };

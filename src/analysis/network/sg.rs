@@ -8,7 +8,7 @@
 //! Three-valued: `Known(true)` names the rule that allows, `Known(false)` is given only when every
 //! rule that could matter is known not to match, anything else is `Unknown` with the reason.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ipnet::Ipv4Net;
 
@@ -32,7 +32,7 @@ pub enum SgRef {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Direction {
     Ingress,
     Egress,
@@ -61,6 +61,27 @@ pub struct Peer {
     pub internet: bool,
     /// The S3 gateway endpoint whose prefix list is the destination (its `prefix_list_id`).
     pub s3_prefix_list_of: Option<NodeId>,
+}
+
+/// Memoised security-group answers of a unit: an answer that depends only on known groups,
+/// known addresses and one endpoint (many services share their groups and subnets) is worked
+/// out once. The key: the direction, the endpoint, the task's groups and the task's CIDRs.
+#[derive(Default)]
+pub struct Memo {
+    answers: HashMap<MemoKey, Fact<bool>>,
+}
+
+type MemoKey = (Direction, usize, Vec<SgRef>, Vec<Ipv4Net>);
+
+impl Memo {
+    /// The answer under `key`, computed by `f` the first time; always computed when there is no
+    /// key (something it depends on is not known).
+    pub fn get_or(&mut self, key: Option<MemoKey>, f: impl FnOnce() -> Fact<bool>) -> Fact<bool> {
+        match key {
+            Some(k) => self.answers.entry(k).or_insert_with(f).clone(),
+            None => f(),
+        }
+    }
 }
 
 enum Verdict {

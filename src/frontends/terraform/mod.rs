@@ -316,6 +316,17 @@ fn build_config(pd: &ParsedDir) -> ModuleConfig<'_> {
 
 /// Loads the Terraform configurations in `module_dirs`: one [`Unit`] per root module.
 pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec<Unit> {
+    load_each(module_dirs, sources, opts, &|u| u)
+}
+
+/// [`load`], handing each root's unit to `each` as soon as it is evaluated (the pipeline builds
+/// its graph and findings there and drops it, rather than holding every unit).
+pub fn load_each<R: Send>(
+    module_dirs: &[PathBuf],
+    sources: &SourceMap,
+    opts: &Options,
+    each: &(dyn Fn(Unit) -> R + Sync),
+) -> Vec<R> {
     let max = max_size(opts);
     let boundary = sources.boundary();
     let mut given: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -428,11 +439,11 @@ pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec
         given.iter().filter(|(_, n)| !called.contains(n)).collect();
 
     let allowed: Vec<PathBuf> = opts.scan_roots.iter().map(|r| normalize(r)).collect();
-    let run = || -> Vec<Unit> {
+    let run = || -> Vec<R> {
         roots
             .par_iter()
             .map(|(shown, norm)| {
-                eval_root(
+                each(eval_root(
                     shown,
                     norm,
                     &configs,
@@ -441,7 +452,7 @@ pub fn load(module_dirs: &[PathBuf], sources: &SourceMap, opts: &Options) -> Vec
                     opts,
                     &allowed,
                     installed.get(norm).cloned().unwrap_or_default(),
-                )
+                ))
             })
             .collect()
     };
