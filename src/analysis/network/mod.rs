@@ -480,7 +480,6 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
         .filter(|&&id| node_exists(graph.node(id)) != Some(false))
         .map(|&id| endpoint(&ix, id))
         .collect();
-    let members = sg::Members::new(&ix, &endpoints);
     // Endpoints by VPC; those whose VPC is not known may be in any.
     let mut by_vpc: HashMap<NodeId, Vec<usize>> = HashMap::new();
     let mut anywhere: Vec<usize> = Vec::new();
@@ -495,6 +494,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
         peers: endpoints.iter().map(|ep| endpoint_peer(ix.g, ep)).collect(),
         by_vpc,
         anywhere,
+        members: sg::Members::new(&ix, &endpoints),
     };
     let mut memo = sg::Memo::default();
     let mut sites = Vec::new();
@@ -516,7 +516,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
             if !fargate_capable(n, sk) || node_exists(n) == Some(false) {
                 continue;
             }
-            sites.push(site(&ix, &mut cx, &mut memo, &members, &near, id, sk, path));
+            sites.push(site(&ix, &mut cx, &mut memo, &near, id, sk, path));
         }
     }
     NetworkFacts { sites, endpoints }
@@ -572,6 +572,8 @@ struct Near<'a> {
     by_vpc: HashMap<NodeId, Vec<usize>>,
     /// Endpoints whose VPC is not known, in input order.
     anywhere: Vec<usize>,
+    /// The security groups the endpoints are members of (what a group-to-group rule reaches).
+    members: sg::Members,
 }
 
 impl Near<'_> {
@@ -600,7 +602,6 @@ fn site(
     ix: &Index,
     cx: &mut routes::Classifier,
     memo: &mut sg::Memo,
-    members: &sg::Members,
     near: &Near,
     id: NodeId,
     kind: SiteKind,
@@ -676,7 +677,7 @@ fn site(
             ..Peer::default()
         },
     );
-    let egress_any = sg::has_rules(ix, members, &groups, Direction::Egress);
+    let egress_any = sg::has_rules(ix, &near.members, &groups, Direction::Egress);
     let (igw_unrouted, unrouted_igw) = igw_unrouted(ix, &vpc, &subnets, &public_ip);
     let task_cidrs = subnet_cidrs(&subnets);
     let site_endpoints = near
