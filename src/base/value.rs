@@ -115,10 +115,130 @@ impl Symbol {
 }
 
 /// An ordered map that keeps every key with its span, duplicates included (the first one wins on
-/// lookup; duplicates are reported by the parser).
+/// lookup; duplicates are reported by the parser). Cloning a map is O(1): the entries are shared
+/// (see [`Entries`]), so a memoised value used a thousand times is not copied a thousand times.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Map {
-    pub entries: Vec<Entry>,
+    pub entries: Entries,
+}
+
+/// The entries of a [`Map`], shared between its clones and copied on the first write to a shared
+/// one (`Arc::make_mut`). Reads and writes go through `Vec<Entry>` (`Deref`/`DerefMut`). The
+/// deep size and whether it is fully known are computed once per shared map (a write forgets
+/// them), so a map used many times is never walked many times.
+#[derive(Clone, Default)]
+pub struct Entries(Arc<Shared>);
+
+#[derive(Clone, Default)]
+struct Shared {
+    v: Vec<Entry>,
+    size: std::sync::OnceLock<u64>,
+    known: std::sync::OnceLock<bool>,
+    /// Key → position of its first entry, for maps of more than [`INDEXED`] entries.
+    index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+}
+
+/// Shared maps with more entries than this are looked up through a hash index (built on the
+/// first lookup): a large map looked up once per instance of a `for_each` over it stays linear.
+/// A map only one value holds (one being built) is searched, as before.
+const INDEXED: usize = 32;
+
+impl Entries {
+    fn shared_mut(&mut self) -> &mut Vec<Entry> {
+        let s = Arc::make_mut(&mut self.0);
+        s.size = std::sync::OnceLock::new();
+        s.known = std::sync::OnceLock::new();
+        s.index = std::sync::OnceLock::new();
+        &mut s.v
+    }
+
+    /// The first entry with this key.
+    fn find(&self, key: &str) -> Option<&Entry> {
+        let v = &self.0.v;
+        if v.len() <= INDEXED || Arc::strong_count(&self.0) == 1 {
+            return v.iter().find(|e| e.key == key);
+        }
+        let index = self.0.index.get_or_init(|| {
+            let mut m = std::collections::HashMap::with_capacity(v.len());
+            for (i, e) in v.iter().enumerate() {
+                m.entry(e.key.clone()).or_insert(i);
+            }
+            m
+        });
+        index.get(key).map(|&i| &v[i])
+    }
+
+    /// Whether two maps share their entries (a clone, not a copy).
+    pub fn shared_with(&self, other: &Entries) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for Entries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.v.fmt(f)
+    }
+}
+
+impl PartialEq for Entries {
+    fn eq(&self, other: &Entries) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.v == other.0.v
+    }
+}
+
+impl std::ops::Deref for Entries {
+    type Target = Vec<Entry>;
+    fn deref(&self) -> &Vec<Entry> {
+        &self.0.v
+    }
+}
+
+impl std::ops::DerefMut for Entries {
+    fn deref_mut(&mut self) -> &mut Vec<Entry> {
+        self.shared_mut()
+    }
+}
+
+impl From<Vec<Entry>> for Entries {
+    fn from(v: Vec<Entry>) -> Entries {
+        Entries(Arc::new(Shared {
+            v,
+            ..Shared::default()
+        }))
+    }
+}
+
+impl IntoIterator for Entries {
+    type Item = Entry;
+    type IntoIter = std::vec::IntoIter<Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        match Arc::try_unwrap(self.0) {
+            Ok(s) => s.v.into_iter(),
+            Err(shared) => shared.v.clone().into_iter(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Entries {
+    type Item = &'a Entry;
+    type IntoIter = std::slice::Iter<'a, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.v.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Entries {
+    type Item = &'a mut Entry;
+    type IntoIter = std::slice::IterMut<'a, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.shared_mut().iter_mut()
+    }
+}
+
+impl FromIterator<Entry> for Entries {
+    fn from_iter<I: IntoIterator<Item = Entry>>(iter: I) -> Entries {
+        Entries::from(iter.into_iter().collect::<Vec<_>>())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -128,15 +248,19 @@ pub struct Entry {
     pub value: Value,
 }
 
+/// What one element of a list or map counts for in [`Value::deep_size`], in bytes (about what a
+/// `Value` takes in memory).
+pub const ELEMENT_SIZE: u64 = 64;
+
 impl Map {
     pub fn new() -> Map {
         Map::default()
     }
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.iter().find(|e| e.key == key).map(|e| &e.value)
+        self.entries.find(key).map(|e| &e.value)
     }
     pub fn get_entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        self.entries.find(key)
     }
     /// Case-insensitive lookup (ECS decodes container definitions case-insensitively).
     pub fn get_ci(&self, key: &str) -> Option<&Value> {
@@ -257,9 +381,36 @@ impl Value {
         match &self.deref().kind {
             Val::Null | Val::Bool(_) | Val::Number(_) | Val::Str(_) => true,
             Val::List(l) => l.iter().all(Value::is_fully_known),
-            Val::Map(m) => m.entries.iter().all(|e| e.value.is_fully_known()),
+            Val::Map(m) => *m
+                .entries
+                .0
+                .known
+                .get_or_init(|| m.entries.iter().all(|e| e.value.is_fully_known())),
             Val::Encoded(v) => v.is_fully_known(),
             _ => false,
+        }
+    }
+
+    /// The size of the value as the evaluation budgets count it: the bytes of its text and
+    /// [`ELEMENT_SIZE`] for each element of a list, map or template, all the way down (a map
+    /// held twice counts twice: it is what walking the value costs). Computed once per shared
+    /// map; saturating.
+    pub fn deep_size(&self) -> u64 {
+        match &self.kind {
+            Val::Str(s) => s.len() as u64,
+            Val::List(l) | Val::Template(l) | Val::Choice(l) => l.iter().fold(0u64, |acc, e| {
+                acc.saturating_add(ELEMENT_SIZE)
+                    .saturating_add(e.deep_size())
+            }),
+            Val::Map(m) => *m.entries.0.size.get_or_init(|| {
+                m.entries.iter().fold(0u64, |acc, e| {
+                    acc.saturating_add(ELEMENT_SIZE + e.key.len() as u64)
+                        .saturating_add(e.value.deep_size())
+                })
+            }),
+            Val::Ref(r) => r.resolved.as_ref().map_or(0, Value::deep_size),
+            Val::Encoded(v) => v.deep_size(),
+            Val::Null | Val::Bool(_) | Val::Number(_) | Val::Symbol(_) | Val::Unknown(_) => 0,
         }
     }
 

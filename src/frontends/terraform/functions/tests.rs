@@ -1720,7 +1720,12 @@ fn templatefile_renders_with_spans() {
     let Val::Template(parts) = &v.kind else {
         panic!("{v:?}")
     };
-    assert!(reason(&parts[0]).contains("called from a template"));
+    // As Terraform: an error, which `try` falls back from, not a value we do not compute.
+    assert!(
+        crate::frontends::terraform::eval::is_error(&parts[0]),
+        "{v:?}"
+    );
+    assert!(reason(&parts[0]).contains("inside a templatefile template"));
     let r = reason(&run_in(
         &sources,
         &root,
