@@ -1973,7 +1973,13 @@ impl<'a> Evaluator<'a> {
                 parts.out.push(v);
             }
         }
-        let size = parts.text + crate::base::value::ELEMENT_SIZE * parts.out.len() as u64;
+        // As `deep_size` counts what the template becomes: a string, or a template of parts.
+        let size = match parts.out.as_slice() {
+            [Value {
+                kind: Val::Str(_), ..
+            }] => parts.text,
+            _ => parts.text + crate::base::value::ELEMENT_SIZE * parts.out.len() as u64,
+        };
         max == 0 || size <= max
     }
 
