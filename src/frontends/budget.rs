@@ -67,15 +67,20 @@ pub struct Budget {
     /// Set once the steps or the memory are spent: every evaluation after is unknown.
     spent: Cell<Option<Kind>>,
     /// The first time each budget was exceeded in each file, and how many more times.
-    reports: RefCell<Vec<(Kind, Option<FileId>, Diagnostic, usize)>>,
+    reports: RefCell<Vec<Report>>,
 }
+
+/// A budget exceeded in a file: the diagnostic of the first time, and how many times after.
+type Report = (Kind, Option<FileId>, Diagnostic, usize);
 
 /// `n` bytes in words (`16 MiB`, `300 bytes`).
 pub fn bytes(n: u64) -> String {
     const KIB: u64 = 1024;
     match n {
-        _ if n >= KIB * KIB * KIB && n % (KIB * KIB * KIB) == 0 => format!("{} GiB", n >> 30),
-        _ if n >= KIB * KIB && n % (KIB * KIB) == 0 => format!("{} MiB", n >> 20),
+        _ if n >= KIB * KIB * KIB && n.is_multiple_of(KIB * KIB * KIB) => {
+            format!("{} GiB", n >> 30)
+        }
+        _ if n >= KIB * KIB && n.is_multiple_of(KIB * KIB) => format!("{} MiB", n >> 20),
         _ if n >= KIB * KIB => format!("{:.1} MiB", n as f64 / (KIB * KIB) as f64),
         _ if n >= KIB => format!("{:.1} KiB", n as f64 / KIB as f64),
         _ => format!("{n} bytes"),

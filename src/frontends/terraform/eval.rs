@@ -1970,7 +1970,7 @@ impl<'a> Evaluator<'a> {
                 if let Val::Str(s) = &v.kind {
                     parts.text += s.len() as u64;
                 }
-                parts.out.push(v);
+                push_unknown_part(&mut parts.out, v);
             }
         }
         // As `deep_size` counts what the template becomes: a string, or a template of parts.
@@ -2627,6 +2627,20 @@ fn index(v: &Value, k: &Value, span: Option<Span>) -> Value {
     }
 }
 
+/// Adds a part to template parts; an Unknown right after an Unknown is one unknown part (any
+/// text), keeping the first error: `"${local.u}${local.u}"` doubled forty times stays one part.
+fn push_unknown_part(out: &mut Vec<Value>, p: Value) {
+    if let (Val::Unknown(_), Some(last)) = (&p.kind, out.last_mut()) {
+        if matches!(last.kind, Val::Unknown(_)) {
+            if is_error(&p) && !is_error(last) {
+                *last = p;
+            }
+            return;
+        }
+    }
+    out.push(p);
+}
+
 /// Joins template parts: a `Str` when every part is a known string, else a `Template`.
 fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
     let mut out: Vec<Value> = Vec::new();
@@ -2665,7 +2679,7 @@ fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
                             Some(text) => push_str(&mut out, &text, q.span),
                             None => out.push(q.clone()),
                         },
-                        _ => out.push(q.clone()),
+                        _ => push_unknown_part(&mut out, q.clone()),
                     }
                 }
             }
@@ -2673,7 +2687,7 @@ fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
             Val::List(_) | Val::Map(_) => {
                 out.push(err("a list or object in a string template", p.span))
             }
-            _ => out.push(p),
+            _ => push_unknown_part(&mut out, p),
         }
     }
     match out.len() {

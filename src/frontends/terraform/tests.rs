@@ -2163,3 +2163,14 @@ fn the_default_budgets_leave_ordinary_roots_alone() {
     assert_eq!(l.addresses().len(), 100);
     assert!(budget_diags(&l).is_empty());
 }
+
+#[test]
+fn adjacent_unknown_parts_are_one_and_keep_the_first_error() {
+    let l = one("variable \"a\" {}\nresource \"aws_ssm_parameter\" \"p\" {\n  v = \"x${var.a}${var.a}y\"\n  e = try(\"${var.a}${local.nope}\", \"fallback\")\n}\n");
+    let v = l.attr("aws_ssm_parameter.p", "v");
+    assert_eq!(v.render_pattern().as_deref(), Some("x⟨?⟩y"), "{v:?}");
+    assert_eq!(
+        l.attr("aws_ssm_parameter.p", "e").as_str(),
+        Some("fallback")
+    );
+}
