@@ -7,6 +7,7 @@
 //! the exact attribute.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 
 use super::source::Span;
@@ -127,69 +128,137 @@ pub struct Map {
 /// deep size and whether it is fully known are computed once per shared map (a write forgets
 /// them), so a map used many times is never walked many times.
 #[derive(Clone, Default)]
-pub struct Entries(Arc<Shared>);
+pub struct Entries(Option<Arc<Shared>>);
 
-#[derive(Clone, Default)]
+/// A map's entries and what is computed once about them. Kept small: every map of every parsed
+/// file has one (an empty map has none).
+#[derive(Default)]
 struct Shared {
     v: Vec<Entry>,
-    size: std::sync::OnceLock<u64>,
-    known: std::sync::OnceLock<bool>,
-    /// Key → position of its first entry, for maps of more than [`INDEXED`] entries.
-    index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// [`Value::deep_size`] of the map, `u64::MAX` until computed.
+    size: AtomicU64,
+    /// [`Value::is_fully_known`]: 0 not computed, 1 no, 2 yes.
+    known: AtomicU8,
+    /// Key → position of its first entry, for maps of more than [`INDEXED`] entries. Boxed:
+    /// most maps never have one, and every map carries the field.
+    #[allow(clippy::box_collection)]
+    index: std::sync::OnceLock<Box<std::collections::HashMap<String, usize>>>,
+}
+
+impl Clone for Shared {
+    /// A copy to be written to: nothing computed is kept.
+    fn clone(&self) -> Shared {
+        Shared::new(self.v.clone())
+    }
+}
+
+impl Shared {
+    fn new(v: Vec<Entry>) -> Shared {
+        Shared {
+            v,
+            size: AtomicU64::new(u64::MAX),
+            known: AtomicU8::new(0),
+            index: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 /// Shared maps with more entries than this are looked up through a hash index (built on the
 /// first lookup): a large map looked up once per instance of a `for_each` over it stays linear.
 /// A map only one value holds (one being built) is searched, as before.
-const INDEXED: usize = 32;
+const INDEXED: usize = 1024;
+
+static NO_ENTRIES: Vec<Entry> = Vec::new();
 
 impl Entries {
     fn shared_mut(&mut self) -> &mut Vec<Entry> {
-        let s = Arc::make_mut(&mut self.0);
-        s.size = std::sync::OnceLock::new();
-        s.known = std::sync::OnceLock::new();
-        s.index = std::sync::OnceLock::new();
+        let arc = self
+            .0
+            .get_or_insert_with(|| Arc::new(Shared::new(Vec::new())));
+        let s = Arc::make_mut(arc);
+        if s.size.load(Ordering::Relaxed) != u64::MAX || s.known.load(Ordering::Relaxed) != 0 {
+            s.size = AtomicU64::new(u64::MAX);
+            s.known = AtomicU8::new(0);
+        }
+        if s.index.get().is_some() {
+            s.index = std::sync::OnceLock::new();
+        }
         &mut s.v
     }
 
     /// The first entry with this key.
     fn find(&self, key: &str) -> Option<&Entry> {
-        let v = &self.0.v;
-        if v.len() <= INDEXED || Arc::strong_count(&self.0) == 1 {
+        let Some(arc) = &self.0 else {
+            return None;
+        };
+        let v = &arc.v;
+        if v.len() <= INDEXED || Arc::strong_count(arc) == 1 {
             return v.iter().find(|e| e.key == key);
         }
-        let index = self.0.index.get_or_init(|| {
+        let index = arc.index.get_or_init(|| {
             let mut m = std::collections::HashMap::with_capacity(v.len());
             for (i, e) in v.iter().enumerate() {
                 m.entry(e.key.clone()).or_insert(i);
             }
-            m
+            Box::new(m)
         });
         index.get(key).map(|&i| &v[i])
     }
 
+    /// `f()` computed once per shared map ([`Value::deep_size`]).
+    fn size_once(&self, f: impl FnOnce() -> u64) -> u64 {
+        let Some(arc) = &self.0 else { return 0 };
+        match arc.size.load(Ordering::Relaxed) {
+            u64::MAX => {
+                let n = f().min(u64::MAX - 1);
+                arc.size.store(n, Ordering::Relaxed);
+                n
+            }
+            n => n,
+        }
+    }
+
+    /// `f()` computed once per shared map ([`Value::is_fully_known`]).
+    fn known_once(&self, f: impl FnOnce() -> bool) -> bool {
+        let Some(arc) = &self.0 else { return true };
+        match arc.known.load(Ordering::Relaxed) {
+            0 => {
+                let k = f();
+                arc.known.store(if k { 2 } else { 1 }, Ordering::Relaxed);
+                k
+            }
+            k => k == 2,
+        }
+    }
+
     /// Whether two maps share their entries (a clone, not a copy).
     pub fn shared_with(&self, other: &Entries) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
     }
 }
 
 impl fmt::Debug for Entries {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.v.fmt(f)
+        (**self).fmt(f)
     }
 }
 
 impl PartialEq for Entries {
     fn eq(&self, other: &Entries) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0.v == other.0.v
+        self.shared_with(other) || **self == **other
     }
 }
 
 impl std::ops::Deref for Entries {
     type Target = Vec<Entry>;
     fn deref(&self) -> &Vec<Entry> {
-        &self.0.v
+        match &self.0 {
+            Some(s) => &s.v,
+            None => &NO_ENTRIES,
+        }
     }
 }
 
@@ -201,10 +270,10 @@ impl std::ops::DerefMut for Entries {
 
 impl From<Vec<Entry>> for Entries {
     fn from(v: Vec<Entry>) -> Entries {
-        Entries(Arc::new(Shared {
-            v,
-            ..Shared::default()
-        }))
+        if v.is_empty() {
+            return Entries(None);
+        }
+        Entries(Some(Arc::new(Shared::new(v))))
     }
 }
 
@@ -212,9 +281,10 @@ impl IntoIterator for Entries {
     type Item = Entry;
     type IntoIter = std::vec::IntoIter<Entry>;
     fn into_iter(self) -> Self::IntoIter {
-        match Arc::try_unwrap(self.0) {
-            Ok(s) => s.v.into_iter(),
-            Err(shared) => shared.v.clone().into_iter(),
+        match self.0.map(Arc::try_unwrap) {
+            Some(Ok(s)) => s.v.into_iter(),
+            Some(Err(shared)) => shared.v.clone().into_iter(),
+            None => Vec::new().into_iter(),
         }
     }
 }
@@ -223,7 +293,7 @@ impl<'a> IntoIterator for &'a Entries {
     type Item = &'a Entry;
     type IntoIter = std::slice::Iter<'a, Entry>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.v.iter()
+        (**self).iter()
     }
 }
 
@@ -381,11 +451,9 @@ impl Value {
         match &self.deref().kind {
             Val::Null | Val::Bool(_) | Val::Number(_) | Val::Str(_) => true,
             Val::List(l) => l.iter().all(Value::is_fully_known),
-            Val::Map(m) => *m
+            Val::Map(m) => m
                 .entries
-                .0
-                .known
-                .get_or_init(|| m.entries.iter().all(|e| e.value.is_fully_known())),
+                .known_once(|| m.entries.iter().all(|e| e.value.is_fully_known())),
             Val::Encoded(v) => v.is_fully_known(),
             _ => false,
         }
@@ -402,7 +470,7 @@ impl Value {
                 acc.saturating_add(ELEMENT_SIZE)
                     .saturating_add(e.deep_size())
             }),
-            Val::Map(m) => *m.entries.0.size.get_or_init(|| {
+            Val::Map(m) => m.entries.size_once(|| {
                 m.entries.iter().fold(0u64, |acc, e| {
                     acc.saturating_add(ELEMENT_SIZE + e.key.len() as u64)
                         .saturating_add(e.value.deep_size())
