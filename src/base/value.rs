@@ -352,6 +352,27 @@ impl Map {
             });
         }
     }
+    /// [`Map::insert`] through `index` (key → position), which the caller keeps while it builds
+    /// the map: building a large map stays linear.
+    pub fn insert_indexed(
+        &mut self,
+        index: &mut std::collections::HashMap<String, usize>,
+        key: String,
+        key_span: Option<Span>,
+        value: Value,
+    ) {
+        match index.get(&key) {
+            Some(&i) => {
+                let e = &mut self.entries[i];
+                e.key_span = key_span;
+                e.value = value;
+            }
+            None => {
+                index.insert(key.clone(), self.entries.len());
+                self.push(key, key_span, value);
+            }
+        }
+    }
     /// Appends without replacing (used by parsers to keep duplicate keys).
     pub fn push(&mut self, key: impl Into<String>, key_span: Option<Span>, value: Value) {
         self.entries.push(Entry {

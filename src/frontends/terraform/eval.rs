@@ -1522,17 +1522,7 @@ impl<'a> Evaluator<'a> {
                         }
                     };
                     let x = self.hcl(v.expr(), loc, sc);
-                    // `Map::insert` without its linear search: a large literal stays linear.
-                    match at.get(&key) {
-                        Some(&i) => {
-                            m.entries[i].value = x;
-                            m.entries[i].key_span = ks;
-                        }
-                        None => {
-                            at.insert(key.clone(), m.entries.len());
-                            m.push(key, ks, x);
-                        }
-                    }
+                    m.insert_indexed(&mut at, key, ks, x);
                 }
                 Value::new(Val::Map(m), span)
             }

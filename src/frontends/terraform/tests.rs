@@ -1953,20 +1953,23 @@ fn budget_diags(l: &Loaded) -> Vec<&crate::base::Diagnostic> {
         .collect()
 }
 
+/// `locals { l0 = first, l1 = step("l0"), ... }` (`n` locals named `prefix`N).
+fn chain(prefix: &str, first: &str, step: impl Fn(&str) -> String, n: usize) -> String {
+    let mut s = format!("locals {{\n  {prefix}0 = {first}\n");
+    for i in 1..n {
+        let prev = format!("local.{prefix}{}", i - 1);
+        s.push_str(&format!("  {prefix}{i} = {}\n", step(&prev)));
+    }
+    s
+}
+
 fn with_limits(main: &str, limits: crate::frontends::budget::Limits) -> Loaded {
     load_with(&[("main.tf", main)], &["."], |o, _| o.limits = limits)
 }
 
 #[test]
 fn a_doubling_string_is_unknown_past_the_value_size_and_named() {
-    let mut main = String::from("locals {\n  l0 = \"abcdefgh\"\n");
-    for i in 1..40 {
-        main.push_str(&format!(
-            "  l{i} = \"${{local.l{}}}${{local.l{}}}\"\n",
-            i - 1,
-            i - 1
-        ));
-    }
+    let mut main = chain("l", "\"abcdefgh\"", |p| format!("\"${{{p}}}${{{p}}}\""), 40);
     main.push_str(
         "}\nresource \"aws_ssm_parameter\" \"p\" {\n  value = local.l39\n  small = local.l4\n}\n",
     );
@@ -2012,14 +2015,7 @@ fn a_doubling_string_is_unknown_past_the_value_size_and_named() {
 
 #[test]
 fn concat_doubling_and_nested_for_stop_at_their_budgets() {
-    let mut main = String::from("locals {\n  c0 = [\"a\", \"b\"]\n");
-    for i in 1..40 {
-        main.push_str(&format!(
-            "  c{i} = concat(local.c{}, local.c{})\n",
-            i - 1,
-            i - 1
-        ));
-    }
+    let mut main = chain("c", "[\"a\", \"b\"]", |p| format!("concat({p}, {p})"), 40);
     main.push_str(
         "  cube = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : \"${a}${b}${c}\"]]]\n}\n\
          resource \"aws_ssm_parameter\" \"p\" {\n  value = local.c39[0]\n  cube = local.cube[0][0][0]\n}\n",
@@ -2116,14 +2112,12 @@ fn templatefile_cannot_call_templatefile() {
 #[test]
 fn a_map_doubled_by_reference_is_cut_at_its_deep_size() {
     // Shared, `l63` takes little memory, but walking it (jsonencode, the graph) would never end.
-    let mut main = String::from("locals {\n  l0 = { x = \"abcdefgh\" }\n");
-    for i in 1..64 {
-        main.push_str(&format!(
-            "  l{i} = {{ a = local.l{}, b = local.l{} }}\n",
-            i - 1,
-            i - 1
-        ));
-    }
+    let mut main = chain(
+        "l",
+        "{ x = \"abcdefgh\" }",
+        |p| format!("{{ a = {p}, b = {p} }}"),
+        64,
+    );
     main.push_str(
         "}\nresource \"aws_ssm_parameter\" \"p\" {\n  value = jsonencode(local.l63)\n}\n",
     );

@@ -110,16 +110,7 @@ fn insert_all(
     entries: impl Iterator<Item = (String, Option<crate::base::Span>, Value)>,
 ) {
     for (key, key_span, value) in entries {
-        match index.get(&key) {
-            Some(&i) => {
-                out.entries[i].key_span = key_span;
-                out.entries[i].value = value;
-            }
-            None => {
-                index.insert(key.clone(), out.entries.len());
-                out.push(key, key_span, value);
-            }
-        }
+        out.insert_indexed(index, key, key_span, value);
     }
 }
 
