@@ -566,6 +566,7 @@ impl<'a> Evaluator<'a> {
                             base_dir: &self.root_dir,
                             allowed_roots: &self.allowed_roots,
                             max_file_size: self.max_file_size,
+                            max_value_size: self.opts.limits.max_value_size,
                             diagnostics: Some(&self.diagnostics),
                         };
                         functions::call("toset", vec![l], span, &cx)
@@ -2194,9 +2195,9 @@ impl<'a> Evaluator<'a> {
                     base_dir: &self.root_dir,
                     allowed_roots: &self.allowed_roots,
                     max_file_size: self.max_file_size,
+                    max_value_size: self.opts.limits.max_value_size,
                     diagnostics: Some(&self.diagnostics),
                 };
-                let _ = self.opts;
                 functions::call(name, vals, span, &cx)
             }
         }

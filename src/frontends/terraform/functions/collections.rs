@@ -154,7 +154,9 @@ pub fn values(c: &Cx, a: &[Value]) -> Res<Value> {
 pub fn concat(c: &Cx, a: &[Value]) -> Res<Value> {
     let mut out = Vec::new();
     for v in a {
-        out.extend(c.list(v)?.iter().map(|e| c.pick(e)));
+        let l = c.list(v)?;
+        c.within(crate::base::value::ELEMENT_SIZE * (out.len() + l.len()) as u64)?;
+        out.extend(l.iter().map(|e| c.pick(e)));
     }
     list_of(c, out)
 }
@@ -625,6 +627,19 @@ pub fn setproduct(c: &Cx, a: &[Value]) -> Res<Value> {
     if total > 100_000 {
         return Err(c.limit("the product is too large"));
     }
+    // Each element is in `total / len` combinations of its set: a large one is copied as often.
+    let size = sets
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let each: u64 = s
+                .iter()
+                .map(|e| e.deep_size() + crate::base::value::ELEMENT_SIZE)
+                .sum();
+            each.saturating_mul((total / s.len()) as u64)
+        })
+        .fold(0u64, u64::saturating_add);
+    c.within(size)?;
     let mut out: Vec<Vec<Value>> = vec![Vec::new()];
     for s in &sets {
         let mut next = Vec::with_capacity(out.len() * s.len());
