@@ -188,13 +188,7 @@ impl Budget {
         if self.too_large(deep) {
             return self.over_size(what(), deep, v.span);
         }
-        let m = self.memory.get() + size;
-        self.memory.set(m);
-        if m > limit(self.limits.max_memory) && self.spent.get().is_none() {
-            self.spend(Kind::Memory, v.span);
-            return self.spent_value(v.span);
-        }
-        v
+        self.copied(v, size)
     }
 
     /// Whether a value of `size` bytes is over `--max-value-size`.
@@ -212,6 +206,18 @@ impl Budget {
         );
         self.note(Kind::ValueSize, span, Some(&why));
         Value::unknown(why, span)
+    }
+
+    /// A value copied (`size` bytes) from one already made, as a reference reads it: counted in
+    /// the unit's memory (unknown when that is spent), not checked again against the value size.
+    pub fn copied(&self, v: Value, size: u64) -> Value {
+        let m = self.memory.get() + size;
+        self.memory.set(m);
+        if m > limit(self.limits.max_memory) && self.spent.get().is_none() {
+            self.spend(Kind::Memory, v.span);
+            return self.spent_value(v.span);
+        }
+        v
     }
 
     fn spend(&self, kind: Kind, span: Option<Span>) {

@@ -1464,6 +1464,16 @@ impl<'a> Evaluator<'a> {
                 | Expression::FuncCall(_)
         );
         if !makes {
+            // A reference copies what it reads, except maps (shared): counted as memory made.
+            if matches!(e, Expression::Traversal(_) | Expression::Variable(_)) {
+                let copied = match &v.kind {
+                    Val::Str(_) | Val::List(_) | Val::Template(_) => v.deep_size(),
+                    _ => 0,
+                };
+                if copied > 0 {
+                    return self.budget.copied(v, copied);
+                }
+            }
             return v;
         }
         self.budget.made(v, || match name {

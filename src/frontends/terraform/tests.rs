@@ -2168,3 +2168,27 @@ fn adjacent_unknown_parts_are_one_and_keep_the_first_error() {
         Some("fallback")
     );
 }
+
+#[test]
+fn references_that_copy_a_large_string_count_in_memory() {
+    // Each use of `local.big` copies its 64 KiB: 1,000 uses are 64 MiB, over 4 MiB.
+    let refs = vec!["local.big"; 1000].join(", ");
+    let main = format!(
+        "locals {{\n  big = \"{}\"\n  all = [{refs}]\n}}\nresource \"aws_ssm_parameter\" \"p\" {{\n  value = local.all\n}}\n",
+        "x".repeat(64 * 1024)
+    );
+    let l = with_limits(
+        &main,
+        crate::frontends::budget::Limits {
+            max_memory: 4 << 20,
+            ..Default::default()
+        },
+    );
+    let d = budget_diags(&l);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message.contains("--max-eval-memory"),
+        "{}",
+        d[0].message
+    );
+}
