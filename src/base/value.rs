@@ -191,9 +191,17 @@ impl Entries {
         let Some(arc) = &self.0 else {
             return None;
         };
+        match Self::index(arc) {
+            Some(index) => index.get(key).map(|&i| &arc.v[i]),
+            None => arc.v.iter().find(|e| e.key == key),
+        }
+    }
+
+    /// The key index of a large shared map (built once), `None` for the others.
+    fn index(arc: &Arc<Shared>) -> Option<&std::collections::HashMap<String, usize>> {
         let v = &arc.v;
         if v.len() <= INDEXED || Arc::strong_count(arc) == 1 {
-            return v.iter().find(|e| e.key == key);
+            return None;
         }
         let index = arc.index.get_or_init(|| {
             let mut m = std::collections::HashMap::with_capacity(v.len());
@@ -202,7 +210,20 @@ impl Entries {
             }
             Box::new(m)
         });
-        index.get(key).map(|&i| &v[i])
+        Some(index)
+    }
+
+    /// How many distinct keys (the parser keeps duplicates): through the index of a large shared
+    /// map, so that `length(local.big)` in each of its `for_each` instances stays linear.
+    pub fn unique_len(&self) -> usize {
+        let Some(arc) = &self.0 else { return 0 };
+        match Self::index(arc) {
+            Some(index) => index.len(),
+            None => {
+                let mut seen = std::collections::HashSet::with_capacity(arc.v.len());
+                arc.v.iter().filter(|e| seen.insert(e.key.as_str())).count()
+            }
+        }
     }
 
     /// `f()` computed once per shared map ([`Value::deep_size`]).
@@ -653,6 +674,31 @@ mod tests {
             None,
         );
         assert_eq!(v.render_pattern().unwrap(), "com.amazonaws.⟨?⟩.ecr.dkr");
+    }
+
+    #[test]
+    fn a_shared_map_is_one_copy_looked_up_by_index_and_first_key_wins() {
+        let mut m = Map::new();
+        for i in 0..2000 {
+            m.push(format!("k{i}"), None, Value::str(format!("v{i}"), None));
+        }
+        m.push("k7", None, Value::str("second", None));
+        let a = Value::new(Val::Map(m), None);
+        let b = a.clone();
+        let (ma, mb) = (a.as_map().unwrap(), b.as_map().unwrap());
+        assert!(ma.entries.shared_with(&mb.entries));
+        assert_eq!(mb.get("k7").and_then(Value::as_str), Some("v7"));
+        assert_eq!(mb.get("k1999").and_then(Value::as_str), Some("v1999"));
+        assert_eq!(mb.entries.unique_len(), 2000);
+        assert_eq!(a.deep_size(), b.deep_size());
+        // A write copies, and forgets what was computed.
+        let mut c = b.clone();
+        if let Val::Map(m) = &mut c.kind {
+            m.insert("k7", None, Value::str("new", None));
+            assert!(!m.entries.shared_with(&ma.entries));
+        }
+        assert_eq!(c.get("k7").and_then(Value::as_str), Some("new"));
+        assert_eq!(b.get("k7").and_then(Value::as_str), Some("v7"));
     }
 
     #[test]

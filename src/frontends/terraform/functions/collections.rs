@@ -7,9 +7,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::base::value::format_number;
 use crate::base::{Entry, Map, Val, Value};
 
-use super::{
-    is_opaque, is_primitive, loose_eq, parse_number, quote, unique_keys, unknown_size, Cx, Res,
-};
+use super::{is_opaque, is_primitive, loose_eq, parse_number, quote, unknown_size, Cx, Res};
 
 fn list_arg<'v>(c: &Cx, a: &'v [Value]) -> Res<&'v [Value]> {
     c.arity(a, 1, Some(1))?;
@@ -28,7 +26,7 @@ pub fn length(c: &Cx, a: &[Value]) -> Res<Value> {
     let d = a[0].deref();
     let n = match &d.kind {
         Val::List(l) => l.len(),
-        Val::Map(m) => unique_keys(m).len(),
+        Val::Map(m) => m.entries.unique_len(),
         Val::Null => return Err(c.fail("argument must not be null")),
         Val::Number(_) | Val::Bool(_) => {
             return Err(c.fail(format!(
