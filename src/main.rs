@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use pullpath::base::Severity;
-use pullpath::frontends::Options;
+use pullpath::frontends::{budget, Options};
 use pullpath::pipeline::{self, Config, DEFAULT_MAX_FILE_SIZE};
 use pullpath::report::{self, Item, TextStyle};
 use pullpath::rules::RuleSet;
@@ -105,6 +105,18 @@ struct CommonArgs {
     /// limit). Only regular files are ever read.
     #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// Evaluation steps of one unit (expressions, iterations, template elements; a nested stack
+    /// counts 10000); what is not evaluated after is unknown (0: no limit).
+    #[arg(long = "max-eval-steps", value_name = "N", default_value_t = budget::DEFAULT_MAX_EVAL_STEPS)]
+    max_eval_steps: u64,
+    /// The size of any one evaluated value: its text, plus 64 bytes per element of a list or
+    /// map, all the way down (default 16 MiB); a larger value is unknown (0: no limit).
+    #[arg(long = "max-value-size", value_name = "BYTES", default_value_t = budget::DEFAULT_MAX_VALUE_SIZE)]
+    max_value_size: u64,
+    /// What the values one unit's evaluation makes may take in all (default 512 MiB); what is
+    /// evaluated after is unknown (0: no limit).
+    #[arg(long = "max-eval-memory", value_name = "BYTES", default_value_t = budget::DEFAULT_MAX_EVAL_MEMORY)]
+    max_eval_memory: u64,
     /// When to use colours (also honours NO_COLOR).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -385,6 +397,11 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         params_files: args.params_files,
         tf_root: args.tf_root,
         max_file_size: args.max_file_size,
+        limits: budget::Limits {
+            max_steps: args.max_eval_steps,
+            max_value_size: args.max_value_size,
+            max_memory: args.max_eval_memory,
+        },
         ..config.options
     };
     let start = std::time::Instant::now();

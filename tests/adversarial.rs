@@ -525,3 +525,230 @@ fn fifo_in_a_rules_directory_is_refused() {
     assert!(r.out.contains("custom.yaml"), "{}", r.out);
     assert!(r.out.contains("FIFO"), "{}", r.out);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. Evaluator bombs: evaluation budgets (each case within the run's time and memory limits)
+
+/// A Fargate task definition whose image is `image` (an HCL expression).
+fn task_with_image(image: &str) -> String {
+    format!(
+        "resource \"aws_ecs_task_definition\" \"app\" {{\n  family = \"app\"\n  \
+         requires_compatibilities = [\"FARGATE\"]\n  network_mode = \"awsvpc\"\n  cpu = 256\n  \
+         memory = 512\n  container_definitions = jsonencode([{{\n    name = \"app\"\n    \
+         image = {image}\n  }}])\n}}\n"
+    )
+}
+
+/// Writes `files` under `root/`, checks `dir` with `args` in JSON, within 15 s; the output.
+fn check_budget(files: &[(&str, String)], dir: &str, args: &[&str]) -> serde_json::Value {
+    let s = Scene::new();
+    for (p, text) in files {
+        write(&s.root().join(p), text);
+    }
+    let mut all = vec!["check", dir, "--format", "json"];
+    all.extend_from_slice(args);
+    let start = Instant::now();
+    let r = run(&s.root(), &all);
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(r.code == 0 || r.code == 1, "{}", r.out);
+    serde_json::from_str(&r.out).unwrap_or_else(|e| panic!("{e}: {}", r.out))
+}
+
+/// The messages of the `budget` diagnostics.
+fn budget_messages(out: &serde_json::Value) -> Vec<String> {
+    out["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "budget")
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn doubling(first: &str, step: impl Fn(usize) -> String, n: usize) -> String {
+    let mut s = format!("locals {{\n  l0 = {first}\n");
+    for i in 1..n {
+        s.push_str(&format!("  l{i} = {}\n", step(i - 1)));
+    }
+    s + "}\n"
+}
+
+#[test]
+fn doubling_string_locals_stop_at_the_value_budget_and_leave_the_task_unverified() {
+    // 2^39 * 16 bytes if nothing stopped it; with the default budget, l20 is 16 MiB and l21 the
+    // first over.
+    let main = doubling(
+        "\"abcdefghijklmnop\"",
+        |p| format!("\"${{local.l{p}}}${{local.l{p}}}\""),
+        40,
+    ) + &task_with_image("local.l39");
+    let out = check_budget(&[("app/main.tf", main)], "app", &[]);
+    let msgs = budget_messages(&out);
+    assert_eq!(msgs.len(), 1, "one diagnostic per budget and file: {out}");
+    assert!(msgs[0].contains("`local.l21`"), "{msgs:?}");
+    assert!(msgs[0].contains("--max-value-size"), "{msgs:?}");
+    // Unknown is never a finding: the image is not verified, nothing fires on it.
+    assert_eq!(out["summary"]["findings"], 0, "{out}");
+    assert!(
+        out["summary"]["unverified_checks"].as_u64().unwrap() > 0,
+        "{out}"
+    );
+}
+
+#[test]
+fn doubling_concat_and_maps_by_reference_stop_at_the_value_budget() {
+    let concat = doubling(
+        "[\"a\", \"b\"]",
+        |p| format!("concat(local.l{p}, local.l{p})"),
+        40,
+    ) + &task_with_image("local.l39[0]");
+    // Shared, l63 is small in memory, but 2^63 entries deep: every walk of it would never end.
+    let maps = doubling(
+        "{ x = \"abcdefgh\" }",
+        |p| format!("{{ a = local.l{p}, b = local.l{p} }}"),
+        64,
+    ) + &task_with_image("jsonencode(local.l63)");
+    for main in [concat, maps] {
+        let out = check_budget(&[("app/main.tf", main)], "app", &[]);
+        let msgs = budget_messages(&out);
+        assert_eq!(msgs.len(), 1, "{out}");
+        assert!(msgs[0].contains("--max-value-size"), "{msgs:?}");
+        assert_eq!(out["summary"]["findings"], 0, "{out}");
+    }
+}
+
+#[test]
+fn nested_for_and_template_for_directives_stop_at_the_steps_budget() {
+    // 1024^3 iterations each if nothing stopped them. The default budget (20,000,000 steps) takes
+    // about 2 s in release; a debug build runs a smaller one.
+    let nested = "locals {\n  cube = [for a in range(1024) : [for b in range(1024) : \
+                  [for c in range(1024) : \"${a}-${b}-${c}\"]]]\n}\n"
+        .to_string()
+        + &task_with_image("local.cube[0][0][0]");
+    let directives = "locals {\n  t = <<EOT\n%{ for a in range(1024) }%{ for b in range(1024) }\
+                      %{ for c in range(1024) }x%{ endfor }%{ endfor }%{ endfor }\nEOT\n}\n"
+        .to_string()
+        + &task_with_image("substr(local.t, 0, 3)");
+    for main in [nested, directives] {
+        let out = check_budget(
+            &[("app/main.tf", main)],
+            "app",
+            &["--max-eval-steps", "300000"],
+        );
+        let msgs = budget_messages(&out);
+        assert!(!msgs.is_empty(), "{out}");
+        assert!(
+            msgs.iter().any(|m| m.contains("--max-eval-steps")),
+            "{msgs:?}"
+        );
+        assert_eq!(out["summary"]["findings"], 0, "{out}");
+    }
+}
+
+#[test]
+fn templatefile_calling_templatefile_is_refused_as_terraform_does() {
+    let out = check_budget(
+        &[
+            (
+                "app/main.tf",
+                task_with_image("templatefile(\"${path.module}/t.tpl\", {})"),
+            ),
+            (
+                "app/t.tpl",
+                "${templatefile(\"t.tpl\", {})}${templatefile(\"t.tpl\", {})}".into(),
+            ),
+        ],
+        "app",
+        &[],
+    );
+    let codes: Vec<&str> = out["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"templatefile-recursion"), "{out}");
+    assert_eq!(out["summary"]["findings"], 0, "{out}");
+}
+
+#[test]
+fn cloudformation_sub_join_and_nested_stack_fan_out_stop_at_their_budgets() {
+    let big = "x".repeat(100 * 1024);
+    let template = |name: &str| {
+        format!(
+            "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  P:\n    Type: String\n    \
+             Default: \"{big}\"\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    \
+             Properties:\n      TopicName: {name}\n"
+        )
+    };
+    // 200 times 100 KiB: 20 MiB, over the default 16 MiB.
+    let sub = template(&format!("!Sub \"{}\"", "${P}".repeat(200)));
+    let join = template(&format!(
+        "!Join [\"\", [{}]]",
+        vec!["!Ref P"; 200].join(", ")
+    ));
+    for text in [sub, join] {
+        let out = check_budget(&[("cfn/t.yaml", text)], "cfn", &[]);
+        let msgs = budget_messages(&out);
+        assert_eq!(msgs.len(), 1, "{out}");
+        assert!(msgs[0].contains("--max-value-size"), "{msgs:?}");
+    }
+    // Eight levels of eight nested stacks: 8^7 stacks if nothing stopped it.
+    let mut files = Vec::new();
+    for level in 0..8 {
+        let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+        if level < 7 {
+            for k in 0..8 {
+                text.push_str(&format!(
+                    "  S{k}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      \
+                     TemplateURL: ./l{}.yaml\n",
+                    level + 1
+                ));
+            }
+        } else {
+            text.push_str("  Topic:\n    Type: AWS::SNS::Topic\n");
+        }
+        files.push((format!("fan/l{level}.yaml"), text));
+    }
+    let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let out = check_budget(&files, "fan/l0.yaml", &[]);
+    let msgs = budget_messages(&out);
+    assert_eq!(msgs.len(), 1, "{out}");
+    assert!(msgs[0].contains("--max-eval-steps"), "{msgs:?}");
+}
+
+#[test]
+fn budget_options_are_documented_and_zero_means_no_limit() {
+    let s = Scene::new();
+    let r = run(&s.root(), &["check", "--help"]);
+    for flag in ["--max-eval-steps", "--max-value-size", "--max-eval-memory"] {
+        assert!(r.out.contains(flag), "{flag} is not in --help:\n{}", r.out);
+    }
+    let readme = include_str!("../README.md");
+    for flag in ["--max-eval-steps", "--max-value-size", "--max-eval-memory"] {
+        assert!(readme.contains(flag), "{flag} is not in the README");
+    }
+    // With no limit, a small doubling completes and is known.
+    let main = doubling(
+        "\"ab\"",
+        |p| format!("\"${{local.l{p}}}${{local.l{p}}}\""),
+        12,
+    ) + &task_with_image("substr(local.l11, 0, 1)");
+    let out = check_budget(
+        &[("app/main.tf", main)],
+        "app",
+        &[
+            "--max-value-size",
+            "0",
+            "--max-eval-steps",
+            "0",
+            "--max-eval-memory",
+            "0",
+        ],
+    );
+    assert!(budget_messages(&out).is_empty(), "{out}");
+}

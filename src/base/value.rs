@@ -7,6 +7,7 @@
 //! the exact attribute.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 
 use super::source::Span;
@@ -115,10 +116,220 @@ impl Symbol {
 }
 
 /// An ordered map that keeps every key with its span, duplicates included (the first one wins on
-/// lookup; duplicates are reported by the parser).
+/// lookup; duplicates are reported by the parser). Cloning a map is O(1): the entries are shared
+/// (see [`Entries`]), so a memoised value used a thousand times is not copied a thousand times.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Map {
-    pub entries: Vec<Entry>,
+    pub entries: Entries,
+}
+
+/// The entries of a [`Map`], shared between its clones and copied on the first write to a shared
+/// one (`Arc::make_mut`). Reads and writes go through `Vec<Entry>` (`Deref`/`DerefMut`). The
+/// deep size and whether it is fully known are computed once per shared map (a write forgets
+/// them), so a map used many times is never walked many times.
+#[derive(Clone, Default)]
+pub struct Entries(Option<Arc<Shared>>);
+
+/// A map's entries and what is computed once about them. Kept small: every map of every parsed
+/// file has one (an empty map has none).
+#[derive(Default)]
+struct Shared {
+    v: Vec<Entry>,
+    /// [`Value::deep_size`] of the map, `u64::MAX` until computed.
+    size: AtomicU64,
+    /// [`Value::is_fully_known`]: 0 not computed, 1 no, 2 yes.
+    known: AtomicU8,
+    /// Key → position of its first entry, for maps of more than [`INDEXED`] entries. Boxed:
+    /// most maps never have one, and every map carries the field.
+    #[allow(clippy::box_collection)]
+    index: std::sync::OnceLock<Box<std::collections::HashMap<String, usize>>>,
+}
+
+impl Clone for Shared {
+    /// A copy to be written to: nothing computed is kept.
+    fn clone(&self) -> Shared {
+        Shared::new(self.v.clone())
+    }
+}
+
+impl Shared {
+    fn new(v: Vec<Entry>) -> Shared {
+        Shared {
+            v,
+            size: AtomicU64::new(u64::MAX),
+            known: AtomicU8::new(0),
+            index: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// Shared maps with more entries than this are looked up through a hash index (built on the
+/// first lookup): a large map looked up once per instance of a `for_each` over it stays linear.
+/// A map only one value holds (one being built) is searched, as before.
+const INDEXED: usize = 1024;
+
+static NO_ENTRIES: Vec<Entry> = Vec::new();
+
+impl Entries {
+    fn shared_mut(&mut self) -> &mut Vec<Entry> {
+        let arc = self
+            .0
+            .get_or_insert_with(|| Arc::new(Shared::new(Vec::new())));
+        let s = Arc::make_mut(arc);
+        if s.size.load(Ordering::Relaxed) != u64::MAX || s.known.load(Ordering::Relaxed) != 0 {
+            s.size = AtomicU64::new(u64::MAX);
+            s.known = AtomicU8::new(0);
+        }
+        if s.index.get().is_some() {
+            s.index = std::sync::OnceLock::new();
+        }
+        &mut s.v
+    }
+
+    /// The first entry with this key.
+    fn find(&self, key: &str) -> Option<&Entry> {
+        let Some(arc) = &self.0 else {
+            return None;
+        };
+        match Self::index(arc) {
+            Some(index) => index.get(key).map(|&i| &arc.v[i]),
+            None => arc.v.iter().find(|e| e.key == key),
+        }
+    }
+
+    /// The key index of a large shared map (built once), `None` for the others.
+    fn index(arc: &Arc<Shared>) -> Option<&std::collections::HashMap<String, usize>> {
+        let v = &arc.v;
+        if v.len() <= INDEXED || Arc::strong_count(arc) == 1 {
+            return None;
+        }
+        let index = arc.index.get_or_init(|| {
+            let mut m = std::collections::HashMap::with_capacity(v.len());
+            for (i, e) in v.iter().enumerate() {
+                m.entry(e.key.clone()).or_insert(i);
+            }
+            Box::new(m)
+        });
+        Some(index)
+    }
+
+    /// How many distinct keys (the parser keeps duplicates): through the index of a large shared
+    /// map, so that `length(local.big)` in each of its `for_each` instances stays linear.
+    pub fn unique_len(&self) -> usize {
+        let Some(arc) = &self.0 else { return 0 };
+        match Self::index(arc) {
+            Some(index) => index.len(),
+            None => {
+                let mut seen = std::collections::HashSet::with_capacity(arc.v.len());
+                arc.v.iter().filter(|e| seen.insert(e.key.as_str())).count()
+            }
+        }
+    }
+
+    /// `f()` computed once per shared map ([`Value::deep_size`]).
+    fn size_once(&self, f: impl FnOnce() -> u64) -> u64 {
+        let Some(arc) = &self.0 else { return 0 };
+        match arc.size.load(Ordering::Relaxed) {
+            u64::MAX => {
+                let n = f().min(u64::MAX - 1);
+                arc.size.store(n, Ordering::Relaxed);
+                n
+            }
+            n => n,
+        }
+    }
+
+    /// `f()` computed once per shared map ([`Value::is_fully_known`]).
+    fn known_once(&self, f: impl FnOnce() -> bool) -> bool {
+        let Some(arc) = &self.0 else { return true };
+        match arc.known.load(Ordering::Relaxed) {
+            0 => {
+                let k = f();
+                arc.known.store(if k { 2 } else { 1 }, Ordering::Relaxed);
+                k
+            }
+            k => k == 2,
+        }
+    }
+
+    /// Whether two maps share their entries (a clone, not a copy).
+    pub fn shared_with(&self, other: &Entries) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for Entries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl PartialEq for Entries {
+    fn eq(&self, other: &Entries) -> bool {
+        self.shared_with(other) || **self == **other
+    }
+}
+
+impl std::ops::Deref for Entries {
+    type Target = Vec<Entry>;
+    fn deref(&self) -> &Vec<Entry> {
+        match &self.0 {
+            Some(s) => &s.v,
+            None => &NO_ENTRIES,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Entries {
+    fn deref_mut(&mut self) -> &mut Vec<Entry> {
+        self.shared_mut()
+    }
+}
+
+impl From<Vec<Entry>> for Entries {
+    fn from(v: Vec<Entry>) -> Entries {
+        if v.is_empty() {
+            return Entries(None);
+        }
+        Entries(Some(Arc::new(Shared::new(v))))
+    }
+}
+
+impl IntoIterator for Entries {
+    type Item = Entry;
+    type IntoIter = std::vec::IntoIter<Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        match self.0.map(Arc::try_unwrap) {
+            Some(Ok(s)) => s.v.into_iter(),
+            Some(Err(shared)) => shared.v.clone().into_iter(),
+            None => Vec::new().into_iter(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Entries {
+    type Item = &'a Entry;
+    type IntoIter = std::slice::Iter<'a, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        (**self).iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Entries {
+    type Item = &'a mut Entry;
+    type IntoIter = std::slice::IterMut<'a, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.shared_mut().iter_mut()
+    }
+}
+
+impl FromIterator<Entry> for Entries {
+    fn from_iter<I: IntoIterator<Item = Entry>>(iter: I) -> Entries {
+        Entries::from(iter.into_iter().collect::<Vec<_>>())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -128,15 +339,19 @@ pub struct Entry {
     pub value: Value,
 }
 
+/// What one element of a list or map counts for in [`Value::deep_size`], in bytes (about what a
+/// `Value` takes in memory).
+pub const ELEMENT_SIZE: u64 = 64;
+
 impl Map {
     pub fn new() -> Map {
         Map::default()
     }
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.iter().find(|e| e.key == key).map(|e| &e.value)
+        self.entries.find(key).map(|e| &e.value)
     }
     pub fn get_entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        self.entries.find(key)
     }
     /// Case-insensitive lookup (ECS decodes container definitions case-insensitively).
     pub fn get_ci(&self, key: &str) -> Option<&Value> {
@@ -156,6 +371,27 @@ impl Map {
                 key_span,
                 value,
             });
+        }
+    }
+    /// [`Map::insert`] through `index` (key → position), which the caller keeps while it builds
+    /// the map: building a large map stays linear.
+    pub fn insert_indexed(
+        &mut self,
+        index: &mut std::collections::HashMap<String, usize>,
+        key: String,
+        key_span: Option<Span>,
+        value: Value,
+    ) {
+        match index.get(&key) {
+            Some(&i) => {
+                let e = &mut self.entries[i];
+                e.key_span = key_span;
+                e.value = value;
+            }
+            None => {
+                index.insert(key.clone(), self.entries.len());
+                self.push(key, key_span, value);
+            }
         }
     }
     /// Appends without replacing (used by parsers to keep duplicate keys).
@@ -257,9 +493,34 @@ impl Value {
         match &self.deref().kind {
             Val::Null | Val::Bool(_) | Val::Number(_) | Val::Str(_) => true,
             Val::List(l) => l.iter().all(Value::is_fully_known),
-            Val::Map(m) => m.entries.iter().all(|e| e.value.is_fully_known()),
+            Val::Map(m) => m
+                .entries
+                .known_once(|| m.entries.iter().all(|e| e.value.is_fully_known())),
             Val::Encoded(v) => v.is_fully_known(),
             _ => false,
+        }
+    }
+
+    /// The size of the value as the evaluation budgets count it: the bytes of its text and
+    /// [`ELEMENT_SIZE`] for each element of a list, map or template, all the way down (a map
+    /// held twice counts twice: it is what walking the value costs). Computed once per shared
+    /// map; saturating.
+    pub fn deep_size(&self) -> u64 {
+        match &self.kind {
+            Val::Str(s) => s.len() as u64,
+            Val::List(l) | Val::Template(l) | Val::Choice(l) => l.iter().fold(0u64, |acc, e| {
+                acc.saturating_add(ELEMENT_SIZE)
+                    .saturating_add(e.deep_size())
+            }),
+            Val::Map(m) => m.entries.size_once(|| {
+                m.entries.iter().fold(0u64, |acc, e| {
+                    acc.saturating_add(ELEMENT_SIZE + e.key.len() as u64)
+                        .saturating_add(e.value.deep_size())
+                })
+            }),
+            Val::Ref(r) => r.resolved.as_ref().map_or(0, Value::deep_size),
+            Val::Encoded(v) => v.deep_size(),
+            Val::Null | Val::Bool(_) | Val::Number(_) | Val::Symbol(_) | Val::Unknown(_) => 0,
         }
     }
 
@@ -413,6 +674,31 @@ mod tests {
             None,
         );
         assert_eq!(v.render_pattern().unwrap(), "com.amazonaws.⟨?⟩.ecr.dkr");
+    }
+
+    #[test]
+    fn a_shared_map_is_one_copy_looked_up_by_index_and_first_key_wins() {
+        let mut m = Map::new();
+        for i in 0..2000 {
+            m.push(format!("k{i}"), None, Value::str(format!("v{i}"), None));
+        }
+        m.push("k7", None, Value::str("second", None));
+        let a = Value::new(Val::Map(m), None);
+        let b = a.clone();
+        let (ma, mb) = (a.as_map().unwrap(), b.as_map().unwrap());
+        assert!(ma.entries.shared_with(&mb.entries));
+        assert_eq!(mb.get("k7").and_then(Value::as_str), Some("v7"));
+        assert_eq!(mb.get("k1999").and_then(Value::as_str), Some("v1999"));
+        assert_eq!(mb.entries.unique_len(), 2000);
+        assert_eq!(a.deep_size(), b.deep_size());
+        // A write copies, and forgets what was computed.
+        let mut c = b.clone();
+        if let Val::Map(m) = &mut c.kind {
+            m.insert("k7", None, Value::str("new", None));
+            assert!(!m.entries.shared_with(&ma.entries));
+        }
+        assert_eq!(c.get("k7").and_then(Value::as_str), Some("new"));
+        assert_eq!(b.get("k7").and_then(Value::as_str), Some("v7"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! maps under the block name, the same shape `terraform show -json` gives them. CloudFormation
 //! resources keep `Properties` as the map.
 
+pub mod budget;
 pub mod cloudformation;
 pub mod plan;
 pub mod taskdef;
@@ -90,6 +91,9 @@ pub struct Options {
     /// files given on the command line (see [`crate::base::fs::boundary`]). Every read, `file()`
     /// and `templatefile()` included, stays inside.
     pub scan_roots: Vec<PathBuf>,
+    /// The evaluation budgets of one unit (`--max-eval-steps`, `--max-value-size`,
+    /// `--max-eval-memory`).
+    pub limits: budget::Limits,
 }
 
 impl Options {

@@ -21,6 +21,10 @@ use super::Ctx;
 const MAX_DEPTH: usize = 128;
 /// Deepest chain of nested stacks.
 const MAX_STACK_DEPTH: usize = 8;
+/// What loading a nested stack counts in the unit's `--max-eval-steps` (a template read, its
+/// parameters and resources set up): with the default, at most 2,000 nested stacks per unit,
+/// however they fan out.
+pub const NESTED_STACK_STEPS: u64 = 10_000;
 
 /// A template being evaluated (the root one or a nested stack).
 pub(crate) struct Tpl {
@@ -422,6 +426,19 @@ impl Tpl {
             let exists = combine_exists(self.exists.clone(), own_exists);
             let attrs = match e.value.get("Properties") {
                 None => Map::new(),
+                // Once the budget is spent, the properties are there but unknown (absent ones
+                // could prove what is not so).
+                Some(p) if cx.budget.is_spent() => {
+                    let mut m = Map::new();
+                    for pe in p.as_map().map(|m| m.entries.iter()).into_iter().flatten() {
+                        m.push(
+                            pe.key.clone(),
+                            pe.key_span,
+                            cx.budget.spent_value(pe.value.span),
+                        );
+                    }
+                    m
+                }
                 Some(p) => match self.eval(cx, p) {
                     Some(Value {
                         kind: Val::Map(m), ..
@@ -651,8 +668,12 @@ impl Tpl {
         }
     }
 
-    /// Evaluates a value; `None` is `AWS::NoValue`.
+    /// Evaluates a value; `None` is `AWS::NoValue`. Within the unit's budget: one step, and the
+    /// value an intrinsic function or a collection makes checked and counted.
     pub fn eval(&mut self, cx: &mut Ctx, v: &Value) -> Option<Value> {
+        if !cx.budget.step(v.span) {
+            return Some(cx.budget.spent_value(v.span));
+        }
         if self.depth >= MAX_DEPTH {
             return Some(unknown(
                 "the template is nested too deeply to evaluate",
@@ -662,7 +683,29 @@ impl Tpl {
         self.depth += 1;
         let r = self.eval_inner(cx, v);
         self.depth -= 1;
-        r
+        let r = r?;
+        Some(match fn_name(v) {
+            Some((name, _)) => cx.budget.made(r, || format!("`{name}`")),
+            None if matches!(v.kind, Val::List(_) | Val::Map(_)) => {
+                cx.budget.made(r, || "a list or map".into())
+            }
+            None => r,
+        })
+    }
+
+    /// Adds `v` to the size of the string being built by `name` (`Fn::Sub`, `Fn::Join`): the
+    /// Unknown that stands for it once that is over the value budget.
+    fn over_budget(
+        cx: &Ctx,
+        name: &str,
+        size: &mut u64,
+        v: &Value,
+        span: Option<Span>,
+    ) -> Option<Value> {
+        *size += v.deep_size() + crate::base::value::ELEMENT_SIZE;
+        cx.budget
+            .too_large(*size)
+            .then(|| cx.budget.over_size(format!("`{name}`"), *size, span))
     }
 
     fn eval_inner(&mut self, cx: &mut Ctx, v: &Value) -> Option<Value> {
@@ -770,8 +813,10 @@ impl Tpl {
                     ));
                 };
                 let mut parts = Vec::new();
+                let mut size = 0u64;
                 for (i, item) in items.into_iter().enumerate() {
                     if i > 0 && !delim.is_empty() {
+                        size += delim.len() as u64;
                         push_part(&mut parts, Value::str(delim.clone(), d.span));
                     }
                     if matches!(item.kind, Val::List(_) | Val::Map(_)) {
@@ -779,6 +824,9 @@ impl Tpl {
                             "Fn::Join over a list that holds a list or map",
                             span,
                         ));
+                    }
+                    if let Some(u) = Self::over_budget(cx, name, &mut size, &item, span) {
+                        return Some(u);
                     }
                     push_part(&mut parts, item);
                 }
@@ -1187,6 +1235,8 @@ impl Tpl {
             None => text_span,
         };
         let mut parts = Vec::new();
+        // The size of the string being built: its own text, and the variables' values.
+        let mut size = text.len() as u64;
         let mut rest = text.as_str();
         let pos = |rest: &str| text.len() - rest.len();
         while let Some(i) = rest.find("${") {
@@ -1225,6 +1275,9 @@ impl Tpl {
                 ),
                 _ => value,
             };
+            if let Some(u) = Self::over_budget(cx, "Fn::Sub", &mut size, &value, span) {
+                return u;
+            }
             push_part(&mut parts, value);
         }
         let p0 = pos(rest);
@@ -1275,6 +1328,8 @@ impl Tpl {
             Err(_) => mapping.entries.iter().map(|e| &e.value).collect(),
         };
         let mut found: Vec<Value> = Vec::new();
+        // The JSON of each found value: deduplication stays linear over a large mapping.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut missing = false;
         for t in tops {
             let items: Vec<&Value> = match (&second, t.as_map()) {
@@ -1290,7 +1345,7 @@ impl Tpl {
             };
             for v in items {
                 let v = self.eval_or_null(cx, v);
-                if !found.iter().any(|f| f.to_json() == v.to_json()) {
+                if seen.insert(v.to_json().to_string()) {
                     found.push(v);
                 }
             }
@@ -1313,7 +1368,7 @@ impl Tpl {
         }
         if missing || top.as_ref().is_ok_and(|k| mapping.get(k).is_none()) {
             if let Some(d) = default {
-                if !found.iter().any(|f| f.to_json() == d.to_json()) {
+                if seen.insert(d.to_json().to_string()) {
                     found.push(d);
                 }
             }
@@ -1394,6 +1449,11 @@ impl Tpl {
                     path.display()
                 ),
             );
+            return None;
+        }
+        // Loading a nested stack counts [`NESTED_STACK_STEPS`]; none is loaded once the unit's
+        // budget is spent (it is then unread, as a stack not at hand).
+        if !cx.budget.steps(NESTED_STACK_STEPS, at) {
             return None;
         }
         if self.ancestors.len() >= MAX_STACK_DEPTH {

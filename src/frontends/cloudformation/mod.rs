@@ -80,6 +80,9 @@ pub fn load(files: &[FileId], sources: &SourceMap, opts: &Options) -> Vec<Unit> 
         resources.append(&mut cx.imported);
         let mut unit = new_unit(&src.path);
         unit.resources = resources;
+        for d in cx.budget.diagnostics() {
+            cx.diag(d);
+        }
         unit.diagnostics = cx.diagnostics;
         built.push((file, unit, cx.children));
     }
@@ -270,6 +273,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) imports: HashMap<FileId, Imported>,
     /// Their resources, added to the unit.
     pub(crate) imported: Vec<super::Resource>,
+    /// What evaluating this unit may cost (see [`crate::frontends::budget`]).
+    pub(crate) budget: super::budget::Budget,
 }
 
 impl<'a> Ctx<'a> {
@@ -290,6 +295,7 @@ impl<'a> Ctx<'a> {
             inputs,
             imports: HashMap::new(),
             imported: Vec::new(),
+            budget: super::budget::Budget::new(opts.limits),
         }
     }
 

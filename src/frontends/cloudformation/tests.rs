@@ -1005,3 +1005,104 @@ Outputs:
     assert!(v.is_unknown(), "{v:?}");
     assert_eq!(u.resources.len(), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation budgets (issue 9, item 4)
+
+fn budget_messages(u: &Unit) -> Vec<&str> {
+    u.diagnostics
+        .iter()
+        .filter(|d| d.code == crate::frontends::budget::CODE)
+        .map(|d| d.message.as_str())
+        .collect()
+}
+
+/// A template whose `P` defaults to 10 KiB and whose topic name is `body` (YAML).
+fn big_param_template(body: &str) -> String {
+    format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  P:\n    Type: String\n    Default: \"{}\"\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: {body}\n      Other: known\n",
+        "x".repeat(10 * 1024)
+    )
+}
+
+#[test]
+fn sub_and_join_stop_at_the_value_size_while_building() {
+    let o = Options {
+        limits: crate::frontends::budget::Limits {
+            max_value_size: 1 << 20,
+            ..Default::default()
+        },
+        ..opts()
+    };
+    // 1,000 times 10 KiB: 10 MiB, over 1 MiB.
+    let sub = big_param_template(&format!("!Sub \"{}\"", "${P}".repeat(1000)));
+    let join = big_param_template(&format!(
+        "!Join [\"\", [{}]]",
+        vec!["!Ref P"; 1000].join(", ")
+    ));
+    for (what, text) in [("Fn::Sub", sub), ("a list or map", join)] {
+        let u = load_text_with("t.yaml", &text, &o).pop().unwrap();
+        let name = prop(&u, "Topic", "TopicName");
+        assert!(reason(name).contains("--max-value-size"), "{name:?}");
+        assert_eq!(prop(&u, "Topic", "Other").as_str(), Some("known"));
+        let msgs = budget_messages(&u);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].contains(what), "{msgs:?}");
+    }
+}
+
+#[test]
+fn find_in_map_with_an_unknown_key_over_a_large_mapping_is_linear() {
+    let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  P:\n    Type: String\nMappings:\n  M:\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("    K{i}:\n      V: v{}\n", i % 3));
+    }
+    text.push_str("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !FindInMap [M, !Ref P, V]\n");
+    let start = std::time::Instant::now();
+    let u = one(&text);
+    // Quadratic, this took seconds in release and minutes in a debug build.
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    let Val::Choice(alts) = &prop(&u, "Topic", "TopicName").kind else {
+        panic!("not a choice")
+    };
+    assert_eq!(alts.len(), 3);
+}
+
+#[test]
+fn nested_stacks_that_fan_out_stop_at_the_steps_budget_and_stay_unread() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Eight levels of eight stacks each: 8^7 stacks if nothing stopped it.
+    for level in 0..8 {
+        let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+        if level < 7 {
+            for k in 0..8 {
+                text.push_str(&format!(
+                    "  S{k}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./l{}.yaml\n",
+                    level + 1
+                ));
+            }
+        } else {
+            text.push_str("  Topic:\n    Type: AWS::SNS::Topic\n");
+        }
+        std::fs::write(tmp.path().join(format!("l{level}.yaml")), text).unwrap();
+    }
+    let o = Options {
+        limits: crate::frontends::budget::Limits {
+            max_steps: 1_000_000,
+            ..Default::default()
+        },
+        ..opts()
+    };
+    let (units, _) = load_paths(&[tmp.path().join("l0.yaml")], &o);
+    let u = &units[0];
+    let stacks = u
+        .resources
+        .iter()
+        .filter(|r| r.rtype == "AWS::CloudFormation::Stack")
+        .count();
+    // A nested stack counts 10,000 steps: about 100 are loaded.
+    assert!(stacks < 1_000, "{stacks} stacks");
+    let msgs = budget_messages(u);
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(msgs[0].contains("--max-eval-steps"), "{msgs:?}");
+}

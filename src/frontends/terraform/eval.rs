@@ -21,6 +21,7 @@ use super::functions::{self, FnCtx};
 use super::policy;
 use crate::base::value::format_number;
 use crate::base::{Diagnostic, FileId, Map, Ref, SourceMap, Span, Symbol, Val, Value};
+use crate::frontends::budget::Budget;
 use crate::frontends::{Mode, Options, Resource};
 
 /// Prefix of the reasons that stand for a Terraform evaluation error.
@@ -279,6 +280,10 @@ pub struct Evaluator<'a> {
     installed: HashMap<String, PathBuf>,
     insts: RefCell<Vec<Rc<Inst<'a>>>>,
     depth: Cell<u32>,
+    /// Inside a `templatefile` template: Terraform refuses `templatefile` there.
+    in_templatefile: Cell<bool>,
+    /// What evaluating this root may cost (see [`crate::frontends::budget`]).
+    pub budget: Budget,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
 }
 
@@ -316,6 +321,8 @@ impl<'a> Evaluator<'a> {
             installed,
             insts: RefCell::new(vec![Rc::new(root)]),
             depth: Cell::new(0),
+            in_templatefile: Cell::new(false),
+            budget: Budget::new(opts.limits),
             diagnostics: RefCell::default(),
         })
     }
@@ -559,6 +566,7 @@ impl<'a> Evaluator<'a> {
                             base_dir: &self.root_dir,
                             allowed_roots: &self.allowed_roots,
                             max_file_size: self.max_file_size,
+                            max_value_size: self.opts.limits.max_value_size,
                             diagnostics: Some(&self.diagnostics),
                         };
                         functions::call("toset", vec![l], span, &cx)
@@ -596,7 +604,7 @@ impl<'a> Evaluator<'a> {
                     inst: id,
                     ..Ctx::default()
                 };
-                self.eval(a.expr, &Scope::new(&ctx))
+                self.eval_named(a.expr, &Scope::new(&ctx), &format!("local.{name}"))
             },
         )
     }
@@ -1389,11 +1397,26 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// [`Evaluator::eval`] of the expression of a named value (`local.x`): a value over the
+    /// budget is named after it.
+    fn eval_named(&self, e: Expr<'_>, sc: &Scope, name: &str) -> Value {
+        match e {
+            Expr::Hcl(x, f) => self.hcl_as(x, Loc::File(f), sc, Some(name)),
+            _ => self.eval(e, sc),
+        }
+    }
+
     fn json(&self, v: &Value, sc: &Scope) -> Value {
+        if !self.budget.step(v.span) {
+            return self.budget.spent_value(v.span);
+        }
         match &v.kind {
             Val::Str(s) if s.contains("${") || s.contains("%{") => {
                 match hcl_edit::parser::parse_template(s) {
-                    Ok(t) => self.template(&t, Loc::Fixed(v.span), sc, v.span),
+                    Ok(t) => {
+                        let r = self.template(&t, Loc::Fixed(v.span), sc, v.span);
+                        self.budget.made(r, || "a template of a JSON string".into())
+                    }
                     Err(e) => err(format!("invalid template: {}", e.message().trim()), v.span),
                 }
             }
@@ -1413,7 +1436,17 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn hcl(&self, e: &Expression, loc: Loc, sc: &Scope) -> Value {
+        self.hcl_as(e, loc, sc, None)
+    }
+
+    /// Evaluates one expression within the budget: one step, and the value it makes (a
+    /// template, a collection, a `for`, a function's result) checked and counted. `name` names
+    /// the expression in reasons (`local.x`); else its text does.
+    fn hcl_as(&self, e: &Expression, loc: Loc, sc: &Scope, name: Option<&str>) -> Value {
         let span = loc.span(e.span());
+        if !self.budget.step(span) {
+            return self.budget.spent_value(span);
+        }
         let d = self.depth.get();
         if d > MAX_DEPTH {
             return Value::unknown("evaluation is nested too deeply", span);
@@ -1421,7 +1454,50 @@ impl<'a> Evaluator<'a> {
         self.depth.set(d + 1);
         let v = self.hcl_inner(e, loc, sc, span);
         self.depth.set(d);
-        v
+        let makes = matches!(
+            e,
+            Expression::StringTemplate(_)
+                | Expression::HeredocTemplate(_)
+                | Expression::Array(_)
+                | Expression::Object(_)
+                | Expression::ForExpr(_)
+                | Expression::FuncCall(_)
+        );
+        if !makes {
+            // A reference copies what it reads, except maps (shared): counted as memory made.
+            if matches!(e, Expression::Traversal(_) | Expression::Variable(_)) {
+                let copied = match &v.kind {
+                    Val::Str(_) | Val::List(_) | Val::Template(_) => v.deep_size(),
+                    _ => 0,
+                };
+                if copied > 0 {
+                    return self.budget.copied(v, copied);
+                }
+            }
+            return v;
+        }
+        self.budget.made(v, || match name {
+            Some(n) => format!("`{n}`"),
+            None => self.snippet(e, loc),
+        })
+    }
+
+    /// The text of an expression, for reasons (`` `concat(local.a, local.a)` ``), shortened.
+    fn snippet(&self, e: &Expression, loc: Loc) -> String {
+        let text = match (loc, e.span()) {
+            (Loc::File(f), Some(r)) => self.sources.get(f).text.get(r).map(str::to_string),
+            _ => None,
+        };
+        let Some(text) = text else {
+            return "an expression".into();
+        };
+        let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let short: String = one_line.chars().take(60).collect();
+        if short.len() < one_line.len() {
+            format!("`{short}…`")
+        } else {
+            format!("`{short}`")
+        }
     }
 
     fn hcl_inner(&self, e: &Expression, loc: Loc, sc: &Scope, span: Option<Span>) -> Value {
@@ -1439,6 +1515,7 @@ impl<'a> Evaluator<'a> {
             }
             Expression::Object(o) => {
                 let mut m = Map::new();
+                let mut at: HashMap<String, usize> = HashMap::new();
                 for (k, v) in o.iter() {
                     let ks = loc.span(k.span());
                     let key = match k {
@@ -1456,7 +1533,7 @@ impl<'a> Evaluator<'a> {
                         }
                     };
                     let x = self.hcl(v.expr(), loc, sc);
-                    m.insert(key, ks, x);
+                    m.insert_indexed(&mut at, key, ks, x);
                 }
                 Value::new(Val::Map(m), span)
             }
@@ -1598,6 +1675,9 @@ impl<'a> Evaluator<'a> {
         let mut map = Map::new();
         let mut at: HashMap<String, usize> = HashMap::new();
         for (k, v) in items {
+            if self.budget.is_spent() {
+                return self.budget.spent_value(span);
+            }
             let s1;
             let s2;
             let isc: &Scope = match kname {
@@ -1855,11 +1935,56 @@ impl<'a> Evaluator<'a> {
         if let [Element::Interpolation(i)] = els.as_slice() {
             return self.hcl(&i.expr, loc, sc);
         }
-        let mut parts = Vec::new();
-        self.template_parts(&els, false, false, loc, sc, &mut parts);
-        finish_template(parts, span)
+        let mut parts = Parts::default();
+        if !self.template_parts(&els, false, false, loc, sc, &mut parts) {
+            if self.budget.is_spent() {
+                return self.budget.spent_value(span);
+            }
+            // Stopped over the value budget: what was rendered is larger than the budget, which
+            // the caller's check (every caller checks the value a template makes) turns into an
+            // Unknown naming the expression.
+            return Value::new(Val::Template(parts.out), span);
+        }
+        finish_template(parts.out, span)
     }
 
+    /// Adds a part to a template being rendered, text joined to the text before it; `false`
+    /// when the template is over the budget (the caller stops).
+    fn push_part(&self, parts: &mut Parts, v: Value) -> bool {
+        let max = self.opts.limits.max_value_size;
+        match (&v.kind, parts.out.last_mut()) {
+            (Val::Str(s), _) if s.is_empty() => return true,
+            (
+                Val::Str(s),
+                Some(Value {
+                    kind: Val::Str(prev),
+                    span: psp,
+                }),
+            ) => {
+                prev.push_str(s);
+                parts.text += s.len() as u64;
+                if let (Some(a), Some(b)) = (*psp, v.span) {
+                    *psp = Some(a.cover(b));
+                }
+            }
+            _ => {
+                if let Val::Str(s) = &v.kind {
+                    parts.text += s.len() as u64;
+                }
+                push_unknown_part(&mut parts.out, v);
+            }
+        }
+        // As `deep_size` counts what the template becomes: a string, or a template of parts.
+        let size = match parts.out.as_slice() {
+            [Value {
+                kind: Val::Str(_), ..
+            }] => parts.text,
+            _ => parts.text + crate::base::value::ELEMENT_SIZE * parts.out.len() as u64,
+        };
+        max == 0 || size <= max
+    }
+
+    /// Renders template elements into `out`; `false` when stopped by the budget.
     fn template_parts(
         &self,
         els: &[&Element],
@@ -1867,8 +1992,8 @@ impl<'a> Evaluator<'a> {
         strip_last: bool,
         loc: Loc,
         sc: &Scope,
-        out: &mut Vec<Value>,
-    ) {
+        out: &mut Parts,
+    ) -> bool {
         let strips_after = |e: &Element| match e {
             Element::Interpolation(i) => i.strip.strip_end(),
             Element::Directive(d) => match d.as_ref() {
@@ -1886,6 +2011,9 @@ impl<'a> Evaluator<'a> {
             Element::Literal(_) => false,
         };
         for (i, el) in els.iter().enumerate() {
+            if !self.budget.step(loc.span(el.span())) {
+                return false;
+            }
             match el {
                 Element::Literal(l) => {
                     let mut s: &str = l.value();
@@ -1897,9 +2025,16 @@ impl<'a> Evaluator<'a> {
                     if (last && strip_last) || (!last && strips_before(els[i + 1])) {
                         s = s.trim_end();
                     }
-                    out.push(Value::str(s, loc.span(l.span())));
+                    if !self.push_part(out, Value::str(s, loc.span(l.span()))) {
+                        return false;
+                    }
                 }
-                Element::Interpolation(x) => out.push(self.hcl(&x.expr, loc, sc)),
+                Element::Interpolation(x) => {
+                    let v = self.hcl(&x.expr, loc, sc);
+                    if !self.push_part(out, v) {
+                        return false;
+                    }
+                }
                 Element::Directive(d) => {
                     let dspan = loc.span(el.span());
                     match d.as_ref() {
@@ -1912,29 +2047,38 @@ impl<'a> Evaluator<'a> {
                                         Some(e) => e.strip.strip_start(),
                                         None => x.endif_expr.strip.strip_start(),
                                     };
-                                    self.template_parts(
+                                    if !self.template_parts(
                                         &inner,
                                         x.if_expr.strip.strip_end(),
                                         end_strip,
                                         loc,
                                         sc,
                                         out,
-                                    );
+                                    ) {
+                                        return false;
+                                    }
                                 }
                                 Some(false) => {
                                     if let Some(e) = &x.else_expr {
                                         let inner: Vec<&Element> = e.template.iter().collect();
-                                        self.template_parts(
+                                        if !self.template_parts(
                                             &inner,
                                             e.strip.strip_end(),
                                             x.endif_expr.strip.strip_start(),
                                             loc,
                                             sc,
                                             out,
-                                        );
+                                        ) {
+                                            return false;
+                                        }
                                     }
                                 }
-                                None => out.push(unknown_because("%{if} condition", &c, dspan)),
+                                None => {
+                                    let u = unknown_because("%{if} condition", &c, dspan);
+                                    if !self.push_part(out, u) {
+                                        return false;
+                                    }
+                                }
                             }
                         }
                         Directive::For(x) => {
@@ -1942,13 +2086,18 @@ impl<'a> Evaluator<'a> {
                             let items = match iter_items(&coll) {
                                 Ok(i) => i,
                                 Err(u) => {
-                                    out.push(u.with_span_if_none(dspan));
+                                    if !self.push_part(out, u.with_span_if_none(dspan)) {
+                                        return false;
+                                    }
                                     continue;
                                 }
                             };
                             let inner: Vec<&Element> = x.for_expr.template.iter().collect();
                             let vname = x.for_expr.value_var.as_str();
                             for (k, v) in items {
+                                if !self.budget.step(dspan) {
+                                    return false;
+                                }
                                 let s1;
                                 let s2;
                                 let isc: &Scope = match &x.for_expr.key_var {
@@ -1962,20 +2111,23 @@ impl<'a> Evaluator<'a> {
                                         &s2
                                     }
                                 };
-                                self.template_parts(
+                                if !self.template_parts(
                                     &inner,
                                     x.for_expr.strip.strip_end(),
                                     x.endfor_expr.strip.strip_start(),
                                     loc,
                                     isc,
                                     out,
-                                );
+                                ) {
+                                    return false;
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        true
     }
 
     // -----------------------------------------------------------------------------------------
@@ -2023,6 +2175,16 @@ impl<'a> Evaluator<'a> {
                     Value::new(Val::Bool(true), span)
                 }
             }
+            // Terraform refuses it: "cannot recursively call templatefile from inside
+            // templatefile call".
+            "templatefile" if self.in_templatefile.get() => {
+                let why = "`templatefile` cannot be called from inside a templatefile template \
+                           (Terraform refuses it); it is not evaluated";
+                let mut d = Diagnostic::warning("templatefile-recursion", why);
+                d.span = span;
+                self.diagnostics.borrow_mut().push(d);
+                err(why, span)
+            }
             "templatefile" => {
                 let vals: Vec<Value> = args.iter().map(|a| self.hcl(a, loc, sc)).collect();
                 self.templatefile(&vals, span)
@@ -2043,9 +2205,9 @@ impl<'a> Evaluator<'a> {
                     base_dir: &self.root_dir,
                     allowed_roots: &self.allowed_roots,
                     max_file_size: self.max_file_size,
+                    max_value_size: self.opts.limits.max_value_size,
                     diagnostics: Some(&self.diagnostics),
                 };
-                let _ = self.opts;
                 functions::call(name, vals, span, &cx)
             }
         }
@@ -2101,7 +2263,9 @@ impl<'a> Evaluator<'a> {
         };
         let root = Scope::new(&ctx);
         let sc = root.with_map(vars);
+        self.in_templatefile.set(true);
         let v = self.template(&t, Loc::File(id), &sc, span);
+        self.in_templatefile.set(false);
         v.with_span_if_none(span)
     }
 
@@ -2126,6 +2290,13 @@ impl<'a> Evaluator<'a> {
 
 // ---------------------------------------------------------------------------------------------
 // Value helpers
+
+/// The parts of a template being rendered, and the bytes of their text.
+#[derive(Default)]
+struct Parts {
+    out: Vec<Value>,
+    text: u64,
+}
 
 trait WithSpan {
     fn with_span_if_none(self, span: Option<Span>) -> Self;
@@ -2457,6 +2628,20 @@ fn index(v: &Value, k: &Value, span: Option<Span>) -> Value {
     }
 }
 
+/// Adds a part to template parts; an Unknown right after an Unknown is one unknown part (any
+/// text), keeping the first error: `"${local.u}${local.u}"` doubled forty times stays one part.
+fn push_unknown_part(out: &mut Vec<Value>, p: Value) {
+    if let (Val::Unknown(_), Some(last)) = (&p.kind, out.last_mut()) {
+        if matches!(last.kind, Val::Unknown(_)) {
+            if is_error(&p) && !is_error(last) {
+                *last = p;
+            }
+            return;
+        }
+    }
+    out.push(p);
+}
+
 /// Joins template parts: a `Str` when every part is a known string, else a `Template`.
 fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
     let mut out: Vec<Value> = Vec::new();
@@ -2495,7 +2680,7 @@ fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
                             Some(text) => push_str(&mut out, &text, q.span),
                             None => out.push(q.clone()),
                         },
-                        _ => out.push(q.clone()),
+                        _ => push_unknown_part(&mut out, q.clone()),
                     }
                 }
             }
@@ -2503,7 +2688,7 @@ fn finish_template(parts: Vec<Value>, span: Option<Span>) -> Value {
             Val::List(_) | Val::Map(_) => {
                 out.push(err("a list or object in a string template", p.span))
             }
-            _ => out.push(p),
+            _ => push_unknown_part(&mut out, p),
         }
     }
     match out.len() {

@@ -559,6 +559,7 @@ fn eval_root(
     }
     unit.diagnostics
         .extend(ev.diagnostics.borrow().iter().cloned());
+    unit.diagnostics.extend(ev.budget.diagnostics());
     unit
 }
 

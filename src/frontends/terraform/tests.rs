@@ -1941,3 +1941,254 @@ module "vpc" {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation budgets (issue 9, item 4)
+
+fn budget_diags(l: &Loaded) -> Vec<&crate::base::Diagnostic> {
+    l.unit()
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == crate::frontends::budget::CODE)
+        .collect()
+}
+
+/// `locals { l0 = first, l1 = step("l0"), ... }` (`n` locals named `prefix`N).
+fn chain(prefix: &str, first: &str, step: impl Fn(&str) -> String, n: usize) -> String {
+    let mut s = format!("locals {{\n  {prefix}0 = {first}\n");
+    for i in 1..n {
+        let prev = format!("local.{prefix}{}", i - 1);
+        s.push_str(&format!("  {prefix}{i} = {}\n", step(&prev)));
+    }
+    s
+}
+
+fn with_limits(main: &str, limits: crate::frontends::budget::Limits) -> Loaded {
+    load_with(&[("main.tf", main)], &["."], |o, _| o.limits = limits)
+}
+
+#[test]
+fn a_doubling_string_is_unknown_past_the_value_size_and_named() {
+    let mut main = chain("l", "\"abcdefgh\"", |p| format!("\"${{{p}}}${{{p}}}\""), 40);
+    main.push_str(
+        "}\nresource \"aws_ssm_parameter\" \"p\" {\n  value = local.l39\n  small = local.l4\n}\n",
+    );
+    let l = with_limits(
+        &main,
+        crate::frontends::budget::Limits {
+            max_value_size: 1024,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        l.attr("aws_ssm_parameter.p", "small")
+            .as_str()
+            .map(str::len),
+        Some(128)
+    );
+    // l39 is built from unknown parts (each a value over the budget): no part of it is known.
+    let v = l.attr("aws_ssm_parameter.p", "value");
+    let pattern = v.render_pattern().unwrap_or_default();
+    assert!(
+        !pattern.is_empty() && pattern.replace("⟨?⟩", "").is_empty(),
+        "{v:?}"
+    );
+    let d = budget_diags(&l);
+    assert_eq!(d.len(), 1, "one diagnostic per budget and file: {d:?}");
+    // l7 is 1024 bytes, l8 the first over.
+    assert!(d[0].message.contains("`local.l8`"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("--max-value-size"),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].message.contains("1 KiB") || d[0].message.contains("1.0 KiB"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(
+        l.text(&crate::base::Value::null(d[0].span)),
+        "\"${local.l7}${local.l7}\""
+    );
+}
+
+#[test]
+fn concat_doubling_and_nested_for_stop_at_their_budgets() {
+    let mut main = chain("c", "[\"a\", \"b\"]", |p| format!("concat({p}, {p})"), 40);
+    main.push_str(
+        "  cube = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : \"${a}${b}${c}\"]]]\n}\n\
+         resource \"aws_ssm_parameter\" \"p\" {\n  value = local.c39[0]\n  cube = local.cube[0][0][0]\n}\n",
+    );
+    let l = with_limits(
+        &main,
+        crate::frontends::budget::Limits {
+            max_steps: 200_000,
+            max_value_size: 64 * 1024,
+            ..Default::default()
+        },
+    );
+    assert!(l.attr("aws_ssm_parameter.p", "value").is_unknown());
+    assert!(l.attr("aws_ssm_parameter.p", "cube").is_unknown());
+    let msgs: Vec<&str> = budget_diags(&l)
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    // 2^10 elements of 64 bytes and their text: c9 is the first over 64 KiB.
+    assert!(msgs.iter().any(|m| m.contains("`local.c9`")), "{msgs:?}");
+    assert!(
+        msgs.iter().any(|m| m.contains("--max-value-size")),
+        "{msgs:?}"
+    );
+}
+
+#[test]
+fn template_for_directives_stop_at_the_steps_budget() {
+    let main = "locals {\n  t = <<EOT\n%{ for a in range(1024) }%{ for b in range(1024) }%{ for c in range(1024) }x%{ endfor }%{ endfor }%{ endfor }\nEOT\n}\n\
+                resource \"aws_ssm_parameter\" \"p\" {\n  value = local.t\n  after = \"known\"\n}\n";
+    let l = with_limits(
+        main,
+        crate::frontends::budget::Limits {
+            max_steps: 100_000,
+            ..Default::default()
+        },
+    );
+    assert!(l.attr("aws_ssm_parameter.p", "value").is_unknown());
+    // Once spent, what is evaluated after is unknown too, but still there (never absent).
+    let after = l.attr("aws_ssm_parameter.p", "after");
+    assert!(
+        unknown_reason(&after).contains("--max-eval-steps"),
+        "{after:?}"
+    );
+    let d = budget_diags(&l);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message.contains("--max-eval-steps"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn a_large_template_stops_at_the_value_size_while_rendering() {
+    let main = "locals {\n  t = \"%{ for a in range(1024) }%{ for b in range(1024) }xxxxxxxx%{ endfor }%{ endfor }\"\n}\n\
+                resource \"aws_ssm_parameter\" \"p\" {\n  value = local.t\n}\n";
+    let l = with_limits(
+        main,
+        crate::frontends::budget::Limits {
+            max_value_size: 100_000,
+            ..Default::default()
+        },
+    );
+    let v = l.attr("aws_ssm_parameter.p", "value");
+    assert!(unknown_reason(&v).contains("`local.t`"), "{v:?}");
+    assert!(unknown_reason(&v).contains("--max-value-size"), "{v:?}");
+}
+
+#[test]
+fn templatefile_cannot_call_templatefile() {
+    let l = load_with(
+        &[
+            ("main.tf", "resource \"aws_ssm_parameter\" \"p\" {\n  value = templatefile(\"${path.module}/t.tpl\", {})\n  ok = try(templatefile(\"${path.module}/t.tpl\", {}), \"fallback\")\n}\n"),
+            ("t.tpl", "${templatefile(\"t.tpl\", {})}${templatefile(\"t.tpl\", {})}"),
+        ],
+        &["."],
+        |_, _| {},
+    );
+    let v = l.attr("aws_ssm_parameter.p", "value");
+    assert!(!v.is_fully_known(), "{v:?}");
+    // An error, as in Terraform: `try` falls back.
+    assert_eq!(
+        l.attr("aws_ssm_parameter.p", "ok").as_str(),
+        Some("fallback")
+    );
+    assert!(l
+        .unit()
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "templatefile-recursion"));
+}
+
+#[test]
+fn a_map_doubled_by_reference_is_cut_at_its_deep_size() {
+    // Shared, `l63` takes little memory, but walking it (jsonencode, the graph) would never end.
+    let mut main = chain(
+        "l",
+        "{ x = \"abcdefgh\" }",
+        |p| format!("{{ a = {p}, b = {p} }}"),
+        64,
+    );
+    main.push_str(
+        "}\nresource \"aws_ssm_parameter\" \"p\" {\n  value = jsonencode(local.l63)\n}\n",
+    );
+    let l = one(&main);
+    assert!(!l.attr("aws_ssm_parameter.p", "value").is_fully_known());
+    let d = budget_diags(&l);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].message.contains("`local.l"), "{}", d[0].message);
+}
+
+#[test]
+fn a_memoised_map_is_shared_by_its_uses_not_copied() {
+    let mut main = String::from("locals {\n  big = {\n");
+    for i in 0..100 {
+        main.push_str(&format!("    k{i} = \"v{i}\"\n"));
+    }
+    main.push_str("  }\n}\nresource \"aws_ssm_parameter\" \"p\" {\n  a = local.big\n  b = local.big\n  c = lookup(local.big, \"k99\")\n}\n");
+    let l = one(&main);
+    let (a, b) = (
+        l.attr("aws_ssm_parameter.p", "a"),
+        l.attr("aws_ssm_parameter.p", "b"),
+    );
+    let (Some(ma), Some(mb)) = (a.as_map(), b.as_map()) else {
+        panic!("{a:?}")
+    };
+    assert_eq!(ma.len(), 100);
+    assert!(
+        ma.entries.shared_with(&mb.entries),
+        "each use copied the map"
+    );
+    assert_eq!(l.attr("aws_ssm_parameter.p", "c").as_str(), Some("v99"));
+}
+
+#[test]
+fn the_default_budgets_leave_ordinary_roots_alone() {
+    let l = one("locals {\n  names = [for i in range(100) : \"n${i}\"]\n}\nresource \"aws_ssm_parameter\" \"p\" {\n  for_each = toset(local.names)\n  name = each.key\n}\n");
+    assert_eq!(l.addresses().len(), 100);
+    assert!(budget_diags(&l).is_empty());
+}
+
+#[test]
+fn adjacent_unknown_parts_are_one_and_keep_the_first_error() {
+    let l = one("variable \"a\" {}\nresource \"aws_ssm_parameter\" \"p\" {\n  v = \"x${var.a}${var.a}y\"\n  e = try(\"${var.a}${local.nope}\", \"fallback\")\n}\n");
+    let v = l.attr("aws_ssm_parameter.p", "v");
+    assert_eq!(v.render_pattern().as_deref(), Some("x⟨?⟩y"), "{v:?}");
+    assert_eq!(
+        l.attr("aws_ssm_parameter.p", "e").as_str(),
+        Some("fallback")
+    );
+}
+
+#[test]
+fn references_that_copy_a_large_string_count_in_memory() {
+    // Each use of `local.big` copies its 64 KiB: 1,000 uses are 64 MiB, over 4 MiB.
+    let refs = vec!["local.big"; 1000].join(", ");
+    let main = format!(
+        "locals {{\n  big = \"{}\"\n  all = [{refs}]\n}}\nresource \"aws_ssm_parameter\" \"p\" {{\n  value = local.all\n}}\n",
+        "x".repeat(64 * 1024)
+    );
+    let l = with_limits(
+        &main,
+        crate::frontends::budget::Limits {
+            max_memory: 4 << 20,
+            ..Default::default()
+        },
+    );
+    let d = budget_diags(&l);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message.contains("--max-eval-memory"),
+        "{}",
+        d[0].message
+    );
+}

@@ -7,9 +7,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::base::value::format_number;
 use crate::base::{Entry, Map, Val, Value};
 
-use super::{
-    is_opaque, is_primitive, loose_eq, parse_number, quote, unique_keys, unknown_size, Cx, Res,
-};
+use super::{is_opaque, is_primitive, loose_eq, parse_number, quote, unknown_size, Cx, Res};
 
 fn list_arg<'v>(c: &Cx, a: &'v [Value]) -> Res<&'v [Value]> {
     c.arity(a, 1, Some(1))?;
@@ -28,7 +26,7 @@ pub fn length(c: &Cx, a: &[Value]) -> Res<Value> {
     let d = a[0].deref();
     let n = match &d.kind {
         Val::List(l) => l.len(),
-        Val::Map(m) => unique_keys(m).len(),
+        Val::Map(m) => m.entries.unique_len(),
         Val::Null => return Err(c.fail("argument must not be null")),
         Val::Number(_) | Val::Bool(_) => {
             return Err(c.fail(format!(
@@ -110,16 +108,7 @@ fn insert_all(
     entries: impl Iterator<Item = (String, Option<crate::base::Span>, Value)>,
 ) {
     for (key, key_span, value) in entries {
-        match index.get(&key) {
-            Some(&i) => {
-                out.entries[i].key_span = key_span;
-                out.entries[i].value = value;
-            }
-            None => {
-                index.insert(key.clone(), out.entries.len());
-                out.push(key, key_span, value);
-            }
-        }
+        out.insert_indexed(index, key, key_span, value);
     }
 }
 
@@ -163,7 +152,9 @@ pub fn values(c: &Cx, a: &[Value]) -> Res<Value> {
 pub fn concat(c: &Cx, a: &[Value]) -> Res<Value> {
     let mut out = Vec::new();
     for v in a {
-        out.extend(c.list(v)?.iter().map(|e| c.pick(e)));
+        let l = c.list(v)?;
+        c.within(crate::base::value::ELEMENT_SIZE * (out.len() + l.len()) as u64)?;
+        out.extend(l.iter().map(|e| c.pick(e)));
     }
     list_of(c, out)
 }
@@ -634,6 +625,19 @@ pub fn setproduct(c: &Cx, a: &[Value]) -> Res<Value> {
     if total > 100_000 {
         return Err(c.limit("the product is too large"));
     }
+    // Each element is in `total / len` combinations of its set: a large one is copied as often.
+    let size = sets
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let each: u64 = s
+                .iter()
+                .map(|e| e.deep_size() + crate::base::value::ELEMENT_SIZE)
+                .sum();
+            each.saturating_mul((total / s.len()) as u64)
+        })
+        .fold(0u64, u64::saturating_add);
+    c.within(size)?;
     let mut out: Vec<Vec<Value>> = vec![Vec::new()];
     for s in &sets {
         let mut next = Vec::with_capacity(out.len() * s.len());

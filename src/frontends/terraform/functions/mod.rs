@@ -69,6 +69,10 @@ pub struct FnCtx<'a> {
     /// `file()`/`templatefile()` read only inside these directories.
     pub allowed_roots: &'a [PathBuf],
     pub max_file_size: u64,
+    /// `--max-value-size` (`0`: no limit): functions whose result can be much larger than their
+    /// arguments (`replace`, `join`, `format`, `formatlist`, `concat`) stop there while building
+    /// it, before the evaluator checks what they return.
+    pub max_value_size: u64,
     /// Where a read that is refused (a FIFO, a device, a link leaving the scan) is reported.
     pub diagnostics: Option<&'a std::cell::RefCell<Vec<crate::base::Diagnostic>>>,
 }
@@ -324,6 +328,19 @@ impl Cx<'_, '_> {
             sink.borrow_mut().push(d);
         }
         v
+    }
+
+    /// `Err` once a result being built reaches `size` bytes over `--max-value-size` (a plain
+    /// Unknown: not a Terraform error).
+    pub fn within(&self, size: u64) -> Res<()> {
+        let max = self.fx.max_value_size;
+        if max != 0 && size > max {
+            return Err(self.limit(format!(
+                "the result is larger than the value budget ({}, --max-value-size)",
+                crate::frontends::budget::bytes(max)
+            )));
+        }
+        Ok(())
     }
 
     /// A computed result.

@@ -299,13 +299,18 @@ pub fn join(c: &Cx, a: &[Value]) -> Res<Value> {
     let sep = c.string(&a[0])?;
     let mut parts: Vec<Value> = Vec::new();
     let mut first = true;
+    let mut size = 0u64;
     for l in &a[1..] {
         for e in c.list(l)? {
             if !first && !sep.is_empty() {
+                size += sep.len() as u64;
                 parts.push(Value::str(sep.clone(), None));
             }
             first = false;
-            parts.push(string_part(c, e)?);
+            let p = string_part(c, e)?;
+            size += p.deep_size();
+            c.within(size)?;
+            parts.push(p);
         }
     }
     Ok(build_string(parts, c.span))
@@ -337,7 +342,26 @@ pub fn replace(c: &Cx, a: &[Value]) -> Res<Value> {
     let rep = c.string(&a[2])?;
     if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
         let re = compile(c, &sub[1..sub.len() - 1])?;
-        return s(c, re.replace_all(&x, rep.as_str()).into_owned());
+        // Each replacement counted as it is made: `$0$0$0…` over many matches stops early.
+        let mut size = x.len() as u64;
+        let mut over = false;
+        let out = re.replace_all(&x, |caps: &regex::Captures| {
+            let mut dst = String::new();
+            if !over {
+                caps.expand(&rep, &mut dst);
+                size += dst.len() as u64;
+                over = c.within(size).is_err();
+            }
+            dst
+        });
+        if over {
+            c.within(size)?;
+        }
+        return s(c, out.into_owned());
+    }
+    if rep.len() > sub.len() {
+        let n = x.matches(sub.as_str()).count() as u64;
+        c.within(x.len() as u64 + n * (rep.len() - sub.len()) as u64)?;
     }
     s(c, x.replace(sub.as_str(), &rep))
 }
@@ -416,6 +440,7 @@ pub fn formatlist(c: &Cx, a: &[Value]) -> Res<Value> {
     }
     let n = n.unwrap_or(1);
     let mut out = Vec::with_capacity(n);
+    let mut size = 0u64;
     for i in 0..n {
         let args: Vec<Value> = a[1..]
             .iter()
@@ -424,7 +449,10 @@ pub fn formatlist(c: &Cx, a: &[Value]) -> Res<Value> {
                 _ => v.clone(),
             })
             .collect();
-        out.push(build_string(format_parts(c, &spec, &args)?, c.span));
+        let item = build_string(format_parts(c, &spec, &args)?, c.span);
+        size += item.deep_size() + crate::base::value::ELEMENT_SIZE;
+        c.within(size)?;
+        out.push(item);
     }
     Ok(c.out(Val::List(out)))
 }
@@ -444,6 +472,8 @@ struct Verb {
 fn format_parts(c: &Cx, spec: &str, args: &[Value]) -> Res<Vec<Value>> {
     let chars: Vec<char> = spec.chars().collect();
     let mut parts: Vec<Value> = Vec::new();
+    // The size of the result so far: a spec repeating a large argument stops at the budget.
+    let mut size = spec.len() as u64;
     let mut lit = String::new();
     let mut next_arg = 0usize;
     let mut used_max = 0usize;
@@ -516,7 +546,10 @@ fn format_parts(c: &Cx, spec: &str, args: &[Value]) -> Res<Vec<Value>> {
         if !lit.is_empty() {
             parts.push(Value::str(std::mem::take(&mut lit), None));
         }
-        parts.push(format_one(c, &v, arg, next_arg)?);
+        let one = format_one(c, &v, arg, next_arg)?;
+        size += one.deep_size();
+        c.within(size)?;
+        parts.push(one);
     }
     if !lit.is_empty() {
         parts.push(Value::str(lit, None));

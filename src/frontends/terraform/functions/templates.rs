@@ -288,7 +288,11 @@ impl Render<'_, '_, '_> {
                     || (f.name.namespace.len() == 1
                         && f.name.namespace[0].value().as_str() == "core");
                 if f.name.name.value().as_str() == "templatefile" {
-                    return self.unknown("`templatefile` called from a template", e.span());
+                    // As Terraform: "cannot recursively call templatefile from inside
+                    // templatefile call".
+                    return self
+                        .c
+                        .fail("cannot be called from inside a templatefile template");
                 }
                 if !ns_ok || f.args.expand_final() {
                     return self.unknown("this function call", e.span());

@@ -25,6 +25,7 @@ fn run_in(
         base_dir: base,
         allowed_roots: roots,
         max_file_size: 1 << 20,
+        max_value_size: 1 << 20,
         diagnostics: None,
     };
     call(name, args, sp(999), &cx)
@@ -1720,7 +1721,12 @@ fn templatefile_renders_with_spans() {
     let Val::Template(parts) = &v.kind else {
         panic!("{v:?}")
     };
-    assert!(reason(&parts[0]).contains("called from a template"));
+    // As Terraform: an error, which `try` falls back from, not a value we do not compute.
+    assert!(
+        crate::frontends::terraform::eval::is_error(&parts[0]),
+        "{v:?}"
+    );
+    assert!(reason(&parts[0]).contains("inside a templatefile template"));
     let r = reason(&run_in(
         &sources,
         &root,
@@ -2070,4 +2076,41 @@ fn no_function_panics_on_awkward_arguments() {
             let _ = v.to_json();
         }
     }
+}
+
+#[test]
+fn functions_that_multiply_their_arguments_stop_at_the_value_budget() {
+    // Each would be 1 MiB × 1 MiB, or 1 MiB × 100,000, if built: the budget (1 MiB here) stops
+    // them while they build, before anything that large exists.
+    let mib = "x".repeat(1 << 20);
+    let many = l(vec![s("a"); 100_000]);
+    let cases = [
+        ("replace", vec![s(&mib), s("x"), s(&mib)]),
+        ("replace", vec![s(&mib), s("/x/"), s("$0$0")]),
+        ("join", vec![s(&mib), many.clone()]),
+        ("format", vec![s(&"%[1]s".repeat(1000)), s(&mib)]),
+        ("formatlist", vec![s("%s%s"), many.clone(), s(&mib)]),
+        ("concat", vec![many.clone(), many.clone(), many]),
+        (
+            "setproduct",
+            vec![
+                l(vec![s(&mib)]),
+                l((0..1000).map(|i| n(i as f64)).collect()),
+            ],
+        ),
+    ];
+    for (name, args) in cases {
+        let v = run(name, args);
+        let r = reason(&v);
+        assert!(r.contains("--max-value-size"), "{name}: {r}");
+        assert!(
+            !crate::frontends::terraform::eval::is_error(&v),
+            "{name}: not a Terraform error"
+        );
+    }
+    // Under the budget, as before.
+    assert_eq!(
+        run("replace", vec![s("abc"), s("b"), s("xyz")]).as_str(),
+        Some("axyzc")
+    );
 }
