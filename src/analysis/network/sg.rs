@@ -126,7 +126,7 @@ pub fn allows_443(ix: &Index, groups: &[Fact<SgRef>], dir: Direction, peer: &Pee
     }
 }
 
-/// The groups that the scan's VPC endpoints are members of: what an egress rule whose peer is a
+/// The groups that the unit's VPC endpoints are members of: what an egress rule whose peer is a
 /// security group (`self = true`, `source_security_group_id`, `referenced_security_group_id`)
 /// can reach. Such a rule matches only traffic to the members' own addresses: never the
 /// internet (a NAT gateway forwards to the destination's address, not its own), never an S3
@@ -167,10 +167,30 @@ impl Members {
         Members { groups, unknown }
     }
 
-    /// Whether an interface endpoint of the scan is a member of `sg`.
+    /// Whether an interface endpoint is a member of `sg`. Only a group that this configuration
+    /// creates has no members but the ones it shows: a data source names an existing group,
+    /// and a VPC's default group takes in every endpoint created without a group, by any
+    /// configuration.
     fn has_endpoint(&self, ix: &Index, sg: &SgRef, at: Option<Span>) -> Fact<bool> {
-        if self.groups.contains(&group_key(ix, sg)) {
+        let key = group_key(ix, sg);
+        if self.groups.contains(&key) {
             return Fact::known(true, at);
+        }
+        let outside = match *sg {
+            SgRef::Node(id) => {
+                let n = ix.g.node(id);
+                let default = n.kind == Kind::DefaultSecurityGroup;
+                (n.mode == crate::graph::Mode::Data || default).then(|| format!("`{}`", n.address))
+            }
+            SgRef::VpcDefault { vpc, .. } => {
+                Some(format!("the default group of `{}`", ix.g.node(vpc).address))
+            }
+        };
+        if let Some(name) = outside {
+            return Fact::unknown(
+                format!("{name} may have members that this configuration does not show, endpoints included"),
+                at,
+            );
         }
         match &self.unknown {
             Some((r, a)) => Fact::unknown(r.clone(), *a),
@@ -182,7 +202,7 @@ impl Members {
 /// Does one of `groups` have a rule in `dir` that lets traffic leave the task, of any protocol
 /// or port? `Known(false)`: every group is known and has none (a Terraform `aws_security_group`
 /// without `egress` blocks or rule resources; only loopback rules; only rules to security
-/// groups that no endpoint of the scan is a member of, such as TCP 443 to the group itself): no
+/// groups that no endpoint of the unit is a member of, such as TCP 443 to the group itself): no
 /// traffic reaches a registry, ECR, S3 or an endpoint, whatever the destination, so the decision
 /// depends neither on the subnets nor on the endpoints.
 pub fn has_rules(
@@ -207,7 +227,7 @@ pub fn has_rules(
 /// Whether traffic that canonical `rule` (at `path` of node `holder`, a rule of group `own`)
 /// allows can leave the task: not to a loopback CIDR (`127.0.0.1/32`: CloudFormation's idiom
 /// for a group without egress, since an omitted `SecurityGroupEgress` means allow-all), and not
-/// only to the members of groups that no endpoint of the scan belongs to.
+/// only to the members of groups that no endpoint of the unit belongs to.
 fn leaves(
     ix: &Index,
     members: &Members,

@@ -864,6 +864,10 @@ fn egress_any_needs_neither_subnets_nor_endpoints() {
     // either: nothing the task pulls from is reachable.
     assert_eq!(any("aws_ecs_service.self_only").value(), Some(&false));
     assert_eq!(any("aws_ecs_service.to_other").value(), Some(&false));
+    // Groups whose members are not all in the configuration: an existing group (data source),
+    // the VPC's default group.
+    assert!(!any("aws_ecs_service.to_existing").is_known());
+    assert!(!any("aws_ecs_service.to_default").is_known());
     // An endpoint is a member of the group: the rule reaches it.
     let (out, i) = case("egress_self_members");
     let g = &out.graphs[i];

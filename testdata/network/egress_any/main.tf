@@ -170,3 +170,67 @@ resource "aws_ecs_service" "to_other" {
     security_groups = [aws_security_group.to_other.id]
   }
 }
+
+# Only rules to groups whose members the configuration does not all show: an existing group
+# (data source) and the VPC's default group, which any endpoint created without a group joins.
+data "aws_security_group" "endpoints" {
+  name = "vpc-endpoints"
+}
+
+resource "aws_default_security_group" "default" {
+  vpc_id = var.vpc_id
+}
+
+resource "aws_security_group" "to_existing" {
+  vpc_id = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_existing" {
+  security_group_id            = aws_security_group.to_existing.id
+  referenced_security_group_id = data.aws_security_group.endpoints.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_existing_default" {
+  security_group_id            = aws_security_group.to_existing.id
+  referenced_security_group_id = aws_default_security_group.default.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+}
+
+resource "aws_ecs_service" "to_existing" {
+  name            = "to-existing"
+  cluster         = aws_ecs_cluster.main.id
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = var.subnet_ids
+    security_groups = [aws_security_group.to_existing.id]
+  }
+}
+
+resource "aws_security_group" "to_default" {
+  vpc_id = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_default" {
+  security_group_id            = aws_security_group.to_default.id
+  referenced_security_group_id = aws_default_security_group.default.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+}
+
+resource "aws_ecs_service" "to_default" {
+  name            = "to-default"
+  cluster         = aws_ecs_cluster.main.id
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = var.subnet_ids
+    security_groups = [aws_security_group.to_default.id]
+  }
+}
