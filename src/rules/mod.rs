@@ -251,105 +251,107 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
     let tasks = task::analyse(graph);
     let net = network::analyse(graph);
     let sites = subjects::Sites::new(&net);
-    let mut out = Outcome::default();
-    // (rule, check) of each finding, to put them back in rule and check order.
-    let mut made_by: Vec<(usize, usize)> = Vec::new();
-    // (rule, check, primary) → index in out.findings: the same finding in module instances.
-    let mut seen: HashMap<(usize, usize, Span), usize> = HashMap::new();
-    // (rule, check, resource, help) → index: one root cause (the help says what to change,
-    // on which resource), one finding.
-    let mut same_fix: HashMap<(usize, usize, String, String), usize> = HashMap::new();
+    let mut merge = Merge::default();
     for t in &tasks.tasks {
         let instances = subjects::task_instances(graph, t, &net, &sites);
         let mut by_subject: HashMap<Subject, Vec<&Instance>> = HashMap::new();
         for i in &instances {
             by_subject.entry(i.subject).or_default().push(i);
         }
-        evaluate(
-            &rules.rules,
-            &by_subject,
-            graph.format,
-            sources,
-            &mut out,
-            &mut made_by,
-            &mut seen,
-            &mut same_fix,
-        );
+        merge.evaluate(&rules.rules, &by_subject, graph.format, sources);
     }
-    // Within one (rule, check), findings are made in instance order as before; a stable sort
-    // restores the order across them.
-    let mut findings: Vec<_> = made_by.into_iter().zip(out.findings).collect();
-    findings.sort_by_key(|(by, _)| *by);
-    out.findings = findings.into_iter().map(|(_, f)| f).collect();
-    out.unverified.sort();
-    out.unverified.dedup();
-    out
+    merge.finish()
 }
 
-/// Evaluates every check of `rules` over the instances of one task, merging into `out`.
-#[allow(clippy::too_many_arguments)]
-fn evaluate(
-    rules: &[Rule],
-    by_subject: &HashMap<Subject, Vec<&Instance>>,
-    format: Option<Format>,
-    sources: &SourceMap,
-    out: &mut Outcome,
-    made_by: &mut Vec<(usize, usize)>,
-    seen: &mut HashMap<(usize, usize, Span), usize>,
-    same_fix: &mut HashMap<(usize, usize, String, String), usize>,
-) {
-    for (ri, r) in rules.iter().enumerate() {
-        for (ci, c) in r.checks.iter().enumerate() {
-            for inst in by_subject.get(&c.subject).into_iter().flatten() {
-                let when = Tri::all(c.when.iter().map(|x| x.eval(inst)));
-                if matches!(when, Tri::False | Tri::NotApplicable) {
-                    continue;
-                }
-                let require = Tri::all(c.require.iter().map(|x| x.eval(inst)));
-                if require == Tri::NotApplicable {
-                    continue;
-                }
-                match (&when, &require) {
-                    (Tri::True, Tri::False) if inst.stand_in.is_some() => {
-                        out.unverified.push(Unverified {
-                            task: inst.task.clone(),
-                            rule: r.id.clone(),
-                            title: r.title.clone(),
-                            reason: inst.stand_in.clone().unwrap_or_default(),
-                        });
+/// The findings and unverified checks of one graph, merged as the tasks are evaluated.
+#[derive(Default)]
+struct Merge {
+    out: Outcome,
+    /// (rule, check) of each finding, to put them back in rule and check order.
+    made_by: Vec<(usize, usize)>,
+    /// (rule, check, primary) → index in `out.findings`: the same finding in module instances.
+    seen: HashMap<(usize, usize, Span), usize>,
+    /// (rule, check, resource, help) → index: one root cause (the help says what to change, on
+    /// which resource), one finding.
+    same_fix: HashMap<(usize, usize, String, String), usize>,
+}
+
+impl Merge {
+    /// Evaluates every check of `rules` over the instances of one task.
+    fn evaluate(
+        &mut self,
+        rules: &[Rule],
+        by_subject: &HashMap<Subject, Vec<&Instance>>,
+        format: Option<Format>,
+        sources: &SourceMap,
+    ) {
+        let out = &mut self.out;
+        for (ri, r) in rules.iter().enumerate() {
+            for (ci, c) in r.checks.iter().enumerate() {
+                for inst in by_subject.get(&c.subject).into_iter().flatten() {
+                    let when = Tri::all(c.when.iter().map(|x| x.eval(inst)));
+                    if matches!(when, Tri::False | Tri::NotApplicable) {
+                        continue;
                     }
-                    (Tri::True, Tri::False) => {
-                        let f = finding(r, c, inst, format, sources);
-                        let fix_key = (ri, ci, f.resource.clone(), f.help.clone());
-                        let at = seen
-                            .get(&(ri, ci, f.primary))
-                            .or_else(|| same_fix.get(&fix_key));
-                        match at {
-                            Some(&k) => {
-                                seen.insert((ri, ci, f.primary), k);
-                                out.findings[k].absorb(f);
-                            }
-                            None => {
-                                seen.insert((ri, ci, f.primary), out.findings.len());
-                                same_fix.insert(fix_key, out.findings.len());
-                                made_by.push((ri, ci));
-                                out.findings.push(f);
+                    let require = Tri::all(c.require.iter().map(|x| x.eval(inst)));
+                    if require == Tri::NotApplicable {
+                        continue;
+                    }
+                    match (&when, &require) {
+                        (Tri::True, Tri::False) if inst.stand_in.is_some() => {
+                            out.unverified.push(Unverified {
+                                task: inst.task.clone(),
+                                rule: r.id.clone(),
+                                title: r.title.clone(),
+                                reason: inst.stand_in.clone().unwrap_or_default(),
+                            });
+                        }
+                        (Tri::True, Tri::False) => {
+                            let f = finding(r, c, inst, format, sources);
+                            let fix_key = (ri, ci, f.resource.clone(), f.help.clone());
+                            let at = self
+                                .seen
+                                .get(&(ri, ci, f.primary))
+                                .or_else(|| self.same_fix.get(&fix_key));
+                            match at {
+                                Some(&k) => {
+                                    self.seen.insert((ri, ci, f.primary), k);
+                                    out.findings[k].absorb(f);
+                                }
+                                None => {
+                                    self.seen.insert((ri, ci, f.primary), out.findings.len());
+                                    self.same_fix.insert(fix_key, out.findings.len());
+                                    self.made_by.push((ri, ci));
+                                    out.findings.push(f);
+                                }
                             }
                         }
+                        (_, Tri::True) => {}
+                        (Tri::Unknown(reason), _) | (_, Tri::Unknown(reason)) => {
+                            out.unverified.push(Unverified {
+                                task: inst.task.clone(),
+                                rule: r.id.clone(),
+                                title: r.title.clone(),
+                                reason: reason.clone(),
+                            });
+                        }
+                        _ => {}
                     }
-                    (_, Tri::True) => {}
-                    (Tri::Unknown(reason), _) | (_, Tri::Unknown(reason)) => {
-                        out.unverified.push(Unverified {
-                            task: inst.task.clone(),
-                            rule: r.id.clone(),
-                            title: r.title.clone(),
-                            reason: reason.clone(),
-                        });
-                    }
-                    _ => {}
                 }
             }
         }
+    }
+
+    /// The outcome in rule and check order: within one (rule, check), findings were made in
+    /// instance order, so a stable sort restores the order across tasks.
+    fn finish(self) -> Outcome {
+        let mut out = self.out;
+        let mut findings: Vec<_> = self.made_by.into_iter().zip(out.findings).collect();
+        findings.sort_by_key(|(by, _)| *by);
+        out.findings = findings.into_iter().map(|(_, f)| f).collect();
+        out.unverified.sort();
+        out.unverified.dedup();
+        out
     }
 }
 

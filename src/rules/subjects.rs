@@ -366,124 +366,122 @@ impl<'a> Sites<'a> {
 /// them all.
 pub fn task_instances(g: &Graph, t: &TaskFact, net: &NetworkFacts, sites: &Sites) -> Vec<Instance> {
     let mut out = Vec::new();
-    {
-        let base = task_facts(g, t);
-        let new = |subject: Subject, resource: &str, span: Span| Instance {
-            subject,
-            task: t.address.clone(),
-            resource: resource.to_string(),
-            span,
-            facts: base.clone(),
-            stand_in: None,
-        };
-        out.push(new(Subject::Task, &t.address, t.span));
-        // Container definitions that cannot be read hide what the task needs: one stand-in per
-        // subject that lives in them, all its own facts unknown, so that every check on them is
-        // listed as unverified (with the reason) rather than silently absent.
-        if let Fact::Unknown { reason, at } = &t.container_definitions {
-            let reason = format!("the container definitions are not known: {reason}");
-            for (subject, own) in [
-                (Subject::Permission, PERMISSION),
-                (Subject::Secret, SECRET),
-                (Subject::ContainerKey, KEY),
-            ] {
-                let mut i = new(subject, &t.address, t.span);
-                for name in CONTAINER.iter().chain(own) {
-                    if subject.has_fact(name) {
-                        i.set(name, Probe::unknown(reason.clone(), *at));
-                    }
-                }
-                i.stand_in = Some(reason.clone());
-                out.push(i);
-            }
-        }
-        permission_instances(g, t, &new, &mut out);
-        for c in &t.containers {
-            let cfacts = container_facts(g, t, c);
-            for s in c.secrets.iter().chain(c.repository_credentials.iter()) {
-                let mut i = new(Subject::Secret, &t.address, t.span);
-                i.facts.extend(cfacts.iter().cloned());
-                secret_facts(&mut i, s);
-                i.set("secret.value", Probe::str(pattern(&s.value), s.value.span));
-                i.set("secret.at", Probe::loc(s.value.span));
-                out.push(i);
-            }
-            for k in &c.unknown_keys {
-                let mut i = new(Subject::ContainerKey, &t.address, t.span);
-                i.set("container.name", cfacts[0].1.clone());
-                i.set("key.name", Probe::str(&k.written, k.span));
-                // CloudFormation spells the keys in PascalCase (`Secrets`), JSON in camelCase.
-                let spelled = |s: &str| {
-                    if g.format == Some(Format::CloudFormation) {
-                        let mut c = s.chars();
-                        c.next()
-                            .map(|f| f.to_uppercase().chain(c).collect())
-                            .unwrap_or_default()
-                    } else {
-                        s.to_string()
-                    }
-                };
-                i.set(
-                    "key.suggestion",
-                    match k.suggestion {
-                        Some(s) => Probe::str(spelled(s), k.span),
-                        None => Probe::absent(),
-                    },
-                );
-                i.set(
-                    "key.has_suggestion",
-                    Probe::bool(k.suggestion.is_some(), k.span),
-                );
-                i.set(
-                    "key.image_pull_behavior",
-                    Probe::bool(k.image_pull_behavior, k.span),
-                );
-                i.set("key.at", Probe::loc(k.span));
-                out.push(i);
-            }
-        }
-        for x in &t.cross_account {
-            let Some(c) = t.containers.get(x.container) else {
-                continue;
-            };
-            let mut i = new(Subject::CrossAccount, &t.address, t.span);
-            i.facts.extend(container_facts(g, t, c));
-            let at = c.image.clone().map(|_| ());
-            let img_at = match &at {
-                Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
-                Fact::Absent => None,
-            };
-            i.set("image.account", Probe::str(pattern(&x.account), img_at));
-            let repo = c
-                .image
-                .value()
-                .and_then(|im| im.ecr())
-                .map(|e| pattern(&e.repository))
-                .unwrap_or_else(|| "⟨?⟩".into());
-            i.set("image.repository", Probe::str(repo, img_at));
-            i.set("image.cross_account", Probe::from_bool(&x.cross));
-            match &x.repository_policy {
-                Some((node, pull)) => {
-                    let at = Some(g.node(*node).span);
-                    i.set("repository.policy_visible", Probe::bool(true, at));
-                    let d = pull.overall();
-                    let mut p = Probe::from_bool(&x.grants_pull);
-                    p.at.extend(cites_at(&d, |_| "the repository policy".into()));
-                    i.set("repository.grants_pull", p);
-                }
-                None => {
-                    i.set("repository.policy_visible", Probe::bool(false, img_at));
-                    i.set("repository.grants_pull", Probe::absent());
+    let base = task_facts(g, t);
+    let new = |subject: Subject, resource: &str, span: Span| Instance {
+        subject,
+        task: t.address.clone(),
+        resource: resource.to_string(),
+        span,
+        facts: base.clone(),
+        stand_in: None,
+    };
+    out.push(new(Subject::Task, &t.address, t.span));
+    // Container definitions that cannot be read hide what the task needs: one stand-in per
+    // subject that lives in them, all its own facts unknown, so that every check on them is
+    // listed as unverified (with the reason) rather than silently absent.
+    if let Fact::Unknown { reason, at } = &t.container_definitions {
+        let reason = format!("the container definitions are not known: {reason}");
+        for (subject, own) in [
+            (Subject::Permission, PERMISSION),
+            (Subject::Secret, SECRET),
+            (Subject::ContainerKey, KEY),
+        ] {
+            let mut i = new(subject, &t.address, t.span);
+            for name in CONTAINER.iter().chain(own) {
+                if subject.has_fact(name) {
+                    i.set(name, Probe::unknown(reason.clone(), *at));
                 }
             }
+            i.stand_in = Some(reason.clone());
             out.push(i);
         }
-        for rs in &t.run_sites {
-            let Some(site) = sites.0.get(&rs.node) else {
-                continue;
-            };
-            site_instances(g, net, t, rs, site, &new, &mut out);
+    }
+    permission_instances(g, t, &new, &mut out);
+    for c in &t.containers {
+        let cfacts = container_facts(g, t, c);
+        for s in c.secrets.iter().chain(c.repository_credentials.iter()) {
+            let mut i = new(Subject::Secret, &t.address, t.span);
+            i.facts.extend(cfacts.iter().cloned());
+            secret_facts(&mut i, s);
+            i.set("secret.value", Probe::str(pattern(&s.value), s.value.span));
+            i.set("secret.at", Probe::loc(s.value.span));
+            out.push(i);
         }
+        for k in &c.unknown_keys {
+            let mut i = new(Subject::ContainerKey, &t.address, t.span);
+            i.set("container.name", cfacts[0].1.clone());
+            i.set("key.name", Probe::str(&k.written, k.span));
+            // CloudFormation spells the keys in PascalCase (`Secrets`), JSON in camelCase.
+            let spelled = |s: &str| {
+                if g.format == Some(Format::CloudFormation) {
+                    let mut c = s.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect())
+                        .unwrap_or_default()
+                } else {
+                    s.to_string()
+                }
+            };
+            i.set(
+                "key.suggestion",
+                match k.suggestion {
+                    Some(s) => Probe::str(spelled(s), k.span),
+                    None => Probe::absent(),
+                },
+            );
+            i.set(
+                "key.has_suggestion",
+                Probe::bool(k.suggestion.is_some(), k.span),
+            );
+            i.set(
+                "key.image_pull_behavior",
+                Probe::bool(k.image_pull_behavior, k.span),
+            );
+            i.set("key.at", Probe::loc(k.span));
+            out.push(i);
+        }
+    }
+    for x in &t.cross_account {
+        let Some(c) = t.containers.get(x.container) else {
+            continue;
+        };
+        let mut i = new(Subject::CrossAccount, &t.address, t.span);
+        i.facts.extend(container_facts(g, t, c));
+        let at = c.image.clone().map(|_| ());
+        let img_at = match &at {
+            Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
+            Fact::Absent => None,
+        };
+        i.set("image.account", Probe::str(pattern(&x.account), img_at));
+        let repo = c
+            .image
+            .value()
+            .and_then(|im| im.ecr())
+            .map(|e| pattern(&e.repository))
+            .unwrap_or_else(|| "⟨?⟩".into());
+        i.set("image.repository", Probe::str(repo, img_at));
+        i.set("image.cross_account", Probe::from_bool(&x.cross));
+        match &x.repository_policy {
+            Some((node, pull)) => {
+                let at = Some(g.node(*node).span);
+                i.set("repository.policy_visible", Probe::bool(true, at));
+                let d = pull.overall();
+                let mut p = Probe::from_bool(&x.grants_pull);
+                p.at.extend(cites_at(&d, |_| "the repository policy".into()));
+                i.set("repository.grants_pull", p);
+            }
+            None => {
+                i.set("repository.policy_visible", Probe::bool(false, img_at));
+                i.set("repository.grants_pull", Probe::absent());
+            }
+        }
+        out.push(i);
+    }
+    for rs in &t.run_sites {
+        let Some(site) = sites.0.get(&rs.node) else {
+            continue;
+        };
+        site_instances(g, net, t, rs, site, &new, &mut out);
     }
     out
 }

@@ -583,17 +583,8 @@ impl Near<'_> {
             return (0..self.endpoints.len()).collect();
         };
         let own = self.by_vpc.get(v).map(Vec::as_slice).unwrap_or(&[]);
-        let mut out = Vec::with_capacity(own.len() + self.anywhere.len());
-        let (mut a, mut b) = (own.iter().peekable(), self.anywhere.iter().peekable());
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(&&x), Some(&&y)) if x < y => a.next(),
-                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
-                (Some(_), None) => a.next(),
-                (None, None) => break,
-            };
-            out.extend(next.copied());
-        }
+        let mut out: Vec<usize> = own.iter().chain(&self.anywhere).copied().collect();
+        out.sort_unstable();
         out
     }
 }
