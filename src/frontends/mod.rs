@@ -13,7 +13,9 @@ pub mod plan;
 pub mod taskdef;
 pub mod terraform;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::base::{Diagnostic, Map, Span, Value};
 
@@ -67,6 +69,92 @@ pub struct Unit {
     pub diagnostics: Vec<Diagnostic>,
     /// The deployment Region when the configuration fixes it (provider `region`), else a symbol.
     pub region: Option<Value>,
+    /// What the other units of the scan declare that this one may name without a reference.
+    pub elsewhere: Arc<Elsewhere>,
+}
+
+/// Resources that one unit of a scan may use by name while another unit declares them: a log
+/// group that one CloudFormation stack creates and another stack's task names in `awslogs-group`
+/// (stacks are deployed separately, so no reference joins them). Built once per batch of units
+/// and shared by all of them; a unit skips its own entries (see [`Declared::unit`]).
+#[derive(Debug, Default)]
+pub struct Elsewhere {
+    pub log_groups: Vec<Declared>,
+    /// Fully known names → `log_groups` indices.
+    exact: HashMap<String, Vec<usize>>,
+    /// Entries whose name is not fully known (they may have any name that fits).
+    open: Vec<usize>,
+}
+
+/// A named resource of one unit, as [`Elsewhere`] lists it.
+#[derive(Debug)]
+pub struct Declared {
+    /// The declaring unit's name ([`Unit::name`]).
+    pub unit: String,
+    pub address: String,
+    pub span: Span,
+    /// The name as evaluated in its own unit.
+    pub name: Value,
+    /// See [`Resource::exists`].
+    pub exists: Option<Value>,
+}
+
+impl Elsewhere {
+    /// The log groups that the units declare by name (CloudFormation `AWS::Logs::LogGroup`
+    /// `LogGroupName`, Terraform `aws_cloudwatch_log_group` `name`); a group without a name gets
+    /// a generated one that no other unit can write.
+    pub fn of(units: &[Unit]) -> Elsewhere {
+        let mut e = Elsewhere::default();
+        for u in units {
+            for r in &u.resources {
+                let key = match (r.mode, r.rtype.as_str()) {
+                    (Mode::Managed, "AWS::Logs::LogGroup") => "LogGroupName",
+                    (Mode::Managed, "aws_cloudwatch_log_group") => "name",
+                    _ => continue,
+                };
+                let Some(name) = r.attrs.get(key) else {
+                    continue;
+                };
+                let i = e.log_groups.len();
+                match name.as_str() {
+                    Some(known) => e.exact.entry(known.to_string()).or_default().push(i),
+                    None => e.open.push(i),
+                }
+                e.log_groups.push(Declared {
+                    unit: u.name.clone(),
+                    address: r.address.clone(),
+                    span: r.span,
+                    name: name.clone(),
+                    exists: r.exists.clone(),
+                });
+            }
+        }
+        e
+    }
+
+    /// The log groups of units other than `unit` that may be named `name` (all the others when
+    /// `name` is not fully known), in the order they were declared.
+    pub fn log_groups_for<'a>(
+        &'a self,
+        unit: &'a str,
+        name: Option<&str>,
+    ) -> impl Iterator<Item = &'a Declared> + 'a {
+        let mut ids: Vec<usize> = match name {
+            Some(n) => self
+                .exact
+                .get(n)
+                .into_iter()
+                .flatten()
+                .chain(&self.open)
+                .copied()
+                .collect(),
+            None => (0..self.log_groups.len()).collect(),
+        };
+        ids.sort_unstable();
+        ids.into_iter()
+            .map(|i| &self.log_groups[i])
+            .filter(move |d| d.unit != unit)
+    }
 }
 
 /// Options from the command line that frontends use.

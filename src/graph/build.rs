@@ -27,6 +27,7 @@ pub fn build_with_sources(unit: &Unit, sources: Option<&SourceMap>) -> Graph {
             unit: unit.name.clone(),
             format: unit.format,
             region: unit.region.clone(),
+            elsewhere: unit.elsewhere.clone(),
             ..Graph::default()
         },
         links: HashMap::new(),

@@ -33,6 +33,8 @@ pub struct Graph {
     /// installed (kept as a `module` pseudo-resource with its inputs), a nested stack whose
     /// template is not at hand. Resources of the unit may be created there, unseen.
     pub unread: Vec<NodeId>,
+    /// What the other units of the scan declare (see [`crate::frontends::Elsewhere`]).
+    pub elsewhere: std::sync::Arc<crate::frontends::Elsewhere>,
     pub(crate) out_edges: Vec<Vec<usize>>,
     pub(crate) in_edges: Vec<Vec<usize>>,
 }

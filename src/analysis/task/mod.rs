@@ -1432,13 +1432,14 @@ impl AwsLogs {
 /// `ResourceNotFoundException` and `awslogs-create-group` is true: a declared group is never
 /// created by the task, so `logs:CreateLogGroup` is not needed. Known true when the group is a log
 /// group of the graph (by reference or by name, a data source included) that is created; Unknown
-/// when a group of the graph may have that name, the name is not known, or configuration that was
-/// not read may declare it; known false otherwise (the group may still exist outside the
+/// when a group of the graph or of another unit of the scan (a sibling stack: see
+/// [`crate::frontends::Elsewhere`]) may have that name, the name is not known, or configuration
+/// that was not read may declare it; known false otherwise (the group may still exist outside the
 /// configuration: `awslogs-create-group` says the author expects it may not).
 fn group_exists(graph: &Graph, l: &AwsLogs) -> Fact<bool> {
     use iam::pattern::{matches, Reading, SymStr, Tri};
     let at = l.group.value().and_then(|v| v.span);
-    let created = |n: NodeId| match &graph.node(n).exists {
+    let created_if = |exists: &Option<Value>| match exists {
         None => Tri::Yes,
         Some(v) => match v.as_bool() {
             Some(true) => Tri::Yes,
@@ -1446,6 +1447,7 @@ fn group_exists(graph: &Graph, l: &AwsLogs) -> Fact<bool> {
             None => Tri::Maybe,
         },
     };
+    let created = |n: NodeId| created_if(&graph.node(n).exists);
     if let Some(g) = l.group_node {
         return match created(g) {
             Tri::Yes => Fact::known(true, at),
@@ -1484,6 +1486,24 @@ fn group_exists(graph: &Graph, l: &AwsLogs) -> Fact<bool> {
                     "the log group `{}` may be `{}`, declared here",
                     text.display(),
                     g.address
+                ),
+                at,
+            );
+        }
+    }
+    for d in graph.elsewhere.log_groups_for(&graph.unit, name.as_str()) {
+        let same = match SymStr::from_value(&d.name, plain) {
+            Some(other) => matches(&other, &text),
+            None => Tri::Maybe,
+        };
+        if same.and(created_if(&d.exists)) != Tri::No {
+            return Fact::unknown(
+                format!(
+                    "the log group `{}` may be `{}` of `{}`, another unit of the scan: it exists \
+                     before the task starts if that unit is deployed first",
+                    text.display(),
+                    d.address,
+                    d.unit
                 ),
                 at,
             );

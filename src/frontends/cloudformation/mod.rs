@@ -105,11 +105,18 @@ pub fn load(files: &[FileId], sources: &SourceMap, opts: &Options) -> Vec<Unit> 
                 .is_some_and(|ps| ps.iter().any(|p| !loads(f, p)))
         })
         .collect();
-    built
+    let mut units: Vec<Unit> = built
         .into_iter()
         .zip(keep)
         .filter_map(|((_, u, _), k)| k.then_some(u))
-        .collect()
+        .collect();
+    // Stacks are deployed one by one and name each other's resources by name (a log group that
+    // one stack creates and another's tasks log to).
+    let elsewhere = Arc::new(super::Elsewhere::of(&units));
+    for u in &mut units {
+        u.elsewhere = elsewhere.clone();
+    }
+    units
 }
 
 fn new_unit(path: &Path) -> Unit {
@@ -120,6 +127,7 @@ fn new_unit(path: &Path) -> Unit {
         resources: Vec::new(),
         diagnostics: Vec::new(),
         region: Some(Value::new(Val::Symbol(Symbol::Region), None)),
+        elsewhere: Arc::default(),
     }
 }
 
