@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use pullpath::base::Severity;
 use pullpath::frontends::{budget, Options};
 use pullpath::pipeline::{self, Config, DEFAULT_MAX_FILE_SIZE};
-use pullpath::report::{self, Item, TextStyle};
+use pullpath::report::{self, Emitter, TextStyle};
 use pullpath::rules::RuleSet;
 
 /// The run allocates many small values (every evaluated value keeps its span); mimalloc cuts the
@@ -213,10 +213,9 @@ fn load_rules(dirs: &[PathBuf], sources: &pullpath::base::SourceMap) -> Result<R
         }
         if let Err(errors) = set.add_dir(d, sources) {
             let cwd = std::env::current_dir().unwrap_or_default();
-            let items: Vec<Item> = errors.iter().map(Item::from).collect();
             eprint!(
                 "{}",
-                report::render_text(&items, sources, &cwd, stderr_style(Color::Auto))
+                report::render(&errors, sources, &cwd, stderr_style(Color::Auto))
             );
             return Err(format!(
                 "{} error{} in the rules of {}",
@@ -410,179 +409,70 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         // `check` shows findings and diagnostics only: units and graphs go once used.
         config.lean = true;
     }
-    let out = pipeline::run(&config);
+    let mut out = pipeline::run(&config);
     let pipeline_time = start.elapsed();
     nothing_silent(&out, &config.options)?;
-    let diag_items: Vec<Item> = out.diagnostics.iter().map(Item::from).collect();
-    let diag_notes = report::diagnostic_items(&out.diagnostics, args.verbose);
-    let finding_items: Vec<Item> = out.findings.iter().map(Item::from).collect();
-    // Findings by severity; input diagnostics are counted apart.
-    let count = |sev: Severity| out.findings.iter().filter(|f| f.severity == sev).count();
-    let (errors, warnings, infos) = (
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-    );
-    let input_errors = out
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let resources = out.resources;
-    let tasks: std::collections::BTreeSet<&str> =
-        out.unverified.iter().map(|u| u.task.as_str()).collect();
-    let mut stdout = std::io::stdout().lock();
-    let write = emit;
     let explain_unknown = check.as_ref().is_some_and(|c| c.explain_unknown);
+    let (diagnostics, summary) = out.report(command == "check");
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let cx = report::Context {
+        sources: &out.sources,
+        cwd: &cwd,
+        style: TextStyle {
+            color,
+            unicode: color || std::io::stdout().is_terminal(),
+            width: terminal_width(),
+        },
+        verbose: args.verbose,
+        unverified: explain_unknown.then_some(&out.unverified[..]),
+        summary,
+    };
     // `facts` is for rule authors and tools: always JSON.
     let format = if command == "facts" {
         Format::Json
     } else {
         args.format
     };
-    match format {
+    let mut text = Vec::new();
+    let written = match format {
         Format::Json => {
-            let diagnostics: Vec<serde_json::Value> = diag_items
-                .iter()
-                .map(|i| report::item_json(i, &out.sources, &cwd))
-                .collect();
-            let mut doc = if command == "graph" {
-                pullpath::graph::to_json(&out.graphs, &out.sources, &cwd)
-            } else if command == "facts" {
-                let instances: Vec<_> =
-                    out.graphs.iter().flat_map(pullpath::rules::facts).collect();
-                serde_json::json!({
-                    "version": 1,
-                    "instances": pullpath::rules::facts_json(&instances, &out.sources, &cwd),
-                })
-            } else {
-                let findings: Vec<serde_json::Value> = out
-                    .findings
-                    .iter()
-                    .map(|f| report::finding_json(f, &out.sources, &cwd))
-                    .collect();
-                serde_json::json!({"version": 1, "findings": findings})
+            let body = match command {
+                "graph" => Some(pullpath::graph::to_json(&out.graphs, &out.sources, &cwd)),
+                "facts" => {
+                    let instances: Vec<_> =
+                        out.graphs.iter().flat_map(pullpath::rules::facts).collect();
+                    Some(serde_json::json!({
+                        "version": 1,
+                        "instances": pullpath::rules::facts_json(&instances, &out.sources, &cwd),
+                    }))
+                }
+                _ => None,
             };
-            doc["diagnostics"] = diagnostics.into();
-            if explain_unknown {
-                doc["unverified"] = out
-                    .unverified
-                    .iter()
-                    .map(|u| {
-                        serde_json::json!({
-                            "task_definition": u.task,
-                            "rule": u.rule,
-                            "title": u.title,
-                            "reason": u.reason,
-                        })
-                    })
-                    .collect::<Vec<_>>()
-                    .into();
-            }
-            doc["summary"] = serde_json::json!({
-                "findings": out.findings.len(),
-                "errors": errors,
-                "warnings": warnings,
-                "info": infos,
-                "diagnostics": out.diagnostics.len(),
-                "input_errors": input_errors,
-                "units": out.units.len(),
-                "resources": resources,
-                "files": out.sources.len(),
-                "unverified_checks": out.unverified.len(),
-            });
-            let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-            write(&mut stdout, &text)?;
-            write(&mut stdout, "\n")?;
+            report::Json { body }.emit(&mut text, &diagnostics, &cx)
         }
         Format::Text => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let style = TextStyle {
-                color,
-                unicode: color || std::io::stdout().is_terminal(),
-                width: terminal_width(),
-            };
             if command == "graph" {
-                write(
-                    &mut stdout,
-                    &report::escape_controls(&pullpath::graph::to_text(
+                text.extend_from_slice(
+                    report::escape_controls(&pullpath::graph::to_text(
                         &out.graphs,
                         &out.sources,
                         &cwd,
-                    )),
-                )?;
+                    ))
+                    .as_bytes(),
+                );
             }
-            write(
-                &mut stdout,
-                &report::render_text(&finding_items, &out.sources, &cwd, style),
-            )?;
-            write(
-                &mut stdout,
-                &report::render_text(&diag_notes, &out.sources, &cwd, style),
-            )?;
-            if explain_unknown && !out.unverified.is_empty() {
-                let var_files: Vec<String> = out
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.code == "tfvars-not-loaded")
-                    .filter_map(|d| d.file.as_ref())
-                    .map(|f| pullpath::base::source::display_path(f, &cwd))
-                    .collect();
-                let var_files: Vec<&str> = var_files.iter().map(String::as_str).collect();
-                write(
-                    &mut stdout,
-                    &report::unverified_text(&out.unverified, &var_files, style.width),
-                )?;
-            }
-            let mut line = if command == "check" {
-                format!(
-                    "{} finding{} ({} error{}, {} warning{}, {} info)",
-                    out.findings.len(),
-                    plural(out.findings.len()),
-                    errors,
-                    plural(errors),
-                    warnings,
-                    plural(warnings),
-                    infos,
-                )
-            } else {
-                String::new()
-            };
-            if !line.is_empty() {
-                line.push_str(" in ");
-            }
-            line.push_str(&format!(
-                "{} unit{}, {} resource{}, {} file{}; {} input diagnostic{} ({} error{})",
-                out.units.len(),
-                plural(out.units.len()),
-                resources,
-                plural(resources),
-                out.sources.len(),
-                plural(out.sources.len()),
-                out.diagnostics.len(),
-                plural(out.diagnostics.len()),
-                input_errors,
-                plural(input_errors),
-            ));
-            if command == "check" && !out.unverified.is_empty() && !explain_unknown {
-                line.push_str(&format!(
-                    "; {} check{} not verified in {} task definition{} (--explain-unknown)",
-                    out.unverified.len(),
-                    plural(out.unverified.len()),
-                    tasks.len(),
-                    plural(tasks.len()),
-                ));
-            }
-            line.push('\n');
-            write(&mut stdout, &line)?;
+            report::Text.emit(&mut text, &diagnostics, &cx)
         }
-    }
+    };
+    written.map_err(|e| format!("cannot write the report: {e}"))?;
+    emit(
+        &mut std::io::stdout().lock(),
+        &String::from_utf8_lossy(&text),
+    )?;
     if args.timings {
         for (stage, t) in &out.timings {
             eprintln!("{stage:<18} {:>8.1} ms", t.as_secs_f64() * 1e3);
@@ -604,11 +494,9 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         Some(FailOn::Info) => Some(Severity::Info),
         Some(FailOn::Never) => None,
     };
-    let failed = threshold.is_some_and(|t| {
-        out.findings.iter().any(|f| f.severity >= t)
-            || out.diagnostics.iter().any(|d| d.severity >= t)
-    });
+    let failed = threshold.is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t));
     // The process ends here: freeing every value one by one would only cost time.
+    std::mem::forget(diagnostics);
     std::mem::forget(out);
     Ok(if failed {
         ExitCode::from(1)

@@ -15,7 +15,7 @@ use crate::base::{Diagnostic, FileId, SourceMap};
 use crate::discover::discover;
 use crate::frontends::{self, Options, Unit};
 use crate::graph::{self, Graph};
-use crate::rules::{self, Finding, RuleSet, Unverified};
+use crate::rules::{self, RuleSet, Unverified};
 
 /// What to run on.
 #[derive(Clone, Debug, Default)]
@@ -65,7 +65,7 @@ pub struct Output {
     /// Diagnostics about the input, sorted by file and position, duplicates removed.
     pub diagnostics: Vec<Diagnostic>,
     /// Findings of the rules, sorted by file, position and rule.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Diagnostic>,
     /// Checks that could not be decided (for `--explain-unknown`), per task.
     pub unverified: Vec<Unverified>,
     /// Wall time of each stage; graph and rules run inside the frontends, per unit (their
@@ -379,15 +379,15 @@ fn run_here(config: &Config) -> Output {
     }
     findings.sort_by_cached_key(|f| {
         (
-            sources.path(f.primary.file),
-            f.primary.start,
-            f.rule.clone(),
+            f.span.map(|s| sources.path(s.file)),
+            f.span.map(|s| s.start),
+            f.code.clone(),
             f.message.clone(),
         )
     });
     // A plan read with its `.tf` files beside it points into them, as the Terraform unit of the
     // same files does: the same finding twice, once.
-    findings.dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
+    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     unverified.sort();
     unverified.dedup();
     let key = |d: &Diagnostic| {
@@ -399,7 +399,7 @@ fn run_here(config: &Config) -> Output {
         (
             path,
             d.span.map(|s| (s.start, s.end)),
-            d.code,
+            d.code.clone(),
             d.message.clone(),
         )
     };
@@ -421,6 +421,24 @@ fn run_here(config: &Config) -> Output {
     }
 }
 
+impl Output {
+    /// What a report reads: the findings, then the input diagnostics (both taken out of the
+    /// output), and their summary. `checked`: the rules ran.
+    pub fn report(&mut self, checked: bool) -> (Vec<Diagnostic>, crate::report::Summary) {
+        let mut diagnostics = std::mem::take(&mut self.findings);
+        diagnostics.append(&mut self.diagnostics);
+        let summary = crate::report::Summary::of(
+            &diagnostics,
+            self.units.len(),
+            self.resources,
+            self.sources.len(),
+            &self.unverified,
+            checked,
+        );
+        (diagnostics, summary)
+    }
+}
+
 /// What one unit left after graph and rules.
 struct Done {
     unit: Unit,
@@ -436,15 +454,17 @@ fn nanos(d: Duration) -> u64 {
 }
 
 /// The files a report shows: those a finding or a diagnostic points into.
-fn cited_files(findings: &[Finding], diagnostics: &[Diagnostic]) -> HashSet<FileId> {
+fn cited_files(findings: &[Diagnostic], diagnostics: &[Diagnostic]) -> HashSet<FileId> {
     let mut files = HashSet::new();
-    for f in findings {
-        files.insert(f.primary.file);
-        files.extend(f.related.iter().chain(&f.same_fix).map(|(s, _)| s.file));
-    }
-    for d in diagnostics {
+    for d in findings.iter().chain(diagnostics) {
         files.extend(d.span.map(|s| s.file));
         files.extend(d.related.iter().map(|(s, _)| s.file));
+        if let Some(f) = &d.finding {
+            files.extend(f.same_fix.iter().map(|(s, _)| s.file));
+        }
+        if let Some(fix) = &d.fix {
+            files.extend(fix.edits.iter().map(|e| e.span.file));
+        }
     }
     files
 }

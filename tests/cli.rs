@@ -143,7 +143,7 @@ fn a_crash_says_what_where_and_how_to_report_it_and_exits_3() {
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(err.contains("internal error"), "{err}");
     assert!(
-        err.contains("PULLPATH_TEST_PANIC is set at src/report/mod.rs:"),
+        err.contains("PULLPATH_TEST_PANIC is set at src/report/text.rs:"),
         "{err}"
     );
     assert!(

@@ -47,12 +47,12 @@ fn serious(root: &Path, out: &Output) -> Vec<(String, String, Severity, String)>
         .iter()
         .filter(|f| f.severity >= Severity::Warning)
         .map(|f| {
-            let p = out.sources.path(f.primary.file);
+            let p = f.span.map(|s| out.sources.path(s.file)).unwrap_or_default();
             let rel = p
                 .strip_prefix(root)
                 .map(|r| r.display().to_string())
                 .unwrap_or_else(|_| p.display().to_string());
-            (f.rule.clone(), rel, f.severity, f.message.clone())
+            (f.code.to_string(), rel, f.severity, f.message.clone())
         })
         .collect()
 }
@@ -155,7 +155,7 @@ fn dual_stack_pattern_pulls_through_its_endpoints_and_breaks_without_ecr() {
         .findings
         .iter()
         .filter(|f| f.severity >= Severity::Warning)
-        .map(|f| (&f.rule, &f.message))
+        .map(|f| (&f.code, &f.message))
         .collect();
     assert!(serious_ok.is_empty(), "{serious_ok:#?}");
     // A Docker Hub image has no path: no public IP, and endpoints cannot serve it.
@@ -163,7 +163,7 @@ fn dual_stack_pattern_pulls_through_its_endpoints_and_breaks_without_ecr() {
     let f = broken
         .findings
         .iter()
-        .find(|f| f.rule == "FGP016")
+        .find(|f| f.code == "FGP016")
         .unwrap_or_else(|| panic!("no FGP016: {:#?}", broken.findings));
     assert_eq!(f.severity, Severity::Error);
 }

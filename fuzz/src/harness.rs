@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use pullpath::base::SourceMap;
 use pullpath::pipeline::{self, Config};
-use pullpath::report::{self, Item, TextStyle};
+use pullpath::report::{self, Emitter, TextStyle};
 use pullpath::rules::RuleSet;
 use pullpath::syntax;
 
@@ -43,23 +43,27 @@ pub fn check(name: &str, data: &[u8]) {
     std::fs::write(&path, data).expect("the scratch directory is writable");
     let mut config = Config::new(vec![path]);
     config.rules = rules().clone();
-    let out = pipeline::run(&config);
+    let mut out = pipeline::run(&config);
     for d in &out.diagnostics {
         assert_ne!(d.code, "internal-error", "{}", d.message);
     }
-    let mut items: Vec<Item> = out.findings.iter().map(Item::from).collect();
-    items.extend(out.diagnostics.iter().map(Item::from));
-    let style = TextStyle {
-        color: true,
-        unicode: true,
-        width: 100,
+    let (diagnostics, summary) = out.report(true);
+    let cx = report::Context {
+        sources: &out.sources,
+        cwd: dir,
+        style: TextStyle {
+            color: true,
+            unicode: true,
+            width: 100,
+        },
+        verbose: false,
+        unverified: Some(&out.unverified),
+        summary,
     };
-    drop(report::render_text(&items, &out.sources, dir, style));
-    for item in &items {
-        drop(report::item_json(item, &out.sources, dir));
-    }
-    for f in &out.findings {
-        drop(report::finding_json(f, &out.sources, dir));
+    let formats: [&dyn Emitter; 2] = [&report::Text, &report::Json::default()];
+    for f in formats {
+        f.emit(&mut std::io::sink(), &diagnostics, &cx)
+            .expect("a sink takes everything");
     }
 }
 

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::{network, task};
+use crate::base::diag::{self, Fix};
 use crate::base::{Diagnostic, Severity, SourceMap, Span};
 use crate::frontends::Format;
 use crate::graph::Graph;
@@ -126,51 +127,6 @@ impl RuleSet {
     }
 }
 
-/// What a finding reports: a rule that fired on one subject.
-#[derive(Clone, Debug)]
-pub struct Finding {
-    pub rule: String,
-    pub title: String,
-    pub severity: Severity,
-    pub message: String,
-    /// The resource to change (or, for what a task needs, the task definition).
-    pub resource: String,
-    pub primary: Span,
-    pub label: String,
-    pub related: Vec<(Span, String)>,
-    pub deploy_error: String,
-    pub help: String,
-    /// The fix in the language of the primary location's file.
-    pub fix: Option<String>,
-    /// The task definition it concerns.
-    pub task: String,
-    /// Other resources with the same finding at the same place: the instances of a module
-    /// (`for_each`, `count`) that share the code, the endpoints of one VPC.
-    pub instances: Vec<String>,
-    /// Other findings of the same check whose fix is the same change on the same resource
-    /// (five secrets the same role may not read): their place and message.
-    pub same_fix: Vec<(Span, String)>,
-}
-
-impl Finding {
-    /// Merges `other`, a finding of the same check, into this one: the same place in another
-    /// instance, or the same fix for another place.
-    fn absorb(&mut self, other: Finding) {
-        if other.primary == self.primary {
-            if other.resource != self.resource && !self.instances.contains(&other.resource) {
-                self.instances.push(other.resource);
-            }
-        } else if !self.same_fix.iter().any(|(s, _)| *s == other.primary) {
-            self.same_fix.push((other.primary, other.message));
-        }
-        for rel in other.related {
-            if !self.related.contains(&rel) && rel.0 != self.primary {
-                self.related.push(rel);
-            }
-        }
-    }
-}
-
 /// A check that could not be decided for a task: what, and why.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Unverified {
@@ -183,7 +139,8 @@ pub struct Unverified {
 /// Findings and unverified checks of one graph.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
-    pub findings: Vec<Finding>,
+    /// Diagnostics with [`crate::base::diag::Finding`] details.
+    pub findings: Vec<Diagnostic>,
     pub unverified: Vec<Unverified>,
 }
 
@@ -270,7 +227,7 @@ struct Merge {
     /// (rule, check) of each finding, to put them back in rule and check order.
     made_by: Vec<(usize, usize)>,
     /// (rule, check, primary) → index in `out.findings`: the same finding in module instances.
-    seen: HashMap<(usize, usize, Span), usize>,
+    seen: HashMap<(usize, usize, Option<Span>), usize>,
     /// (rule, check, resource, help) → index: one root cause (the help says what to change, on
     /// which resource), one finding.
     same_fix: HashMap<(usize, usize, String, String), usize>,
@@ -308,18 +265,24 @@ impl Merge {
                         }
                         (Tri::True, Tri::False) => {
                             let f = finding(r, c, inst, format, sources);
-                            let fix_key = (ri, ci, f.resource.clone(), f.help.clone());
+                            let resource = f
+                                .finding
+                                .as_ref()
+                                .map(|x| x.resource.clone())
+                                .unwrap_or_default();
+                            let fix_key = (ri, ci, resource, f.help.clone().unwrap_or_default());
+                            let primary = f.span;
                             let at = self
                                 .seen
-                                .get(&(ri, ci, f.primary))
+                                .get(&(ri, ci, primary))
                                 .or_else(|| self.same_fix.get(&fix_key));
                             match at {
                                 Some(&k) => {
-                                    self.seen.insert((ri, ci, f.primary), k);
+                                    self.seen.insert((ri, ci, primary), k);
                                     out.findings[k].absorb(f);
                                 }
                                 None => {
-                                    self.seen.insert((ri, ci, f.primary), out.findings.len());
+                                    self.seen.insert((ri, ci, primary), out.findings.len());
                                     self.same_fix.insert(fix_key, out.findings.len());
                                     self.made_by.push((ri, ci));
                                     out.findings.push(f);
@@ -444,7 +407,7 @@ fn finding(
     inst: &Instance,
     format: Option<Format>,
     sources: &SourceMap,
-) -> Finding {
+) -> Diagnostic {
     let primary = c
         .primary
         .as_ref()
@@ -464,22 +427,39 @@ fn finding(
             }
         }
     }
-    Finding {
-        rule: r.id.clone(),
-        title: r.title.clone(),
+    let help = expand_in(c.help.trim_end(), inst, Some((lang, sources)));
+    let fix = fix.map(|f| {
+        Fix::display_only(
+            fix_title(&help),
+            primary,
+            expand_in(f.trim_end(), inst, Some((lang, sources))),
+        )
+    });
+    Diagnostic {
         severity: c.severity.for_format(format),
+        code: r.id.clone().into(),
         message: expand(&c.message, inst),
-        resource: inst.resource.clone(),
-        primary,
+        file: None,
+        span: Some(primary),
         label: expand(&c.label, inst),
         related,
-        deploy_error: expand(c.deploy_error.trim_end(), inst),
-        help: expand_in(c.help.trim_end(), inst, Some((lang, sources))),
-        fix: fix.map(|f| expand_in(f.trim_end(), inst, Some((lang, sources)))),
-        task: inst.task.clone(),
-        instances: Vec::new(),
-        same_fix: Vec::new(),
+        help: Some(help),
+        fix,
+        finding: Some(Box::new(diag::Finding {
+            title: r.title.clone(),
+            resource: inst.resource.clone(),
+            task: inst.task.clone(),
+            deploy_error: expand(c.deploy_error.trim_end(), inst),
+            instances: Vec::new(),
+            same_fix: Vec::new(),
+        })),
     }
+}
+
+/// A fix's title: the first sentence of the help (which says what to change).
+fn fix_title(help: &str) -> String {
+    let first = help.split(". ").next().unwrap_or(help);
+    first.trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]

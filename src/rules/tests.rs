@@ -1,4 +1,5 @@
 use super::*;
+use crate::base::diag::Fix;
 
 #[test]
 fn builtin_rules_load() {
@@ -138,7 +139,7 @@ fn setup(template: &str, file: &str) -> (tempfile::TempDir, Output) {
 #[test]
 fn fires_on_proven_facts_merges_same_place_and_keeps_unknowns_out() {
     let (_d, out) = setup(TEMPLATE, "template.yaml");
-    let t001: Vec<&Finding> = out.findings.iter().filter(|f| f.rule == "T001").collect();
+    let t001: Vec<&Diagnostic> = out.findings.iter().filter(|f| f.code == "T001").collect();
     // Two services, one subnet list each, but the same task: two places, two findings.
     assert_eq!(t001.len(), 2, "{:#?}", out.findings);
     let f = t001[0];
@@ -162,12 +163,12 @@ fn fires_on_proven_facts_merges_same_place_and_keeps_unknowns_out() {
     assert_eq!(f.related.len(), 1, "{:?}", f.related);
     assert_eq!(f.related[0].1, "needs ecr.dkr");
     assert_eq!(
-        f.fix.as_deref(),
+        f.fix.as_ref().and_then(Fix::shown_code).as_deref(),
         Some("Endpoint: {}"),
         "YAML file, YAML fix"
     );
     // The execution role comes from a parameter: its permissions are unknown, never a finding.
-    assert!(out.findings.iter().all(|f| f.rule != "T002"));
+    assert!(out.findings.iter().all(|f| f.code != "T002"));
     assert!(
         out.unverified
             .iter()
@@ -183,8 +184,11 @@ fn json_templates_get_the_json_fix() {
     let json = serde_json::to_string_pretty(&yaml.value.to_json()).unwrap();
     // `!Ref`/`!Sub` become their long forms in the JSON rendering.
     let (_d, out) = setup(&json, "template.json");
-    let f = out.findings.iter().find(|f| f.rule == "T001").unwrap();
-    assert_eq!(f.fix.as_deref(), Some(r#"{"Endpoint": {}}"#));
+    let f = out.findings.iter().find(|f| f.code == "T001").unwrap();
+    assert_eq!(
+        f.fix.as_ref().and_then(Fix::shown_code).as_deref(),
+        Some(r#"{"Endpoint": {}}"#)
+    );
 }
 
 #[test]

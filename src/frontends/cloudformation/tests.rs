@@ -724,7 +724,7 @@ fn corpus_templates_load() {
     }
     files.sort();
     let (mut templates, mut resources) = (0, 0);
-    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut codes: BTreeMap<String, usize> = BTreeMap::new();
     let mut unexpected = Vec::new();
     for p in &files {
         let rel = p
@@ -751,7 +751,7 @@ fn corpus_templates_load() {
             templates += 1;
             resources += u.resources.len();
             for d in &u.diagnostics {
-                *codes.entry(d.code).or_default() += 1;
+                *codes.entry(d.code.to_string()).or_default() += 1;
                 if d.code == "parse-error" && !expected_error {
                     unexpected.push(format!("{rel}: {}", d.message));
                 }

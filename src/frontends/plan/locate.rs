@@ -193,7 +193,7 @@ impl<'p> Locator<'p> {
                 Err(d) => {
                     // A link leaving the scan, a FIFO or a device: said, never read. (Other
                     // failures the Terraform frontend reports when it reads the same files.)
-                    if matches!(d.code, "outside-scan" | "not-regular-file") {
+                    if matches!(d.code.as_ref(), "outside-scan" | "not-regular-file") {
                         self.diagnostics.push(d);
                     }
                     continue;

@@ -2240,7 +2240,7 @@ impl<'a> Evaluator<'a> {
         let id = match crate::base::source::load(self.sources, &shown, self.max_file_size) {
             Ok(id) => id,
             Err(d) => {
-                if matches!(d.code, "outside-scan" | "not-regular-file") {
+                if matches!(d.code.as_ref(), "outside-scan" | "not-regular-file") {
                     let mut r = d.clone();
                     r.message = format!("`templatefile` of `{ps}`: {}", d.message);
                     r.span = span;

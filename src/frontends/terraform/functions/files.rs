@@ -141,7 +141,7 @@ pub fn file(c: &Cx, a: &[Value]) -> Res<Value> {
         return Err(c.limit(format!("{p} is a directory")));
     }
     let id = load(c.fx.sources, &path, c.fx.max_file_size).map_err(|d| {
-        if matches!(d.code, "outside-scan" | "not-regular-file") {
+        if matches!(d.code.as_ref(), "outside-scan" | "not-regular-file") {
             c.refused(d)
         } else {
             c.limit(d.message)

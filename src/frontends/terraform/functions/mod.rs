@@ -320,8 +320,12 @@ impl Cx<'_, '_> {
                         .as_ref()
                         .map(|f| format!("`{}`: {}", f.display(), d.message))
                         .unwrap_or(d.message);
-                    crate::base::Diagnostic::error(d.code, format!("`{}` of {what}", self.name))
-                        .at(s)
+                    crate::base::Diagnostic::new(
+                        crate::base::Severity::Error,
+                        d.code,
+                        format!("`{}` of {what}", self.name),
+                    )
+                    .at(s)
                 }
                 None => d,
             };

@@ -1,0 +1,147 @@
+//! `--explain-unknown` in the terminal: per task definition, each cause of an unverified check
+//! once, the rules it keeps from deciding, and what would make it known.
+
+use super::snippet::escape_controls;
+use super::text::wrap;
+use crate::rules::Unverified;
+
+/// What would make an unknown known, from the cause `--explain-unknown` shows.
+fn to_know(cause: &str, var_files: &[&str]) -> Option<String> {
+    let quoted = |after: &str| -> Option<String> {
+        let rest = cause.split(after).nth(1)?;
+        let rest = rest.strip_prefix('`').unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        (!name.is_empty()).then_some(name)
+    };
+    if cause.contains("has no value") {
+        if let Some(v) = quoted("variable ") {
+            return Some(match var_files {
+                [] => format!("`--var {v}=…` (or a `--var-file` that sets it)"),
+                [f, ..] => format!("`--var {v}=…` or `--var-file {f}`"),
+            });
+        }
+        if let Some(p) = quoted("parameter ") {
+            return Some(format!("`--param {p}=…` (or `--params-file`)"));
+        }
+    }
+    if cause.contains("terraform init") {
+        return Some("`terraform init` (to install the module), then check again".into());
+    }
+    if cause.contains("Fn::ImportValue") || cause.contains("another stack") {
+        return Some("known at deploy time only: check the exporting stack's template with it, or give the value with `--param`".into());
+    }
+    if cause.contains("outside the scanned directories") {
+        return Some("check the directory that holds the file too".into());
+    }
+    if cause.contains("data source") || cause.contains("whose value is not known") {
+        return Some("a plan (`terraform show -json plan.out`) read with its `.tf` files".into());
+    }
+    None
+}
+
+/// `a: a: b` → `a: b`: a cause said twice by nested evaluations, once.
+fn collapse_repeats(cause: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in cause.split(": ") {
+        if parts.last() != Some(&p) {
+            parts.push(p);
+        }
+    }
+    parts.join(": ")
+}
+
+/// The `--explain-unknown` text: per task definition, each cause once (what could not be
+/// verified and why), the rules it keeps from deciding, and what would make it known; wrapped at
+/// `width`. `var_files` are the variable files Terraform does not load by itself.
+pub fn unverified_text(unverified: &[Unverified], var_files: &[&str], width: usize) -> String {
+    let mut out = String::from("Not verified (unknown facts never give a finding):\n");
+    let mut tasks: Vec<&str> = unverified.iter().map(|u| u.task.as_str()).collect();
+    tasks.dedup();
+    let indent = |text: &str, first: &str, rest: &str| -> String {
+        let w = width.saturating_sub(rest.len()).max(30);
+        let mut s = String::new();
+        for (i, line) in wrap(text, w).lines().enumerate() {
+            s.push_str(if i == 0 { first } else { rest });
+            s.push_str(line);
+            s.push('\n');
+        }
+        s
+    };
+    for task in tasks {
+        out.push_str(&format!("  {task}\n"));
+        // cause → rules, in order of first appearance.
+        let mut causes: Vec<(String, Vec<&str>)> = Vec::new();
+        for u in unverified.iter().filter(|u| u.task == task) {
+            let cause = u
+                .reason
+                .split_once(": ")
+                .filter(|(fact, _)| !fact.contains(' '))
+                .map_or(u.reason.as_str(), |(_, c)| c);
+            let cause = collapse_repeats(cause);
+            match causes.iter_mut().find(|(c, _)| *c == cause) {
+                Some((_, rules)) => {
+                    if !rules.contains(&u.rule.as_str()) {
+                        rules.push(&u.rule);
+                    }
+                }
+                None => causes.push((cause, vec![&u.rule])),
+            }
+        }
+        for (cause, rules) in causes {
+            out.push_str(&indent(&cause, "    - ", "      "));
+            out.push_str(&indent(
+                &format!("undecided: {}", rules.join(", ")),
+                "      ",
+                "      ",
+            ));
+            if let Some(hint) = to_know(&cause, var_files) {
+                out.push_str(&indent(&format!("to know it: {hint}"), "      ", "      "));
+            }
+        }
+    }
+    out.push('\n');
+    escape_controls(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unverified_causes_are_listed_once_with_what_would_make_them_known() {
+        let u = |rule: &str, reason: &str| crate::rules::Unverified {
+            task: "aws_ecs_task_definition.app".into(),
+            rule: rule.into(),
+            title: "t".into(),
+            reason: reason.into(),
+        };
+        let cause = "`aws_ecs_service.app` network_configuration.subnets: variable \
+                     `private_subnet_ids` has no value";
+        let list = [
+            u("FGP020", &format!("site.public_without_ip: {cause}")),
+            u("FGP021", &format!("site.private_only: {cause}")),
+            u("FGP021", &format!("site.some_private_only: {cause}")),
+            u(
+                "FGP004",
+                "need.resource_scoped: the image is not known: the image is not known: \
+                 parameter DockerImage has no value (give it with --param DockerImage=VALUE)",
+            ),
+        ];
+        let text = unverified_text(&list, &["prod.tfvars"], 80);
+        assert_eq!(text.matches("private_subnet_ids").count(), 2, "{text}");
+        assert!(text.contains("undecided: FGP020, FGP021\n"), "{text}");
+        assert!(
+            text.contains("`--var private_subnet_ids=…` or `--var-file prod.tfvars`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- the image is not known: parameter DockerImage"),
+            "{text}"
+        );
+        assert!(text.contains("`--param DockerImage=…`"), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    }
+}
