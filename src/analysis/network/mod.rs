@@ -52,11 +52,11 @@ use crate::analysis::Fact;
 use crate::graph::{Graph, Kind, NodeId};
 
 use endpoints::endpoint;
-use index::Index;
 use lookup::node_exists;
 use site_endpoints::endpoint_peer;
 use sites::{fargate_capable, site};
 
+pub use index::Index;
 pub use routes::Egress;
 pub use service::{Confidence, Service, ServiceName};
 pub use sg::{allows_443, Direction, Peer, SgRef};
