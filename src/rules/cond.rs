@@ -1,7 +1,8 @@
 //! Conditions of a check (`site.private_only`, `not need.allowed`, `need.kind == ecr-auth`,
 //! `need.service in [ecr.api, s3]`) and their three-valued evaluation.
 
-use super::subjects::{Instance, Known, Probe};
+use super::subjects::Instance;
+use super::value::{Known, Probe, Tri};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -20,50 +21,6 @@ pub struct Cond {
     pub op: Op,
     /// As written, for messages.
     pub text: String,
-}
-
-/// A three-valued answer; `Unknown` carries why. `NotApplicable` is the answer of a condition
-/// on an Absent fact: the check does not apply to that subject at all.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Tri {
-    True,
-    False,
-    Unknown(String),
-    NotApplicable,
-}
-
-impl From<bool> for Tri {
-    fn from(b: bool) -> Tri {
-        if b {
-            Tri::True
-        } else {
-            Tri::False
-        }
-    }
-}
-
-impl Tri {
-    /// Three-valued AND: not applicable if any is, else false if any is false, else unknown if
-    /// any is unknown (the first reason), else true.
-    pub fn all(items: impl IntoIterator<Item = Tri>) -> Tri {
-        let mut unknown = None;
-        let mut false_ = false;
-        for t in items {
-            match t {
-                Tri::NotApplicable => return Tri::NotApplicable,
-                Tri::False => false_ = true,
-                Tri::Unknown(r) => {
-                    unknown.get_or_insert(r);
-                }
-                Tri::True => {}
-            }
-        }
-        if false_ {
-            Tri::False
-        } else {
-            unknown.map_or(Tri::True, Tri::Unknown)
-        }
-    }
 }
 
 impl Cond {
@@ -174,20 +131,5 @@ mod tests {
         assert!(Cond::parse("a..b").is_err());
         assert!(Cond::parse("a in b").is_err());
         assert!(Cond::parse("a == ").is_err());
-    }
-
-    #[test]
-    fn three_valued_and() {
-        assert_eq!(Tri::all([Tri::True, Tri::True]), Tri::True);
-        assert_eq!(Tri::all([Tri::Unknown("r".into()), Tri::False]), Tri::False);
-        assert_eq!(
-            Tri::all([Tri::True, Tri::Unknown("r".into())]),
-            Tri::Unknown("r".into())
-        );
-        assert_eq!(Tri::all([]), Tri::True);
-        assert_eq!(
-            Tri::all([Tri::False, Tri::NotApplicable]),
-            Tri::NotApplicable
-        );
     }
 }

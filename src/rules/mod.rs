@@ -7,6 +7,7 @@
 pub mod cond;
 pub mod rule;
 pub mod subjects;
+mod value;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,9 +18,9 @@ use crate::base::{Diagnostic, Severity, SourceMap, Span};
 use crate::frontends::Format;
 use crate::graph::Graph;
 
-use cond::Tri;
 pub use rule::{Check, Rule, Severities};
-use subjects::{render_code, CodeLang, Instance, Known, Subject};
+use subjects::{Instance, Subject};
+use value::{render_code, CodeLang, Known, Tri};
 
 /// The rules embedded at build time: `(file name, contents)`.
 /// `--rules` files larger than this are refused (the built-in ones are a few KB).

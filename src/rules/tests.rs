@@ -290,19 +290,16 @@ resource "aws_ecs_task_definition" "app" {
         .find(|i| i.subject == super::subjects::Subject::Task)
         .unwrap();
     let p = task.get("task.awslogs").unwrap();
-    assert!(
-        matches!(p.value, super::subjects::Known::Unknown(_)),
-        "{p:?}"
-    );
+    assert!(matches!(p.value, super::value::Known::Unknown(_)), "{p:?}");
     assert_eq!(
         task.get("task.ecr_image").unwrap().value,
-        super::subjects::Known::Bool(false)
+        super::value::Known::Bool(false)
     );
 }
 
 #[test]
 fn fix_values_name_what_is_known_and_mark_what_is_not() {
-    use super::subjects::{render_code, CodeLang, Known};
+    use super::value::{render_code, CodeLang, Known};
     // The role is a stack parameter: not known, a marked placeholder; the VPC, subnet and route
     // table are resources of the template: their own names, in each language.
     let (_d, out) = setup(TEMPLATE, "template.yaml");
@@ -338,14 +335,14 @@ fn fix_values_name_what_is_known_and_mark_what_is_not() {
         "<a security group id>"
     );
     // Nothing known at all: each language gets the same marked placeholder.
-    let none = [super::subjects::Code::Placeholder("your VPC id")];
+    let none = [super::value::Code::Placeholder("your VPC id")];
     for lang in [CodeLang::Hcl, CodeLang::Yaml, CodeLang::Json] {
         assert_eq!(render_code(&none, false, lang, &|_| None), "<your VPC id>");
     }
     // A Region written as an expression is used as written; a literal as the literal.
     let region = |literal: Option<&str>, text: &str| {
         let span = crate::base::Span::new(crate::base::FileId(0), 0..1);
-        let code = [super::subjects::Code::Region {
+        let code = [super::value::Code::Region {
             literal: literal.map(str::to_string),
             span: Some(span),
         }];

@@ -16,7 +16,8 @@ use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::{describe, edge_targets, group_key, node_exists, same_group, sg_targets, Index};
+use super::index::Index;
+use super::lookup::{describe, edge_targets, group_key, node_exists, same_group, sg_targets};
 
 /// A security group as the analysis knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::base::Span;
 use crate::pipeline::{run, Config, Output};
 
 fn load(path: &Path) -> Output {

@@ -1,0 +1,191 @@
+//! Graph helpers of the network analysis: whether a node is created, the targets of a field's
+//! edges, the one node or the list of nodes a field names (or why not), security-group
+//! references and identities.
+
+use std::collections::HashMap;
+
+use crate::analysis::Fact;
+use crate::base::{Val, Value};
+use crate::graph::{Graph, Kind, Mode, Node, NodeId};
+
+use super::index::{is_main_table_attr, Index};
+use super::sg::SgRef;
+use super::sites::sg_of;
+
+/// Whether a node is created: `Some(true)` / `Some(false)` when known, `None` when not.
+pub(super) fn node_exists(n: &Node) -> Option<bool> {
+    match &n.exists {
+        None => Some(true),
+        Some(v) => v.as_bool(),
+    }
+}
+
+/// Whether a node is created, as a fact.
+pub(super) fn exists_fact(n: &Node) -> Fact<bool> {
+    match &n.exists {
+        None => Fact::known(true, None),
+        Some(v) => match v.as_bool() {
+            Some(b) => Fact::known(b, v.span),
+            None => Fact::unknown(
+                format!("whether `{}` is created is not known", n.address),
+                v.span.or(Some(n.span)),
+            ),
+        },
+    }
+}
+
+/// Targets of the edges leaving `id` whose field is exactly `field`.
+pub(super) fn edge_targets(g: &Graph, id: NodeId, field: &str) -> Vec<NodeId> {
+    let mut out: Vec<NodeId> = g
+        .edges_from(id)
+        .filter(|e| e.field == field)
+        .map(|e| e.to)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Why a value at `field` of `id` does not give what was needed, naming the resource.
+pub(super) fn describe(g: &Graph, id: NodeId, field: &str, v: &Value) -> String {
+    let a = &g.node(id).address;
+    match &v.deref().kind {
+        Val::Unknown(r) => format!("`{a}` {field}: {r}"),
+        Val::Ref(r) => {
+            if let Some(d) = g.dangling.iter().find(|d| d.from == id && d.field == field) {
+                format!(
+                    "`{a}` {field} refers to `{}`, which is not a resource of this unit",
+                    d.target
+                )
+            } else {
+                let attr = if r.attr.is_empty() {
+                    String::new()
+                } else {
+                    format!(".{}", r.attr)
+                };
+                format!(
+                    "`{a}` {field} is `{}{attr}`, whose value is not known",
+                    r.target
+                )
+            }
+        }
+        Val::Choice(_) => format!("`{a}` {field} depends on a condition that cannot be decided"),
+        Val::Template(_) => format!(
+            "`{a}` {field} is only partly known (`{}`)",
+            v.render_pattern().unwrap_or_default()
+        ),
+        Val::Symbol(s) => format!("`{a}` {field} is {}", s.name()),
+        Val::Str(s) => format!("`{a}` {field} is the literal `{s}`, not a resource of this unit"),
+        Val::Encoded(_) => format!("`{a}` {field} is an encoded value"),
+        _ => format!("`{a}` {field} does not have the expected shape"),
+    }
+}
+
+/// The one node of `kind` (or a related kind) that `field` of `id` refers to.
+pub(super) fn single_target(g: &Graph, id: NodeId, field: &str, kind: Kind) -> Fact<NodeId> {
+    let n = g.node(id);
+    let Some(v) = n.field(field) else {
+        if n.mode == Mode::Data {
+            return Fact::unknown(
+                format!(
+                    "`{}` is a data source: its {field} is not in the configuration",
+                    n.address
+                ),
+                Some(n.span),
+            );
+        }
+        return Fact::unknown(format!("`{}` has no {field}", n.address), Some(n.span));
+    };
+    let mut targets: Vec<NodeId> = g
+        .edges_from(id)
+        .filter(|e| e.field == field && edge_matches(g, e, kind))
+        .map(|e| e.to)
+        .collect();
+    targets.dedup();
+    match targets.as_slice() {
+        [t] => Fact::known(*t, v.span),
+        [] => Fact::unknown(describe(g, id, field, v), v.span),
+        _ => Fact::unknown(
+            format!("`{}` {field} refers to several resources", n.address),
+            v.span,
+        ),
+    }
+}
+
+/// Whether an edge leads to a node of the wanted kind: the kind itself, its managed-default
+/// variant, or, for security groups, a VPC's default group (`default_security_group_id`).
+fn edge_matches(g: &Graph, e: &crate::graph::Edge, want: Kind) -> bool {
+    let have = g.node(e.to).kind;
+    have == want
+        || matches!(
+            (have, want),
+            (Kind::DefaultRouteTable, Kind::RouteTable)
+                | (Kind::DefaultSecurityGroup, Kind::SecurityGroup)
+        )
+        || (have == Kind::Vpc && want == Kind::SecurityGroup && is_default_sg_attr(&e.attr))
+        || (have == Kind::Vpc && want == Kind::RouteTable && is_main_table_attr(&e.attr))
+}
+
+fn is_default_sg_attr(attr: &str) -> bool {
+    attr.eq_ignore_ascii_case("default_security_group_id")
+        || attr.eq_ignore_ascii_case("DefaultSecurityGroup")
+}
+
+/// The groups a rule's `security_group_id` at `field` of `holder` names.
+pub(super) fn sg_targets(ix: &Index, holder: NodeId, field: &str) -> Vec<SgRef> {
+    let g = ix.g;
+    g.edges_from(holder)
+        .filter(|e| e.field == field && edge_matches(g, e, Kind::SecurityGroup))
+        .filter_map(|e| sg_of(ix, Fact::known(e.to, None)).value().copied())
+        .collect()
+}
+
+/// Two references to the same group (a managed `aws_default_security_group` is its VPC's
+/// default group).
+pub(super) fn same_group(ix: &Index, a: &SgRef, b: &SgRef) -> bool {
+    group_key(ix, a) == group_key(ix, b)
+}
+
+/// What identifies a group: a VPC's default group by its VPC (`true`), any other by its node.
+pub(super) fn group_key(ix: &Index, s: &SgRef) -> (bool, NodeId) {
+    match *s {
+        SgRef::VpcDefault { vpc, .. } => (true, vpc),
+        SgRef::Node(id) if ix.g.node(id).kind == Kind::DefaultSecurityGroup => {
+            match edge_targets(ix.g, id, "vpc_id").first() {
+                Some(&v) => (true, v),
+                None => (false, id),
+            }
+        }
+        SgRef::Node(id) => (false, id),
+    }
+}
+
+/// A list field of node references: each element a node (from its edge) or why not.
+pub(super) fn node_list(g: &Graph, id: NodeId, field: &str, kind: Kind) -> Fact<Vec<Fact<NodeId>>> {
+    let n = g.node(id);
+    let Some(v) = n.field(field) else {
+        return Fact::Absent;
+    };
+    let mut by_field: HashMap<&str, Vec<NodeId>> = HashMap::new();
+    for e in g.edges_from(id) {
+        if crate::graph::path_under(&e.field, field) && edge_matches(g, e, kind) {
+            by_field.entry(e.field.as_str()).or_default().push(e.to);
+        }
+    }
+    match &v.kind {
+        Val::List(items) => {
+            let mut out = Vec::new();
+            for (i, it) in items.iter().enumerate() {
+                let f = format!("{field}[{i}]");
+                match by_field.get(f.as_str()) {
+                    Some(ts) => out.extend(ts.iter().map(|&t| Fact::known(t, it.span))),
+                    None => out.push(Fact::unknown(describe(g, id, &f, it), it.span)),
+                }
+            }
+            Fact::known(out, v.span)
+        }
+        _ => match by_field.get(field) {
+            Some(ts) => Fact::known(ts.iter().map(|&t| Fact::known(t, v.span)).collect(), v.span),
+            None => Fact::unknown(describe(g, id, field, v), v.span),
+        },
+    }
+}
