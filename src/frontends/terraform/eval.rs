@@ -17,6 +17,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 
 use super::config::{Block, Body, Expr, ModuleConfig};
+use super::errors::{first_error, is_error, ERROR};
 use super::functions::{self, FnCtx};
 use super::policy;
 use crate::base::value::format_number;
@@ -24,31 +25,12 @@ use crate::base::{Diagnostic, FileId, Map, Ref, SourceMap, Span, Symbol, Val, Va
 use crate::frontends::budget::Budget;
 use crate::frontends::{Mode, Options, Resource};
 
-/// Prefix of the reasons that stand for a Terraform evaluation error.
-pub const ERROR: &str = "error: ";
 /// Deepest nesting of evaluations (references of references...) before giving up.
 const MAX_DEPTH: u32 = 300;
 /// Most instances a `count` is expanded to.
 const MAX_INSTANCES: usize = 10_000;
 /// Deepest nesting of module calls.
 const MAX_MODULE_DEPTH: usize = 24;
-
-/// The first Terraform error anywhere inside a value: Terraform fails the whole expression,
-/// which is what `try()` and `can()` see. (Elsewhere errors stay where they are, so that one
-/// element the evaluator cannot handle does not hide its siblings.)
-pub fn first_error(v: &Value) -> Option<&Value> {
-    match &v.kind {
-        Val::Unknown(_) if is_error(v) => Some(v),
-        Val::List(l) | Val::Template(l) => l.iter().find_map(first_error),
-        Val::Map(m) => m.entries.iter().find_map(|e| first_error(&e.value)),
-        Val::Encoded(x) => first_error(x),
-        _ => None,
-    }
-}
-
-pub fn is_error(v: &Value) -> bool {
-    matches!(&v.kind, Val::Unknown(r) if r.0.starts_with(ERROR))
-}
 
 fn err(msg: impl std::fmt::Display, span: Option<Span>) -> Value {
     Value::unknown(format!("{ERROR}{msg}"), span)
