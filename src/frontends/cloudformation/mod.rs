@@ -7,7 +7,8 @@
 //!
 //! Each entry of `Resources` becomes one [`super::Resource`]: `address` is the logical id,
 //! `attrs` the evaluated `Properties`, `exists` the evaluated `Condition`. Evaluation rules are in
-//! `eval.rs`; in short:
+//! `eval/` (one file per concern: intrinsics, references, conditions, outputs, nested stacks);
+//! in short:
 //! * parameters take `--params-file` / `--param` values, then their `Default`; without either
 //!   they are `Unknown`; `CommaDelimitedList` / `List<…>` values are split (also string
 //!   templates, so `!Join [",", [!Ref A, !Ref B]]` passed to a list parameter gives `[A, B]`,

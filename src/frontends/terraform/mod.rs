@@ -26,6 +26,7 @@
 //! - Assumption: a computed attribute of a resource is not null (`x != null` is true).
 
 pub mod config;
+pub mod errors;
 pub mod eval;
 pub mod functions;
 pub mod policy;
@@ -592,7 +593,7 @@ fn cli_value(ev: &Evaluator, sources: &SourceMap, origin: &str, name: &str, raw:
         if let Ok(e) = hcl_edit::parser::parse_expr(raw) {
             let v = ev.constant(&e, Loc::File(id));
             let ok = match mode {
-                Some(_) => eval::first_error(&v).is_none(),
+                Some(_) => errors::first_error(&v).is_none(),
                 None => v.is_fully_known(),
             };
             if ok {

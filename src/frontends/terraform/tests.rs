@@ -1703,7 +1703,7 @@ resource "x" "y" {
 "#);
     let a = |k| l.attr("x.y", k);
     let r = unknown_reason(&a("str_cmp"));
-    assert!(r.starts_with(eval::ERROR) && r.contains("\"a\""), "{r}");
+    assert!(r.starts_with(errors::ERROR) && r.contains("\"a\""), "{r}");
     assert_eq!(a("num_str").kind, Val::Bool(true));
     assert_eq!(a("null_add").as_str(), Some("fb"));
     assert_eq!(a("not_str").kind, Val::Bool(false));

@@ -47,7 +47,7 @@ pub fn element(c: &Cx, a: &[Value]) -> Res<Value> {
     // index (see `unknown_size`).
     if l.len() == 1
         && unknown_size(&a[0]).is_some()
-        && !crate::frontends::terraform::eval::is_error(&a[1])
+        && !crate::frontends::terraform::errors::is_error(&a[1])
         && a[1].as_f64().is_none_or(|i| i >= 0.0)
     {
         return Ok(c.pick(&l[0]));

@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 
 use crate::base::value::format_number;
 use crate::base::{Map, Span, Val, Value};
-use crate::frontends::terraform::eval::ERROR;
+use crate::frontends::terraform::errors::ERROR;
 
 mod cidr;
 mod collections;

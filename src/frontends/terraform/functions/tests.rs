@@ -102,7 +102,7 @@ fn reason(v: &Value) -> String {
     match &v.kind {
         Val::Unknown(r) => {
             let r = r.to_string();
-            r.strip_prefix(crate::frontends::terraform::eval::ERROR)
+            r.strip_prefix(crate::frontends::terraform::errors::ERROR)
                 .map(str::to_string)
                 .unwrap_or(r)
         }
@@ -1723,7 +1723,7 @@ fn templatefile_renders_with_spans() {
     };
     // As Terraform: an error, which `try` falls back from, not a value we do not compute.
     assert!(
-        crate::frontends::terraform::eval::is_error(&parts[0]),
+        crate::frontends::terraform::errors::is_error(&parts[0]),
         "{v:?}"
     );
     assert!(reason(&parts[0]).contains("inside a templatefile template"));
@@ -2104,7 +2104,7 @@ fn functions_that_multiply_their_arguments_stop_at_the_value_budget() {
         let r = reason(&v);
         assert!(r.contains("--max-value-size"), "{name}: {r}");
         assert!(
-            !crate::frontends::terraform::eval::is_error(&v),
+            !crate::frontends::terraform::errors::is_error(&v),
             "{name}: not a Terraform error"
         );
     }
