@@ -4,6 +4,7 @@ pub mod align;
 pub mod crash;
 pub mod diag;
 pub mod fs;
+pub mod lines;
 pub mod source;
 pub mod value;
 

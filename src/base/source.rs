@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+pub use super::lines::{LineCol, LineIndex, Position, Unit};
+
 /// Index of a file in the [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -41,50 +43,25 @@ impl Span {
     }
 }
 
-/// A loaded file: its path (as given on the command line or found by discovery) and its UTF-8 text.
+/// A loaded file: its path (as given on the command line or found by discovery), its UTF-8 text
+/// and its [`LineIndex`] (positions in bytes, UTF-16 code units or characters).
 #[derive(Debug)]
 pub struct SourceFile {
     pub id: FileId,
     pub path: PathBuf,
     pub text: Arc<str>,
-    line_starts: Vec<u32>,
-    /// Characters before each [`CHAR_BLOCK`]-byte block of the text (built on the first column
-    /// asked of a non-ASCII file; empty for ASCII text), so that a column costs at most a block.
-    char_index: std::sync::OnceLock<Vec<u32>>,
+    lines: LineIndex,
     /// The text was let go ([`SourceMap::keep_text_of`]): nothing may be asked of it.
     released: bool,
 }
 
-/// Block size of [`SourceFile`]'s character index.
-const CHAR_BLOCK: usize = 1024;
-
-/// Characters in `bytes` (a slice of UTF-8 text that may cut characters): the bytes that are
-/// not continuation bytes.
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
-}
-
-/// A 1-based line and 1-based column (columns count Unicode scalar values).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct LineCol {
-    pub line: usize,
-    pub column: usize,
-}
-
 impl SourceFile {
     fn new(id: FileId, path: PathBuf, text: Arc<str>) -> SourceFile {
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
         SourceFile {
             id,
             path,
+            lines: LineIndex::new(&text),
             text,
-            line_starts,
-            char_index: std::sync::OnceLock::new(),
             released: false,
         }
     }
@@ -94,90 +71,39 @@ impl SourceFile {
         self.released
     }
 
-    /// Number of characters in `text[..offset]`, in time bounded by [`CHAR_BLOCK`].
-    fn chars_before(&self, offset: usize) -> usize {
-        let bytes = self.text.as_bytes();
-        let index = self.char_index.get_or_init(|| {
-            if self.text.is_ascii() {
-                return Vec::new();
-            }
-            let mut n = 0u32;
-            bytes
-                .chunks(CHAR_BLOCK)
-                .map(|c| {
-                    let before = n;
-                    n += count_chars(c) as u32;
-                    before
-                })
-                .collect()
-        });
-        if index.is_empty() {
-            return offset;
-        }
-        let block = (offset / CHAR_BLOCK).min(index.len() - 1);
-        index[block] as usize + count_chars(&bytes[block * CHAR_BLOCK..offset])
-    }
-
     /// The 0-based line holding a byte offset (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
-        let offset = offset.min(self.text.len()) as u32;
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        }
+        self.lines.line_of(offset)
     }
 
     /// Number of lines (a text ending with a newline has an empty last line).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines.line_count()
     }
 
     /// Byte range of a 0-based line, without its line break (`\n` or `\r\n`).
     pub fn line_range(&self, line0: usize) -> std::ops::Range<usize> {
-        let Some(&start) = self.line_starts.get(line0) else {
-            return self.text.len()..self.text.len();
-        };
-        let start = start as usize;
-        let mut end = self
-            .line_starts
-            .get(line0 + 1)
-            .map_or(self.text.len(), |&n| n as usize - 1);
-        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
-            end -= 1;
-        }
-        start..end
+        self.lines.line_range(&self.text, line0)
     }
 
-    /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
+    /// 1-based line and character column of a byte offset (clamped to the text, snapped back to
+    /// a character boundary), as users see them.
     pub fn line_col(&self, offset: usize) -> LineCol {
         debug_assert!(!self.released, "{}: text released", self.path.display());
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_of(offset);
-        let start = self.line_starts[line] as usize;
-        let column = self.chars_before(offset) - self.chars_before(start) + 1;
-        LineCol {
-            line: line + 1,
-            column,
-        }
+        self.lines.line_col(&self.text, offset)
     }
 
-    /// Byte offset of a 0-based line and 0-based *character* column (as some parsers report them).
-    pub fn offset_of(&self, line0: usize, char_col0: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line0) else {
-            return self.text.len();
-        };
-        let start = start as usize;
-        let rest = &self.text[start..];
-        rest.char_indices()
-            .nth(char_col0)
-            .map(|(i, _)| start + i)
-            .unwrap_or_else(|| {
-                // past the end of the line: clamp to the line end
-                start + rest.find('\n').unwrap_or(rest.len())
-            })
+    /// 0-based line and column, in `unit`, of a byte offset (an LSP position with
+    /// [`Unit::Utf16`]).
+    pub fn position(&self, offset: usize, unit: Unit) -> Position {
+        debug_assert!(!self.released, "{}: text released", self.path.display());
+        self.lines.position(&self.text, offset, unit)
+    }
+
+    /// Byte offset of a 0-based line and column in `unit` (clamped: see [`LineIndex::offset`]).
+    pub fn offset(&self, at: Position, unit: Unit) -> usize {
+        debug_assert!(!self.released, "{}: text released", self.path.display());
+        self.lines.offset(&self.text, at, unit)
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -385,38 +311,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_col_counts_chars_and_lines() {
+    fn a_file_answers_positions_from_its_index() {
         let map = SourceMap::new();
         let id = map.add("a.txt", "ab\né😀x\n");
         let f = map.get(id);
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
-        // 'x' is after é (2 bytes) and 😀 (4 bytes)
+        // 'x' is after é (2 bytes) and 😀 (4 bytes, two UTF-16 units)
         assert_eq!(f.line_col(9), LineCol { line: 2, column: 3 });
-        assert_eq!(f.offset_of(1, 2), 9);
+        let lsp = Position { line: 1, column: 3 };
+        assert_eq!(f.position(9, Unit::Utf16), lsp);
+        assert_eq!(f.offset(lsp, Unit::Utf16), 9);
         assert_eq!(f.line_range(1), 3..10);
         assert_eq!(f.line_of(9), 1);
-    }
-
-    #[test]
-    fn columns_of_long_lines_use_the_char_index() {
-        // One line of 5,000 "é" (2 bytes each) then "x": the column of "x" is 5,001, and of the
-        // ASCII twin 10,001; both without scanning the line (checked by the result only).
-        let map = SourceMap::new();
-        let text = format!("{}x\r\nnext", "é".repeat(5000));
-        let id = map.add("u.txt", text.as_str());
-        let f = map.get(id);
-        assert_eq!(
-            f.line_col(10_000),
-            LineCol {
-                line: 1,
-                column: 5001
-            }
-        );
-        assert_eq!(f.line_col(10_003), LineCol { line: 2, column: 1 });
-        assert_eq!(f.line_range(0), 0..10_001);
-        let id = map.add("a.txt", format!("{}x", "e".repeat(10_000)));
-        assert_eq!(map.get(id).line_col(10_000).column, 10_001);
+        assert_eq!(f.line_count(), 3);
     }
 
     #[test]

@@ -418,12 +418,10 @@ fn error_at(file: FileId, text: &str, at: usize, info: &str) -> Diagnostic {
     .at(Span::new(file, start..end))
 }
 
-/// 1-based line and character column of a byte offset.
+/// 1-based line and character column of a byte offset (the file is not registered yet).
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+    let lc = crate::base::source::LineIndex::new(text).line_col(text, offset);
+    (lc.line, lc.column)
 }
 
 /// Character index → byte offset.
