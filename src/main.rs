@@ -58,8 +58,8 @@ struct RulesArgs {
     /// Also load the rules of this directory.
     #[arg(long = "rules", value_name = "DIR")]
     rules: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    format: ListFormat,
 }
 
 #[derive(Args)]
@@ -83,9 +83,15 @@ enum FailOn {
 struct CommonArgs {
     /// Files or directories to read (default: the current directory).
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format: text, json, sarif, github or compact (`check`; `graph` prints text or
+    /// json, `facts` json). `FORMAT=FILE` writes that format to FILE; repeat to write several in
+    /// one run (`--format text --format sarif=pullpath.sarif`).
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format)]
+    format: Vec<(String, Option<PathBuf>)>,
+    /// Write the report to FILE instead of standard output (the one `--format` given without
+    /// a file).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Terraform: a variables file (repeatable, applied in order).
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
@@ -130,10 +136,27 @@ struct CommonArgs {
     verbose: bool,
 }
 
+/// `pullpath rules --format`.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum Format {
+enum ListFormat {
     Text,
     Json,
+}
+
+/// `FORMAT` or `FORMAT=FILE`, FORMAT one of [`report::FORMATS`].
+fn parse_format(s: &str) -> Result<(String, Option<PathBuf>), String> {
+    let (name, file) = match s.split_once('=') {
+        Some((n, f)) if !f.is_empty() => (n, Some(PathBuf::from(f))),
+        Some(_) => return Err(format!("`{s}`: a file name after `=`")),
+        None => (s, None),
+    };
+    if !report::FORMATS.contains(&name) {
+        return Err(format!(
+            "`{name}` is not a format; one of {}",
+            report::FORMATS.join(", ")
+        ));
+    }
+    Ok((name.to_string(), file))
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -247,7 +270,7 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
     let set = load_rules(&args.rules, &sources)?;
     let mut out = String::new();
     match args.format {
-        Format::Json => {
+        ListFormat::Json => {
             let list: Vec<serde_json::Value> = set
                 .rules
                 .iter()
@@ -270,7 +293,7 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
                 .collect();
             out = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
         }
-        Format::Text => {
+        ListFormat::Text => {
             for r in &set.rules {
                 out.push_str(&format!(
                     "{:<7} {:<14} {}{}\n",
@@ -287,7 +310,7 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
         }
     }
     // A `--rules` file's title is input: text escapes its control characters, JSON is exact.
-    if args.format == Format::Text {
+    if args.format == ListFormat::Text {
         out = report::escape_controls(&out).into_owned();
     }
     emit(&mut std::io::stdout().lock(), &out)?;
@@ -360,6 +383,7 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
 }
 
 fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<ExitCode, String> {
+    let outputs = outputs(command, &args.format, args.output.as_ref())?;
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let paths = if args.paths.is_empty() {
@@ -414,48 +438,46 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     nothing_silent(&out, &config.options)?;
     let explain_unknown = check.as_ref().is_some_and(|c| c.explain_unknown);
     let (diagnostics, summary) = out.report(command == "check");
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let cx = report::Context {
-        sources: &out.sources,
-        cwd: &cwd,
-        style: TextStyle {
-            color,
-            unicode: color || std::io::stdout().is_terminal(),
-            width: terminal_width(),
-        },
-        verbose: args.verbose,
-        unverified: explain_unknown.then_some(&out.unverified[..]),
-        summary,
-    };
-    // `facts` is for rule authors and tools: always JSON.
-    let format = if command == "facts" {
-        Format::Json
-    } else {
-        args.format
-    };
-    let mut text = Vec::new();
-    let written = match format {
-        Format::Json => {
-            let body = match command {
-                "graph" => Some(pullpath::graph::to_json(&out.graphs, &out.sources, &cwd)),
-                "facts" => {
-                    let instances: Vec<_> =
-                        out.graphs.iter().flat_map(pullpath::rules::facts).collect();
-                    Some(serde_json::json!({
+    let rules = check.as_ref().map_or(&[][..], |_| &config.rules.rules[..]);
+    for (name, file) in &outputs {
+        // Colour and box drawing only on a terminal (or when asked for), never in a file.
+        let terminal = file.is_none() && std::io::stdout().is_terminal();
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+        };
+        let cx = report::Context {
+            sources: &out.sources,
+            cwd: &cwd,
+            style: TextStyle {
+                color,
+                unicode: color || terminal,
+                width: terminal_width(),
+            },
+            verbose: args.verbose,
+            unverified: explain_unknown.then_some(&out.unverified[..]),
+            summary: summary.clone(),
+            rules,
+        };
+        let mut text = Vec::new();
+        let written = match (name.as_str(), command) {
+            ("json", "graph") => report::Json {
+                body: Some(pullpath::graph::to_json(&out.graphs, &out.sources, &cwd)),
+            }
+            .emit(&mut text, &diagnostics, &cx),
+            ("json", "facts") => {
+                let instances: Vec<_> =
+                    out.graphs.iter().flat_map(pullpath::rules::facts).collect();
+                report::Json {
+                    body: Some(serde_json::json!({
                         "version": 1,
                         "instances": pullpath::rules::facts_json(&instances, &out.sources, &cwd),
-                    }))
+                    })),
                 }
-                _ => None,
-            };
-            report::Json { body }.emit(&mut text, &diagnostics, &cx)
-        }
-        Format::Text => {
-            if command == "graph" {
+                .emit(&mut text, &diagnostics, &cx)
+            }
+            ("text", "graph") => {
                 text.extend_from_slice(
                     report::escape_controls(&pullpath::graph::to_text(
                         &out.graphs,
@@ -464,15 +486,24 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
                     ))
                     .as_bytes(),
                 );
+                report::Text.emit(&mut text, &diagnostics, &cx)
             }
-            report::Text.emit(&mut text, &diagnostics, &cx)
+            _ => report::emitter(name).expect("formats were checked").emit(
+                &mut text,
+                &diagnostics,
+                &cx,
+            ),
+        };
+        written.map_err(|e| format!("cannot write the report: {e}"))?;
+        match file {
+            Some(f) => std::fs::write(f, &text)
+                .map_err(|e| format!("cannot write {}: {e}", f.display()))?,
+            None => emit(
+                &mut std::io::stdout().lock(),
+                &String::from_utf8_lossy(&text),
+            )?,
         }
-    };
-    written.map_err(|e| format!("cannot write the report: {e}"))?;
-    emit(
-        &mut std::io::stdout().lock(),
-        &String::from_utf8_lossy(&text),
-    )?;
+    }
     if args.timings {
         for (stage, t) in &out.timings {
             eprintln!("{stage:<18} {:>8.1} ms", t.as_secs_f64() * 1e3);
@@ -503,6 +534,57 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What to write where: each `--format` with its file (`None`: standard output), checked before
+/// anything runs. `facts` is for rule authors and tools: always JSON.
+fn outputs(
+    command: &str,
+    formats: &[(String, Option<PathBuf>)],
+    output: Option<&PathBuf>,
+) -> Result<Vec<(String, Option<PathBuf>)>, String> {
+    let mut outputs = formats.to_vec();
+    if outputs.is_empty() {
+        let default = if command == "facts" { "json" } else { "text" };
+        outputs.push((default.to_string(), None));
+    }
+    for (name, _) in &outputs {
+        let allowed: &[&str] = match command {
+            "graph" => &["text", "json"],
+            "facts" => &["json"],
+            _ => report::FORMATS,
+        };
+        if !allowed.contains(&name.as_str()) {
+            return Err(format!(
+                "`pullpath {command}` prints {}, not {name}",
+                allowed.join(" or ")
+            ));
+        }
+    }
+    let on_stdout = outputs.iter().filter(|(_, f)| f.is_none()).count();
+    if let Some(o) = output {
+        if on_stdout != 1 {
+            return Err(format!(
+                "--output {} names the file of one format; give several as --format FORMAT=FILE",
+                o.display()
+            ));
+        }
+        for (_, f) in outputs.iter_mut().filter(|(_, f)| f.is_none()) {
+            *f = Some(o.clone());
+        }
+    } else if on_stdout > 1 {
+        return Err(
+            "several formats would share standard output; give each but one a file: \
+             --format FORMAT=FILE"
+                .into(),
+        );
+    }
+    let mut files: Vec<&PathBuf> = outputs.iter().filter_map(|(_, f)| f.as_ref()).collect();
+    files.sort();
+    if let Some(w) = files.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!("{}: named for two formats", w[0].display()));
+    }
+    Ok(outputs)
 }
 
 /// Stops the run (exit 2) when a given path holds nothing pullpath reads, or a `--var` names a

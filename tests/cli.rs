@@ -609,3 +609,76 @@ fn the_readme_example_fix_is_written_in_the_configuration_s_own_names() {
         assert!(!fix.contains('<'), "{file}: placeholder in\n{fix}");
     }
 }
+
+#[test]
+fn one_run_writes_several_formats_each_to_its_place() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-outputs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let sarif = dir.join("out.sarif");
+    let compact = dir.join("out.txt");
+    let _ = std::fs::remove_file(&sarif);
+    let out = pullpath()
+        .args(["check", "testdata/equivalence/main.tf", "--format", "text"])
+        .arg(format!("--format=sarif={}", sarif.display()))
+        .arg(format!("--format=compact={}", compact.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FGP022"), "{stdout}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(doc["runs"][0]["results"][0]["ruleId"], "FGP022");
+    let lines = std::fs::read_to_string(&compact).unwrap();
+    assert!(
+        lines.starts_with("testdata/equivalence/main.tf:127:24: error FGP022 "),
+        "{lines}"
+    );
+    // `--output` names the file of the one format without one
+    let out = pullpath()
+        .args([
+            "check",
+            "testdata/equivalence/main.tf",
+            "--format",
+            "sarif",
+            "-o",
+        ])
+        .arg(&sarif)
+        .output()
+        .unwrap();
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(1), 0));
+    assert!(std::fs::read_to_string(&sarif)
+        .unwrap()
+        .contains("\"FGP022\""));
+}
+
+#[test]
+fn formats_that_cannot_be_written_are_usage_errors() {
+    for (args, says) in [
+        (
+            &["check", ".", "--format", "json", "--format", "sarif"][..],
+            "several formats would share standard output",
+        ),
+        (
+            &["check", ".", "--format", "json=a", "--format", "sarif=a"][..],
+            "a: named for two formats",
+        ),
+        (
+            &["check", ".", "--format", "json=a", "--output", "b"][..],
+            "--output b names the file of one format",
+        ),
+        (
+            &["graph", ".", "--format", "sarif"][..],
+            "`pullpath graph` prints text or json, not sarif",
+        ),
+        (
+            &["check", ".", "--format", "xml"][..],
+            "`xml` is not a format",
+        ),
+    ] {
+        let out = pullpath().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use pullpath::base::SourceMap;
 use pullpath::pipeline::{self, Config};
-use pullpath::report::{self, Emitter, TextStyle};
+use pullpath::report::{self, TextStyle};
 use pullpath::rules::RuleSet;
 use pullpath::syntax;
 
@@ -36,7 +36,7 @@ pub fn parse(which: Syntax, data: &[u8]) {
 }
 
 /// The whole pipeline with the built-in rules on one file named `name` holding `data`, then
-/// the text and JSON reporters on everything it reports.
+/// every reporter (`report::FORMATS`) on everything it reports.
 pub fn check(name: &str, data: &[u8]) {
     let dir = scratch_dir();
     let path = dir.join(name);
@@ -59,10 +59,12 @@ pub fn check(name: &str, data: &[u8]) {
         verbose: false,
         unverified: Some(&out.unverified),
         summary,
+        rules: &config.rules.rules,
     };
-    let formats: [&dyn Emitter; 2] = [&report::Text, &report::Json::default()];
-    for f in formats {
-        f.emit(&mut std::io::sink(), &diagnostics, &cx)
+    for name in report::FORMATS {
+        let emitter = report::emitter(name).expect("every listed format has an emitter");
+        emitter
+            .emit(&mut std::io::sink(), &diagnostics, &cx)
             .expect("a sink takes everything");
     }
 }

@@ -6,10 +6,17 @@
 //! - `text.rs`: the terminal (miette graphical reports; input notes grouped, see `group.rs`;
 //!   `--explain-unknown` in `unverified.rs`; the summary line);
 //! - `json.rs`: `--format json`, the document tools read;
+//! - `sarif.rs`: `--format sarif`, SARIF 2.1.0 for code scanning;
+//! - `github.rs`: `--format github`, GitHub Actions workflow commands (annotations);
+//! - `compact.rs`: `--format compact`, one line per item (`path:line:col: severity code
+//!   message`), for editors' problem matchers and grep;
 //! - `snippet.rs`: bounded snippets and escaping, which every format that echoes the input uses.
 
+mod compact;
+mod github;
 mod group;
 mod json;
+mod sarif;
 mod snippet;
 mod text;
 mod unverified;
@@ -17,14 +24,18 @@ mod unverified;
 use std::io::{self, Write};
 use std::path::Path;
 
+pub use compact::Compact;
+pub use github::Github;
 pub use group::{grouped, NOTE_CODES};
 pub use json::Json;
+pub use sarif::Sarif;
 pub use snippet::escape_controls;
 pub use text::{render, Text, TextStyle};
 pub use unverified::unverified_text;
 
+use crate::base::source::{display_path, LineCol};
 use crate::base::{Diagnostic, Severity, SourceMap};
-use crate::rules::Unverified;
+use crate::rules::{Rule, Unverified};
 
 /// An output format.
 pub trait Emitter {
@@ -32,6 +43,44 @@ pub trait Emitter {
     /// by place) to `out`.
     fn emit(&self, out: &mut dyn Write, diagnostics: &[Diagnostic], cx: &Context)
         -> io::Result<()>;
+}
+
+/// The formats of `pullpath check`, by the name `--format` takes.
+pub const FORMATS: &[&str] = &["text", "json", "sarif", "github", "compact"];
+
+/// The emitter of a format of [`FORMATS`].
+pub fn emitter(name: &str) -> Option<Box<dyn Emitter>> {
+    Some(match name {
+        "text" => Box::new(Text),
+        "json" => Box::new(Json::default()),
+        "sarif" => Box::new(Sarif),
+        "github" => Box::new(Github),
+        "compact" => Box::new(Compact),
+        _ => return None,
+    })
+}
+
+/// Where a diagnostic is, as users read it: the file (relative to the working directory when
+/// inside it) and, with a span, its first and last line and column (1-based, characters).
+pub struct Place {
+    pub path: String,
+    pub range: Option<(LineCol, LineCol)>,
+}
+
+impl Place {
+    /// `None`: the diagnostic is about no file (a command-line value).
+    pub fn of(d: &Diagnostic, cx: &Context) -> Option<Place> {
+        if let Some(span) = d.span {
+            return Some(Place {
+                path: display_path(&cx.sources.path(span.file), cx.cwd),
+                range: Some(cx.sources.line_col(span)),
+            });
+        }
+        d.file.as_ref().map(|f| Place {
+            path: display_path(f, cx.cwd),
+            range: None,
+        })
+    }
 }
 
 /// What every format may need besides the diagnostics.
@@ -46,6 +95,8 @@ pub struct Context<'a> {
     /// (`--explain-unknown`).
     pub unverified: Option<&'a [Unverified]>,
     pub summary: Summary,
+    /// The rules of the run (`check`; empty otherwise), for formats that describe them (SARIF).
+    pub rules: &'a [Rule],
 }
 
 /// The counts a report ends with.
@@ -126,6 +177,7 @@ mod tests {
             verbose: false,
             unverified: None,
             summary: Summary::of(&diagnostics, 1, 0, 1, &[], true),
+            rules: &[],
         };
         let mut text = Vec::new();
         Text.emit(&mut text, &diagnostics, &cx).unwrap();
