@@ -162,9 +162,20 @@ fn each_case_folder_has_its_test_and_a_valid_name() {
         .iter()
         .map(|(r, c)| (r.to_string(), c.to_string()))
         .collect();
-    assert_eq!(
-        on_disk, listed,
-        "rebuild: testdata/rules changed since build.rs ran"
+    let missing: Vec<String> = on_disk
+        .iter()
+        .filter(|c| !listed.contains(c))
+        .map(|(r, c)| format!("{r}/{c}"))
+        .collect();
+    let gone: Vec<String> = listed
+        .iter()
+        .filter(|c| !on_disk.contains(c))
+        .map(|(r, c)| format!("{r}/{c}"))
+        .collect();
+    assert!(
+        missing.is_empty() && gone.is_empty(),
+        "testdata/rules changed since build.rs listed the cases (touch build.rs and rerun): \
+         no test for {missing:?}, tests of folders gone: {gone:?}"
     );
     for (rule, case) in &on_disk {
         Case::new(rule, case);
