@@ -221,7 +221,8 @@ fn for_each_in_a_local_module_gives_one_address_per_key() {
     );
 }
 
-/// What users see, as snapshots: the graph as text, and diagnostics rendered by miette.
+/// What users see, as a snapshot: the graph as text. The output of `check` in each format is
+/// snapshotted in `tests/report.rs`.
 #[test]
 fn snapshots_of_what_users_see() {
     let run = |args: &[&str]| {
@@ -231,10 +232,6 @@ fn snapshots_of_what_users_see() {
     insta::assert_snapshot!(
         "graph_text_main_tf",
         run(&["graph", "testdata/equivalence/main.tf"])
-    );
-    insta::assert_snapshot!(
-        "check_text_diagnostics",
-        run(&["check", "testdata/diagnostics", "--color", "never"])
     );
 }
 
@@ -398,13 +395,12 @@ fn input_notes_are_grouped_with_a_hint() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
+    // Both outputs are snapshots in tests/report.rs (`input-notes`, `explain-unknown`).
     let text = run(&[]);
-    insta::assert_snapshot!("check_text_input_notes", text);
     // --explain-unknown: each cause once per task, the rules it leaves undecided, and what would
     // make it known (here the variable file beside the configuration).
     let unknown = run(&["--explain-unknown"]);
     let unknown = &unknown[unknown.find("Not verified").unwrap()..];
-    insta::assert_snapshot!("check_text_explain_unknown", unknown);
     let unknown = unknown.split_whitespace().collect::<Vec<_>>().join(" ");
     assert_eq!(
         unknown

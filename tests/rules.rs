@@ -1,7 +1,8 @@
 //! Every rule against its fixtures (`testdata/rules/README.md`): each `fail-*` case gives at least
-//! one finding of the rule and each `pass-*` case none; every built-in rule has failing and
-//! passing cases in Terraform and CloudFormation; the text users see for each failing case is a
-//! snapshot.
+//! one finding of the rule and each `pass-*` case none, one test per case (`build.rs` lists them:
+//! `cargo test FGP021` runs one rule's cases); every built-in rule has failing and passing cases in
+//! Terraform and CloudFormation; the text users see for each failing case is a snapshot beside it,
+//! `testdata/rules/FGPnnn/fail-*/expected.snap`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,52 +10,67 @@ use assert_cmd::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
+// `mod FGPnnn { #[test] fn fail_tf_…() { super::check_case("FGPnnn", "fail-tf-…") } … }` for each
+// case folder, and `CASES`.
+include!(concat!(env!("OUT_DIR"), "/rule_cases.rs"));
+
+/// The snapshot of a failing case, in its folder.
+const SNAPSHOT: &str = "expected";
+
 struct Case {
     rule: String,
-    name: String,
     dir: PathBuf,
     fail: bool,
     format: String,
 }
 
-fn cases() -> Vec<Case> {
-    let mut out = Vec::new();
-    let base = Path::new(ROOT).join("testdata/rules");
-    let mut rules: Vec<PathBuf> = std::fs::read_dir(&base)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    rules.sort();
-    for r in rules {
-        let rule = r.file_name().unwrap().to_string_lossy().to_string();
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&r)
+impl Case {
+    /// `testdata/rules/<rule>/<name>`; panics unless the name is `fail|pass-<format>-…`.
+    fn new(rule: &str, name: &str) -> Case {
+        let dir = Path::new(ROOT).join("testdata/rules").join(rule).join(name);
+        let mut parts = name.splitn(3, '-');
+        let verdict = parts.next().unwrap_or("");
+        let format = parts.next().unwrap_or("");
+        assert!(
+            matches!(verdict, "fail" | "pass")
+                && matches!(format, "tf" | "plan" | "cfn" | "taskdef")
+                && parts.next().is_some_and(|what| !what.is_empty()),
+            "{}: a case is named fail-<tf|plan|cfn|taskdef>-… or pass-<tf|plan|cfn|taskdef>-…",
+            dir.display()
+        );
+        Case {
+            rule: rule.to_string(),
+            fail: verdict == "fail",
+            format: format.to_string(),
+            dir,
+        }
+    }
+}
+
+/// The case folders as they are on disk now, sorted.
+fn case_dirs() -> Vec<(String, String)> {
+    let subdirs = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.is_dir())
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
-        dirs.sort();
-        for dir in dirs {
-            let name = dir.file_name().unwrap().to_string_lossy().to_string();
-            let mut parts = name.splitn(3, '-');
-            let verdict = parts.next().unwrap_or("").to_string();
-            let format = parts.next().unwrap_or("").to_string();
-            assert!(
-                matches!(verdict.as_str(), "fail" | "pass")
-                    && matches!(format.as_str(), "tf" | "plan" | "cfn" | "taskdef"),
-                "{}: a case is named fail-<tf|plan|cfn|taskdef>-… or pass-<tf|plan|cfn|taskdef>-…",
-                dir.display()
-            );
-            out.push(Case {
-                rule: rule.clone(),
-                name,
-                fail: verdict == "fail",
-                format,
-                dir,
-            });
+        names.sort();
+        names
+    };
+    let base = Path::new(ROOT).join("testdata/rules");
+    let mut out = Vec::new();
+    for rule in subdirs(&base) {
+        for case in subdirs(&base.join(&rule)) {
+            out.push((rule.clone(), case));
         }
     }
     out
+}
+
+fn cases() -> Vec<Case> {
+    case_dirs().iter().map(|(r, c)| Case::new(r, c)).collect()
 }
 
 fn run(case: &Case, format: &str) -> (i32, String) {
@@ -76,70 +92,132 @@ fn run(case: &Case, format: &str) -> (i32, String) {
     )
 }
 
-#[test]
-fn every_rule_fires_on_its_failing_cases_and_only_there() {
+/// One case: a finding of the rule in `fail-*`, none in `pass-*`, no input error, and for a
+/// failing case the text output equal to its snapshot.
+fn check_case(rule: &str, name: &str) {
+    let case = Case::new(rule, name);
+    let (code, out) = run(&case, "json");
+    let doc: serde_json::Value = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("{rule}/{name}: no JSON ({e}), exit {code}:\n{out}"));
+    let list = |key: &str| doc[key].as_array().cloned().unwrap_or_default();
+    let (findings, diagnostics) = (list("findings"), list("diagnostics"));
+    // What came out, for the failure message.
+    let seen = findings
+        .iter()
+        .chain(&diagnostics)
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().unwrap_or_default().to_string();
+            let id = [text("rule"), text("code")].concat();
+            format!("  {} {id}: {}", text("severity"), text("message"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let seen = if seen.is_empty() {
+        "  no finding, no diagnostic".to_string()
+    } else {
+        seen
+    };
     let mut problems = Vec::new();
-    let mut snapshots = Vec::new();
-    for case in cases() {
-        let (code, out) = run(&case, "json");
-        let doc: serde_json::Value = match serde_json::from_str(&out) {
-            Ok(d) => d,
-            Err(e) => {
-                problems.push(format!(
-                    "{}/{}: no JSON ({e}), exit {code}",
-                    case.rule, case.name
-                ));
-                continue;
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .count();
+    if errors > 0 {
+        problems.push(format!("{errors} input error(s)"));
+    }
+    let hits = findings.iter().filter(|f| f["rule"] == rule).count();
+    if case.fail && hits == 0 {
+        problems.push(format!("expected a {rule} finding, got none"));
+    }
+    if !case.fail && hits > 0 {
+        problems.push(format!("expected no {rule} finding, got {hits}"));
+    }
+    assert!(
+        problems.is_empty(),
+        "{rule}/{name}: {}; exit {code}, output:\n{seen}\n",
+        problems.join("; ")
+    );
+    let snapshot = case.dir.join(format!("{SNAPSHOT}.snap"));
+    if case.fail {
+        let (_, text) = run(&case, "text");
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(&case.dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!(SNAPSHOT, text));
+    } else {
+        assert!(
+            !snapshot.exists(),
+            "{rule}/{name}: a passing case has no snapshot; remove {}",
+            snapshot.display()
+        );
+    }
+}
+
+/// The generated tests are the case folders: a folder added since the last build would otherwise
+/// go untested (`build.rs` reruns when `testdata/rules` changes, this says so if it did not).
+#[test]
+fn each_case_folder_has_its_test_and_a_valid_name() {
+    let on_disk = case_dirs();
+    let listed: Vec<(String, String)> = CASES
+        .iter()
+        .map(|(r, c)| (r.to_string(), c.to_string()))
+        .collect();
+    let missing: Vec<String> = on_disk
+        .iter()
+        .filter(|c| !listed.contains(c))
+        .map(|(r, c)| format!("{r}/{c}"))
+        .collect();
+    let gone: Vec<String> = listed
+        .iter()
+        .filter(|c| !on_disk.contains(c))
+        .map(|(r, c)| format!("{r}/{c}"))
+        .collect();
+    assert!(
+        missing.is_empty() && gone.is_empty(),
+        "testdata/rules changed since build.rs listed the cases (touch build.rs and rerun): \
+         no test for {missing:?}, tests of folders gone: {gone:?}"
+    );
+    for (rule, case) in &on_disk {
+        Case::new(rule, case);
+    }
+}
+
+/// Every `.snap` under `testdata/rules` is the snapshot of a failing case, and none is left in
+/// `tests/snapshots`, where they were before.
+#[test]
+fn no_rule_snapshot_is_orphaned() {
+    let root = Path::new(ROOT);
+    let fails: Vec<PathBuf> = cases()
+        .into_iter()
+        .filter(|c| c.fail)
+        .map(|c| c.dir.join(format!("{SNAPSHOT}.snap")))
+        .collect();
+    let mut orphans = Vec::new();
+    let mut stack = vec![root.join("testdata/rules")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "snap") && !fails.contains(&p) {
+                orphans.push(p);
             }
-        };
-        let hits: Vec<&serde_json::Value> = doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["rule"] == case.rule.as_str())
-            .collect();
-        let errors: Vec<String> = doc["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|d| d["severity"] == "error")
-            .map(|d| d["message"].to_string())
-            .collect();
-        if !errors.is_empty() {
-            problems.push(format!(
-                "{}/{}: input errors: {}",
-                case.rule,
-                case.name,
-                errors.join("; ")
-            ));
-        }
-        if case.fail && hits.is_empty() {
-            problems.push(format!(
-                "{}/{}: expected a {} finding, got none",
-                case.rule, case.name, case.rule
-            ));
-        }
-        if !case.fail && !hits.is_empty() {
-            problems.push(format!(
-                "{}/{}: expected no {} finding, got: {}",
-                case.rule,
-                case.name,
-                case.rule,
-                hits.iter()
-                    .map(|h| h["message"].to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ));
-        }
-        if case.fail {
-            let (_, text) = run(&case, "text");
-            snapshots.push((format!("{}__{}", case.rule, case.name), text));
         }
     }
-    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
-    for (name, text) in snapshots {
-        insta::assert_snapshot!(name, text);
+    for e in std::fs::read_dir(root.join("tests/snapshots")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("rules__")
+        {
+            orphans.push(p);
+        }
     }
+    assert!(
+        orphans.is_empty(),
+        "snapshots of no failing case:\n{orphans:#?}"
+    );
 }
 
 /// Cases that cannot exist, with the reason.
