@@ -1,14 +1,14 @@
 //! Every output format of `pullpath check` on one shared set of inputs, as snapshots
 //! (`tests/snapshots/report/<format>/<fixture>.snap`): adding a format is adding its name to
-//! `FORMATS` and accepting its snapshots (`INSTA_UPDATE=always cargo test --test report`, then
+//! `pullpath::report::FORMATS` and accepting its snapshots (`INSTA_UPDATE=always cargo test --test report`, then
 //! read them, or `cargo insta review`).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use assert_cmd::Command;
 
-/// The values of `--format` for `pullpath check`.
-const FORMATS: &[&str] = &["text", "json"];
+/// The values of `--format` for `pullpath check`: every format the reporter stage has.
+use pullpath::report::FORMATS;
 
 /// Name and arguments of `pullpath check`, paths relative to the crate root.
 const FIXTURES: &[(&str, &[&str])] = &[
@@ -44,7 +44,30 @@ fn check(args: &[&str], format: &str) -> String {
         .args(["--format", format])
         .output()
         .unwrap();
-    String::from_utf8(out.stdout).unwrap()
+    stable(format, String::from_utf8(out.stdout).unwrap())
+}
+
+/// What a snapshot keeps of an output: all of it, but the checkout's absolute path (SARIF's
+/// `%SRCROOT%`) and, in SARIF, the rules' docs (the same in every run, and each rule's own
+/// business: its `rules/*.yaml`), which stand for themselves as `<docs of FGPnnn>`.
+fn stable(format: &str, out: String) -> String {
+    let out = out.replace(env!("CARGO_MANIFEST_DIR"), "[ROOT]");
+    if format != "sarif" {
+        return out;
+    }
+    let mut doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for rule in doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array_mut()
+        .unwrap()
+    {
+        let id = rule["id"].as_str().unwrap().to_string();
+        if id.starts_with("FGP") {
+            for key in ["text", "markdown"] {
+                rule["help"][key] = format!("<docs of {id}>").into();
+            }
+        }
+    }
+    serde_json::to_string_pretty(&doc).unwrap() + "\n"
 }
 
 /// Each format on each fixture; every mismatch is reported (and written for review), not only
