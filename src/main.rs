@@ -83,7 +83,7 @@ enum FailOn {
 struct CommonArgs {
     /// Files or directories to read (default: the current directory).
     paths: Vec<PathBuf>,
-    /// Output format: text, json, sarif, github or compact (`check`; `graph` prints text or
+    /// Output format: text, json, sarif, github, junit, gitlab or compact (`check`; `graph` prints text or
     /// json, `facts` json). `FORMAT=FILE` writes that format to FILE; repeat to write several in
     /// one run (`--format text --format sarif=pullpath.sarif`).
     #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format)]
@@ -459,6 +459,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             unverified: explain_unknown.then_some(&out.unverified[..]),
             summary: summary.clone(),
             rules,
+            tasks: &out.tasks,
         };
         let mut text = Vec::new();
         let written = match (name.as_str(), command) {

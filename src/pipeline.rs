@@ -68,6 +68,8 @@ pub struct Output {
     pub findings: Vec<Diagnostic>,
     /// Checks that could not be decided (for `--explain-unknown`), per task.
     pub unverified: Vec<Unverified>,
+    /// The task definitions the rules were evaluated on, sorted, each once.
+    pub tasks: Vec<rules::Checked>,
     /// Wall time of each stage; graph and rules run inside the frontends, per unit (their
     /// times are summed over threads).
     pub timings: Vec<(&'static str, std::time::Duration)>,
@@ -368,11 +370,13 @@ fn run_here(config: &Config) -> Output {
     diagnostics.extend(unit_diagnostics);
     let mut findings = Vec::new();
     let mut unverified = Vec::new();
+    let mut tasks = Vec::new();
     for c in outcomes {
         match c {
             Ok(o) => {
                 findings.extend(o.findings);
                 unverified.extend(o.unverified);
+                tasks.extend(o.tasks);
             }
             Err(d) => diagnostics.push(d),
         }
@@ -390,6 +394,9 @@ fn run_here(config: &Config) -> Output {
     findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     unverified.sort();
     unverified.dedup();
+    // A plan read with its `.tf` files beside it has the same task definitions at the same places.
+    tasks.sort_by_cached_key(|t| (sources.path(t.span.file), t.span.start, t.task.clone()));
+    tasks.dedup();
     let key = |d: &Diagnostic| {
         let path = d
             .span
@@ -416,6 +423,7 @@ fn run_here(config: &Config) -> Output {
         diagnostics,
         findings,
         unverified,
+        tasks,
         timings,
         empty_paths: found.empty_paths,
     }

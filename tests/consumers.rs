@@ -6,6 +6,9 @@
 //!   `PULLPATH_REQUIRE_TOOLS`, which makes its absence a failure rather than a skip); and
 //!   GitHub code scanning's documented requirements for an upload;
 //! - GitHub: workflow commands parsed as the Actions runner parses them;
+//! - JUnit: read by `junitparser` (PyPI), when `PULLPATH_PYTHON` names a Python that has it
+//!   (`.ci/run` makes one);
+//! - GitLab Code Quality: the fields GitLab requires of each issue;
 //! - compact: one `path:line:col: severity code message` line per item.
 
 use std::path::{Path, PathBuf};
@@ -131,12 +134,7 @@ fn sarif_meets_github_code_scanning_and_the_multitool() {
         std::fs::write(&file, &out).unwrap();
         files.push(file);
     }
-    let Some(tool) = std::env::var_os("SARIF_MULTITOOL") else {
-        assert!(
-            std::env::var_os("PULLPATH_REQUIRE_TOOLS").is_none(),
-            "SARIF_MULTITOOL is not set: .ci/run installs the multitool"
-        );
-        eprintln!("skipped the SARIF multitool: set SARIF_MULTITOOL to its path to run it");
+    let Some(tool) = tool("SARIF_MULTITOOL", "Microsoft's SARIF multitool") else {
         return;
     };
     for file in &files {
@@ -159,6 +157,113 @@ fn sarif_meets_github_code_scanning_and_the_multitool() {
             file.display(),
             problems.join("\n")
         );
+    }
+}
+
+/// The external tool an environment variable names; `None` (the test skips, saying so) when it
+/// is not set, unless `PULLPATH_REQUIRE_TOOLS` is (CI), where that fails.
+fn tool(var: &str, what: &str) -> Option<std::ffi::OsString> {
+    let t = std::env::var_os(var);
+    if t.is_none() {
+        assert!(
+            std::env::var_os("PULLPATH_REQUIRE_TOOLS").is_none(),
+            "{var} is not set: .ci/run installs {what}"
+        );
+        eprintln!("skipped {what}: set {var} to run it");
+    }
+    t
+}
+
+#[test]
+fn junit_reads_back_with_junitparser() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("consumers-junit");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut runs = Vec::new();
+    for (i, path) in examples().iter().enumerate() {
+        let (_, out) = check("junit", path);
+        let file = dir.join(format!("{i}.xml"));
+        std::fs::write(&file, out).unwrap();
+        runs.push((file, json(path)));
+    }
+    let Some(python) = tool("PULLPATH_PYTHON", "a Python with junitparser") else {
+        return;
+    };
+    // Each case as junitparser reads it: classname, name, and its failures' and errors' types.
+    const READ: &str = "import json, sys\nfrom junitparser import JUnitXml, Failure, Error\n\
+        xml = JUnitXml.fromfile(sys.argv[1])\n\
+        print(json.dumps([{'classname': c.classname, 'name': c.name, 'failures': \
+        [r.type for r in c.result if isinstance(r, Failure)], 'errors': \
+        [r.type for r in c.result if isinstance(r, Error)]} for s in xml for c in s]))";
+    for (file, expected) in runs {
+        let out = Process::new(&python)
+            .args(["-c", READ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cases: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        // each finding is a failure of its task definition's case, of its rule's type
+        let findings = expected["findings"].as_array().unwrap();
+        for f in findings {
+            let case = cases
+                .iter()
+                .find(|c| c["name"] == f["task_definition"])
+                .unwrap_or_else(|| panic!("no case for {}: {cases:?}", f["task_definition"]));
+            assert!(
+                case["failures"].as_array().unwrap().contains(&f["rule"]),
+                "{case}"
+            );
+        }
+        let failures: usize = (cases.iter())
+            .map(|c| c["failures"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(failures, findings.len(), "{}", file.display());
+        let inputs = (expected["diagnostics"].as_array().unwrap().iter())
+            .filter(|d| d["severity"] != "info")
+            .count();
+        let errors: usize = (cases.iter())
+            .map(|c| c["errors"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(errors, inputs, "{}", file.display());
+    }
+}
+
+#[test]
+fn gitlab_code_quality_issues_have_the_required_fields() {
+    for path in examples() {
+        let (_, out) = check("gitlab", &path);
+        let issues: Vec<Value> = serde_json::from_str(&out).unwrap();
+        let expected = json(&path);
+        let inputs = (expected["diagnostics"].as_array().unwrap().iter())
+            .filter(|d| d["severity"] != "info")
+            .count();
+        assert_eq!(
+            issues.len(),
+            expected["findings"].as_array().unwrap().len() + inputs
+        );
+        let mut fingerprints = std::collections::HashSet::new();
+        for i in &issues {
+            for key in ["description", "check_name", "fingerprint"] {
+                assert!(!i[key].as_str().unwrap().is_empty(), "{key}: {i}");
+            }
+            assert!(fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()));
+            let severity = i["severity"].as_str().unwrap();
+            assert!(
+                ["info", "minor", "major", "critical", "blocker"].contains(&severity),
+                "{i}"
+            );
+            let path = i["location"]["path"].as_str().unwrap();
+            assert!(
+                Path::new(ROOT).join(path).is_file() || Path::new(path).is_file(),
+                "{path}"
+            );
+            assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        }
     }
 }
 

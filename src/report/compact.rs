@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::{grouped, Context, Emitter, Place};
+use super::{items, Context, Emitter, Place};
 use crate::base::{Diagnostic, Severity};
 
 pub struct Compact;
@@ -27,11 +27,7 @@ impl Emitter for Compact {
         diagnostics: &[Diagnostic],
         cx: &Context,
     ) -> io::Result<()> {
-        let (findings, inputs): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
-            .iter()
-            .cloned()
-            .partition(Diagnostic::is_finding);
-        for d in findings.iter().chain(&grouped(&inputs, cx.verbose)) {
+        for d in &items(diagnostics, cx.verbose) {
             let place = match Place::of(d, cx) {
                 Some(Place {
                     path,

@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use super::compact::one_line;
-use super::{escape_controls, grouped, Context, Emitter, Place};
+use super::{escape_controls, items, Context, Emitter, Place};
 use crate::base::source::display_path;
 use crate::base::{Diagnostic, Severity};
 
@@ -22,11 +22,7 @@ impl Emitter for Github {
         diagnostics: &[Diagnostic],
         cx: &Context,
     ) -> io::Result<()> {
-        let (findings, inputs): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
-            .iter()
-            .cloned()
-            .partition(Diagnostic::is_finding);
-        for d in findings.iter().chain(&grouped(&inputs, cx.verbose)) {
+        for d in &items(diagnostics, cx.verbose) {
             out.write_all(command(d, cx).as_bytes())?;
         }
         Ok(())

@@ -8,26 +8,33 @@
 //! - `json.rs`: `--format json`, the document tools read;
 //! - `sarif.rs`: `--format sarif`, SARIF 2.1.0 for code scanning;
 //! - `github.rs`: `--format github`, GitHub Actions workflow commands (annotations);
+//! - `junit.rs`: `--format junit`, JUnit XML for CI test reports;
+//! - `gitlab.rs`: `--format gitlab`, a GitLab Code Quality report;
 //! - `compact.rs`: `--format compact`, one line per item (`path:line:col: severity code
 //!   message`), for editors' problem matchers and grep;
 //! - `snippet.rs`: bounded snippets and escaping, which every format that echoes the input uses.
 
 mod compact;
 mod github;
+mod gitlab;
 mod group;
 mod json;
+mod junit;
 mod sarif;
 mod snippet;
 mod text;
 mod unverified;
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
 pub use compact::Compact;
 pub use github::Github;
+pub use gitlab::Gitlab;
 pub use group::{grouped, NOTE_CODES};
 pub use json::Json;
+pub use junit::Junit;
 pub use sarif::Sarif;
 pub use snippet::escape_controls;
 pub use text::{render, Text, TextStyle};
@@ -35,7 +42,7 @@ pub use unverified::unverified_text;
 
 use crate::base::source::{display_path, LineCol};
 use crate::base::{Diagnostic, Severity, SourceMap};
-use crate::rules::{Rule, Unverified};
+use crate::rules::{Checked, Rule, Unverified};
 
 /// An output format.
 pub trait Emitter {
@@ -46,7 +53,9 @@ pub trait Emitter {
 }
 
 /// The formats of `pullpath check`, by the name `--format` takes.
-pub const FORMATS: &[&str] = &["text", "json", "sarif", "github", "compact"];
+pub const FORMATS: &[&str] = &[
+    "text", "json", "sarif", "github", "junit", "gitlab", "compact",
+];
 
 /// The emitter of a format of [`FORMATS`].
 pub fn emitter(name: &str) -> Option<Box<dyn Emitter>> {
@@ -55,9 +64,22 @@ pub fn emitter(name: &str) -> Option<Box<dyn Emitter>> {
         "json" => Box::new(Json::default()),
         "sarif" => Box::new(Sarif),
         "github" => Box::new(Github),
+        "junit" => Box::new(Junit),
+        "gitlab" => Box::new(Gitlab),
         "compact" => Box::new(Compact),
         _ => return None,
     })
+}
+
+/// The items a report shows one by one: the findings, then the input diagnostics as
+/// [`grouped`] (one item per note code and per repeated diagnostic unless `verbose`).
+pub fn items(diagnostics: &[Diagnostic], verbose: bool) -> Vec<Diagnostic> {
+    let (mut findings, inputs): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+        .iter()
+        .cloned()
+        .partition(Diagnostic::is_finding);
+    findings.extend(grouped(&inputs, verbose));
+    findings
 }
 
 /// Where a diagnostic is, as users read it: the file (relative to the working directory when
@@ -97,6 +119,8 @@ pub struct Context<'a> {
     pub summary: Summary,
     /// The rules of the run (`check`; empty otherwise), for formats that describe them (SARIF).
     pub rules: &'a [Rule],
+    /// The task definitions the rules were evaluated on (JUnit's test cases).
+    pub tasks: &'a [Checked],
 }
 
 /// The counts a report ends with.
@@ -153,6 +177,64 @@ impl Summary {
     }
 }
 
+/// Fingerprints of the diagnostics of one report, in order (SARIF's `partialFingerprints`,
+/// GitLab's `fingerprint`): what identifies a finding across unrelated edits.
+#[derive(Default)]
+pub struct Fingerprints {
+    /// Hash → how many diagnostics had it so far.
+    seen: HashMap<u64, usize>,
+}
+
+impl Fingerprints {
+    /// The rule, the file, the resource and the task definition, and the text the diagnostic
+    /// points at (not its line): moving the block or editing another keeps it; the n-th
+    /// identical one gets `:n`. An input diagnostic adds its message.
+    pub fn next(&mut self, d: &Diagnostic, cx: &Context) -> String {
+        let seen = &mut self.seen;
+        let f = d.finding.as_deref();
+        let file = d
+            .span
+            .map(|s| cx.sources.path(s.file))
+            .or_else(|| d.file.clone())
+            .map(|p| display_path(&p, cx.cwd))
+            .unwrap_or_default();
+        let text = d.span.map_or(String::new(), |s| {
+            let t = cx.sources.get(s.file);
+            let t = t.slice(s);
+            t.chars().take(256).collect::<String>()
+        });
+        let parts = [
+            d.code.as_ref(),
+            &file,
+            f.map_or("", |f| f.resource.as_str()),
+            f.map_or("", |f| f.task.as_str()),
+            text.trim(),
+            if f.is_some() { "" } else { d.message.as_str() },
+        ];
+        let hash = fnv1a(&parts);
+        let n = seen.entry(hash).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            format!("{hash:016x}")
+        } else {
+            format!("{hash:016x}:{n}")
+        }
+    }
+}
+
+/// FNV-1a, 64 bits, over the parts separated by a NUL: stable across builds and platforms
+/// (std's hashers promise neither).
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in p.as_bytes().iter().chain(&[0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +260,7 @@ mod tests {
             unverified: None,
             summary: Summary::of(&diagnostics, 1, 0, 1, &[], true),
             rules: &[],
+            tasks: &[],
         };
         let mut text = Vec::new();
         Text.emit(&mut text, &diagnostics, &cx).unwrap();

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::{Context, Emitter};
+use super::{Context, Emitter, Fingerprints};
 use crate::base::diag::Applicability;
 use crate::base::source::{display_path, Unit};
 use crate::base::{Diagnostic, Severity, SourceMap, Span};
@@ -44,7 +44,7 @@ impl Emitter for Sarif {
             .collect();
         let mut results = Vec::new();
         let mut notifications = Vec::new();
-        let mut seen = HashMap::new();
+        let mut fingerprints = Fingerprints::default();
         for d in diagnostics {
             if !d.is_finding() && d.severity == Severity::Info {
                 notifications.push(notification(d, cx));
@@ -55,7 +55,7 @@ impl Emitter for Sarif {
                 rules.push(input_descriptor(&code));
                 rules.len() - 1
             });
-            results.push(result(d, rule_index, cx, &mut seen));
+            results.push(result(d, rule_index, cx, &mut fingerprints));
         }
         let doc = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -145,7 +145,7 @@ fn result(
     d: &Diagnostic,
     rule_index: usize,
     cx: &Context,
-    seen: &mut HashMap<u64, usize>,
+    fingerprints: &mut Fingerprints,
 ) -> Value {
     let f = d.finding.as_deref();
     let mut message = d.message.clone();
@@ -173,7 +173,7 @@ fn result(
         "level": level(d.severity),
         "message": {"text": message},
         "locations": location(d, cx).into_iter().collect::<Vec<_>>(),
-        "partialFingerprints": {"pullpath/v1": fingerprint(d, cx, seen)},
+        "partialFingerprints": {"pullpath/v1": fingerprints.next(d, cx)},
     });
     if !related.is_empty() {
         r["relatedLocations"] = related.into();
@@ -302,53 +302,6 @@ fn percent_encode(path: &Path) -> String {
     out
 }
 
-/// What identifies a finding across unrelated edits: the rule, the file, the resource and the
-/// task definition, and the text it points at (not its line): moving the block or editing
-/// another keeps it; the n-th identical one gets `:n`.
-fn fingerprint(d: &Diagnostic, cx: &Context, seen: &mut HashMap<u64, usize>) -> String {
-    let f = d.finding.as_deref();
-    let file = d
-        .span
-        .map(|s| cx.sources.path(s.file))
-        .or_else(|| d.file.clone())
-        .map(|p| display_path(&p, cx.cwd))
-        .unwrap_or_default();
-    let text = d.span.map_or(String::new(), |s| {
-        let t = cx.sources.get(s.file);
-        let t = t.slice(s);
-        t.chars().take(256).collect::<String>()
-    });
-    let parts = [
-        d.code.as_ref(),
-        &file,
-        f.map_or("", |f| f.resource.as_str()),
-        f.map_or("", |f| f.task.as_str()),
-        text.trim(),
-        if f.is_some() { "" } else { d.message.as_str() },
-    ];
-    let hash = fnv1a(&parts);
-    let n = seen.entry(hash).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        format!("{hash:016x}")
-    } else {
-        format!("{hash:016x}:{n}")
-    }
-}
-
-/// FNV-1a, 64 bits, over the parts separated by a NUL: stable across builds and platforms
-/// (std's hashers promise neither).
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for &b in p.as_bytes().iter().chain(&[0]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +321,7 @@ mod tests {
             unverified: None,
             summary: Summary::of(diagnostics, 1, 0, 1, &[], true),
             rules: &[],
+            tasks: &[],
         }
     }
 

@@ -143,6 +143,19 @@ pub struct Outcome {
     /// Diagnostics with [`crate::base::diag::Finding`] details.
     pub findings: Vec<Diagnostic>,
     pub unverified: Vec<Unverified>,
+    /// Every task definition the rules were evaluated on, with or without findings.
+    pub tasks: Vec<Checked>,
+}
+
+/// A task definition the rules were evaluated on (a test case, for reports that count them).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Checked {
+    /// Its address, as findings name it in `Finding::task`.
+    pub task: String,
+    /// Where it is declared, and on which line (1-based: the file's text may be let go before
+    /// a report reads it).
+    pub span: Span,
+    pub line: usize,
 }
 
 /// Analyses one graph: every subject instance with its facts.
@@ -211,6 +224,14 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
     let sites = subjects::Sites::new(&net);
     let mut merge = Merge::default();
     for t in &tasks.tasks {
+        merge.out.tasks.push(Checked {
+            task: t.address.clone(),
+            span: t.span,
+            line: sources
+                .get(t.span.file)
+                .line_col(t.span.start as usize)
+                .line,
+        });
         let instances = subjects::task_instances(graph, t, &net, &sites);
         let mut by_subject: HashMap<Subject, Vec<&Instance>> = HashMap::new();
         for i in &instances {
