@@ -41,8 +41,8 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::base::{Diagnostic, FileId, Map, Ref, SourceMap, Span, Symbol, Val, Value};
-use crate::frontends::{Format, Mode, Options, Resource, Unit};
+use crate::base::{Diagnostic, FileId, Format, Map, Ref, SourceMap, Span, Symbol, Val, Value};
+use crate::frontends::{Mode, Options, Resource, Unit};
 use crate::syntax::json;
 
 use locate::{Locator, Shape, Shapes};

@@ -24,8 +24,8 @@
 #[cfg(test)]
 mod tests;
 
-use crate::base::{Diagnostic, FileId, Map, SourceMap, Span, Val, Value};
-use crate::frontends::{Format, Mode, Options, Resource, Unit};
+use crate::base::{Diagnostic, FileId, Format, Map, SourceMap, Span, Val, Value};
+use crate::frontends::{Mode, Options, Resource, Unit};
 use crate::syntax::json;
 
 /// The resource type the task definition is read as.
