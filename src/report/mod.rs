@@ -6,7 +6,8 @@
 //! - `text.rs`: the terminal (miette graphical reports; input notes grouped, see `group.rs`;
 //!   `--explain-unknown` in `unverified.rs`; the summary line);
 //! - `json.rs`: `--format json`, the document tools read;
-//! - `snippet.rs`: bounded snippets and escaping, which every format that echoes the input uses.
+//! - `snippet.rs`: bounded snippets and escaping, which every format that echoes the input uses,
+//!   and the word wrap of prose that the terminal's formats share.
 
 mod group;
 mod json;
