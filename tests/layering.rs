@@ -218,7 +218,7 @@ fn module_cycles(crate_: &Crate) -> Vec<String> {
 }
 
 /// The stages in order, from ARCHITECTURE.md: `base`, then the Bird's-eye diagram's line
-/// `paths ──► discover ──► … ──► report`.
+/// `paths ──► discover ──► … ──► report`; its code map and `src/lib.rs` must agree.
 fn stage_order() -> Vec<String> {
     let doc = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
     let line = doc
@@ -241,6 +241,21 @@ fn stage_order() -> Vec<String> {
     assert_eq!(
         headings, order,
         "ARCHITECTURE.md's code map and Bird's-eye view disagree"
+    );
+    // So does the crate's documentation (`src/lib.rs`), after `base`.
+    let lib = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
+    let line = lib
+        .lines()
+        .find(|l| l.contains("] → ["))
+        .expect("src/lib.rs lists the stages");
+    let listed: Vec<&str> = line
+        .split(" → ")
+        .filter_map(|s| s.split("[`").nth(1)?.split("`]").next())
+        .collect();
+    assert_eq!(
+        listed,
+        order[1..],
+        "src/lib.rs and ARCHITECTURE.md list the stages differently"
     );
     order
 }
@@ -455,9 +470,9 @@ impl Crate {
     }
 }
 
-/// A path written in `module` made absolute (`crate::`, `super::`, `self::`); `None` for paths
-/// that start elsewhere (a crate, a local name, a child module by its bare name: none of these
-/// leaves the module downwards... or at all).
+/// A path written in `module` made absolute (`crate::`, `super::`, `self::`); `None` for a path
+/// that starts with a bare name (another crate, a child module, an item or an import of
+/// `module`): it names nothing outside `module` that a `use` of `module` does not name already.
 fn absolute(module: &[String], path: &[String]) -> Option<Vec<String>> {
     let mut base: Vec<String>;
     let mut rest = path;
@@ -730,15 +745,7 @@ impl Parser<'_> {
                             }
                             None => {}
                         }
-                        self.c.written.push((
-                            self.file.clone(),
-                            Written {
-                                line,
-                                module: module.clone(),
-                                path,
-                                test: cfg_test || in_test,
-                            },
-                        ));
+                        self.write(line, &module, path, cfg_test || in_test);
                     }
                     cfg_test = false;
                     continue;
@@ -761,15 +768,7 @@ impl Parser<'_> {
                         path.push(self.peek(1).to_string());
                         self.i += 2;
                     }
-                    self.c.written.push((
-                        self.file.clone(),
-                        Written {
-                            line,
-                            module: module.clone(),
-                            path,
-                            test: cfg_test || in_test,
-                        },
-                    ));
+                    self.write(line, &module, path, cfg_test || in_test);
                     continue;
                 }
                 "{" => depth += 1,
@@ -786,6 +785,18 @@ impl Parser<'_> {
             }
             self.i += 1;
         }
+    }
+
+    /// Records a path written at `line` in `module`.
+    fn write(&mut self, line: usize, module: &[String], path: Vec<String>, test: bool) {
+        let module = module.to_vec();
+        let w = Written {
+            line,
+            module,
+            path,
+            test,
+        };
+        self.c.written.push((self.file.clone(), w));
     }
 
     fn peek_back(&self) -> &str {
