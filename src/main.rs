@@ -598,7 +598,8 @@ fn nothing_silent(out: &pipeline::Output, opts: &Options) -> Result<(), String> 
             p.display()
         ));
     }
-    use pullpath::frontends::{terraform::undeclared_var_name, Format};
+    use pullpath::base::Format;
+    use pullpath::frontends::terraform::undeclared_var_name;
     let roots: Vec<_> = (out.units.iter())
         .filter(|u| u.format == Some(Format::Terraform))
         .collect();

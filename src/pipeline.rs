@@ -258,7 +258,7 @@ fn run_here(config: &Config) -> Output {
         };
         t_rules.fetch_add(nanos(mid.elapsed()), Ordering::Relaxed);
         let mut unit_diagnostics = u.diagnostics.clone();
-        if u.format == Some(frontends::Format::Terraform) && u.root.is_dir() {
+        if u.format == Some(crate::base::Format::Terraform) && u.root.is_dir() {
             unit_diagnostics.extend(unloaded_var_files(&u.root, &opts.var_files));
         }
         Done {

@@ -417,7 +417,7 @@ fn sniff(path: &Path, text: &str) -> Sniffed {
         {
             return Sniffed::Template;
         }
-        if crate::frontends::taskdef::is_task_definition(&keys, text) {
+        if is_task_definition(&keys, text) {
             return Sniffed::TaskDefinition;
         }
         if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -440,6 +440,13 @@ fn sniff(path: &Path, text: &str) -> Sniffed {
     } else {
         Sniffed::Other
     }
+}
+
+/// Whether a JSON document (its top-level keys) is an ECS task definition: it has
+/// `containerDefinitions`, or is `describe-task-definition` output (`taskDefinition` holding one).
+fn is_task_definition(keys: &[String], text: &str) -> bool {
+    keys.iter().any(|k| k == "containerDefinitions")
+        || (keys.iter().any(|k| k == "taskDefinition") && text.contains("\"containerDefinitions\""))
 }
 
 /// The keys of the top-level JSON object, found by a single pass that tracks nesting and strings.

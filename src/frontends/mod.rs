@@ -17,20 +17,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::base::{Diagnostic, Map, Span, Value};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Terraform,
-    Plan,
-    #[serde(rename = "cloudformation")]
-    CloudFormation,
-    /// An ECS task definition JSON (`register-task-definition` input, `describe-task-definition`
-    /// output).
-    #[serde(rename = "task-definition")]
-    TaskDefinition,
-}
+use crate::base::{Diagnostic, Format, Map, Span, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

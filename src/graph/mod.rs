@@ -59,4 +59,4 @@ pub use normalize::{container_key, CONTAINER_DEFINITION_KEYS};
 pub use shape::Shape;
 
 /// The graph's nodes carry the frontends' resource mode and format.
-pub use crate::frontends::{Format, Mode};
+pub use crate::frontends::Mode;

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::base::{Diagnostic, Map, Span, Value};
-use crate::frontends::{Format, Mode};
+use crate::base::{Diagnostic, Format, Map, Span, Value};
+use crate::frontends::Mode;
 
 use super::kinds::Kind;
 

@@ -10,7 +10,7 @@
 
 use super::kinds::Kind;
 
-/// How a value is normalised (see `normalize.rs`).
+/// How a value is normalised (see `normalize/`).
 #[derive(Clone, Copy, Debug)]
 pub enum Conv {
     /// Kept as is.
@@ -583,7 +583,7 @@ const VPC_ENDPOINT_SERVICE: &[Row] = &[
     r("filter", "filter", ""),
 ];
 
-/// Inline rules, one canonical rule per source (see `normalize::sg_rules`).
+/// Inline rules, one canonical rule per source (see `normalize/sg.rs`).
 ///
 /// Defaults — what exists when the rules are not written:
 /// - Ingress: none, in both formats (a new security group has no inbound rule).

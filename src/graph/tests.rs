@@ -2,8 +2,8 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::base::{FileId, Map, Ref, Span, Symbol, Val, Value};
-use crate::frontends::{Format, Mode, Resource, Unit};
+use crate::base::{FileId, Format, Map, Ref, Span, Symbol, Val, Value};
+use crate::frontends::{Mode, Resource, Unit};
 
 use super::*;
 

@@ -12,7 +12,8 @@
 //! - `gitlab.rs`: `--format gitlab`, a GitLab Code Quality report;
 //! - `compact.rs`: `--format compact`, one line per item (`path:line:col: severity code
 //!   message`), for editors' problem matchers and grep;
-//! - `snippet.rs`: bounded snippets and escaping, which every format that echoes the input uses.
+//! - `snippet.rs`: bounded snippets and escaping, which every format that echoes the input uses,
+//!   and the word wrap of prose that the terminal's formats share.
 
 mod compact;
 mod github;

@@ -3,6 +3,7 @@
 //! is cut), control characters escaped, and the real line and column numbers. What is printed
 //! is bounded whatever the size of the file or of its lines (a one-line plan of 50 MB), and
 //! building it costs the window, not the file (line and column come from the file's line index).
+//! Also the word wrap of prose ([`wrap`]) that `text.rs` and `unverified.rs` share.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -305,6 +306,30 @@ impl SourceCode for Excerpt {
         };
         Ok(Box::new(contents))
     }
+}
+
+/// Greedy word wrap of prose at `width` columns, keeping the text's own line breaks.
+pub(super) fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut col = 0;
+        for word in line.split(' ') {
+            let w = word.chars().count();
+            if col > 0 && col + 1 + w > width {
+                out.push('\n');
+                col = 0;
+            } else if col > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += w;
+        }
+    }
+    out
 }
 
 #[cfg(test)]

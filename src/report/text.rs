@@ -8,7 +8,7 @@ use std::path::Path;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 use super::group::{grouped, name_list};
-use super::snippet::{self, escape_controls, Excerpt};
+use super::snippet::{self, escape_controls, wrap, Excerpt};
 use super::unverified::unverified_text;
 use super::{Context, Emitter, Summary};
 use crate::base::diag::Fix;
@@ -150,30 +150,6 @@ fn label(span: SourceSpan, text: &str, primary: bool) -> LabeledSpan {
 
 /// How far (in lines) a related place may be from the primary one to share its snippet.
 const NEAR_LINES: i64 = 6;
-
-/// Greedy word wrap of prose at `width` columns, keeping the text's own line breaks.
-pub(super) fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let mut col = 0;
-        for word in line.split(' ') {
-            let w = word.chars().count();
-            if col > 0 && col + 1 + w > width {
-                out.push('\n');
-                col = 0;
-            } else if col > 0 {
-                out.push(' ');
-                col += 1;
-            }
-            out.push_str(word);
-            col += w;
-        }
-    }
-    out
-}
 
 /// The help block of an item: the help prose (wrapped), the fix as written, and the deploy
 /// error (wrapped).

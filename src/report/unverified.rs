@@ -1,8 +1,7 @@
 //! `--explain-unknown` in the terminal: per task definition, each cause of an unverified check
 //! once, the rules it keeps from deciding, and what would make it known.
 
-use super::snippet::escape_controls;
-use super::text::wrap;
+use super::snippet::{escape_controls, wrap};
 use crate::rules::Unverified;
 
 /// What would make an unknown known, from the cause `--explain-unknown` shows.

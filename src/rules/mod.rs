@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::{network, task};
 use crate::base::diag::{self, Fix};
-use crate::base::{Diagnostic, Severity, SourceMap, Span};
-use crate::frontends::Format;
+use crate::base::{Diagnostic, Format, Severity, SourceMap, Span};
 use crate::graph::Graph;
 
 pub use rule::{Check, Rule, Severities};

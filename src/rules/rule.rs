@@ -1,8 +1,7 @@
 //! The rule file format (`rules/README.md`): parsing a YAML rule into a [`Rule`], with every
 //! mistake reported at its place in the file.
 
-use crate::base::{Diagnostic, FileId, Map, Severity, Span, Val, Value};
-use crate::frontends::Format;
+use crate::base::{Diagnostic, FileId, Format, Map, Severity, Span, Val, Value};
 use crate::syntax::yaml;
 
 use super::cond::Cond;

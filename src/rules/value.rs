@@ -54,6 +54,14 @@ impl Probe {
     pub(super) fn from_bool(f: &Fact<bool>) -> Probe {
         Probe::from_fact(f, |b| Known::Bool(*b))
     }
+    /// A fact with a place: `at` where the analysis gives none.
+    pub(super) fn at_least(f: &Fact<bool>, at: Option<Span>) -> Probe {
+        let mut p = Probe::from_bool(f);
+        if p.at.is_empty() {
+            p.at.extend(at.map(|s| (s, None)));
+        }
+        p
+    }
     pub(super) fn from_fact<T>(f: &Fact<T>, v: impl FnOnce(&T) -> Known) -> Probe {
         match f {
             Fact::Known { value, at } => Probe::new(v(value), *at),

@@ -8,8 +8,8 @@ use crate::graph::{Graph, Kind, NodeId};
 use super::index::Index;
 use super::lookup::{describe, edge_targets, exists_fact, node_exists, node_list, single_target};
 use super::service::{self, ServiceName};
-use super::sg::SgRef;
-use super::sites::{default_sg, sg_of};
+use super::sg::{sg_of, SgRef};
+use super::sites::default_sg;
 use super::{Endpoint, EndpointType};
 
 pub(super) fn endpoint(ix: &Index, id: NodeId) -> Endpoint {

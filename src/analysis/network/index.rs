@@ -7,7 +7,7 @@ use crate::analysis::Fact;
 use crate::base::Span;
 use crate::graph::{Graph, Kind, Mode, NodeId};
 
-use super::lookup::{describe, edge_targets, node_exists, single_target};
+use super::lookup::{describe, edge_targets, is_main_table_attr, node_exists, single_target};
 
 /// Indexes built once per graph, in one pass over the few kinds they need: standalone
 /// security-group rules by group, the managed default group and the main route table by VPC.
@@ -240,9 +240,4 @@ fn main_unseen(g: &Graph) -> Option<(String, Option<Span>)> {
         }
     }
     None
-}
-
-/// `aws_vpc.x.main_route_table_id` / `default_route_table_id`: the VPC's main route table.
-pub(super) fn is_main_table_attr(attr: &str) -> bool {
-    attr == "main_route_table_id" || attr == "default_route_table_id"
 }

@@ -8,10 +8,6 @@ use crate::analysis::Fact;
 use crate::base::{Val, Value};
 use crate::graph::{Graph, Kind, Mode, Node, NodeId};
 
-use super::index::{is_main_table_attr, Index};
-use super::sg::SgRef;
-use super::sites::sg_of;
-
 /// Whether a node is created: `Some(true)` / `Some(false)` when known, `None` when not.
 pub(super) fn node_exists(n: &Node) -> Option<bool> {
     match &n.exists {
@@ -113,7 +109,7 @@ pub(super) fn single_target(g: &Graph, id: NodeId, field: &str, kind: Kind) -> F
 
 /// Whether an edge leads to a node of the wanted kind: the kind itself, its managed-default
 /// variant, or, for security groups, a VPC's default group (`default_security_group_id`).
-fn edge_matches(g: &Graph, e: &crate::graph::Edge, want: Kind) -> bool {
+pub(super) fn edge_matches(g: &Graph, e: &crate::graph::Edge, want: Kind) -> bool {
     let have = g.node(e.to).kind;
     have == want
         || matches!(
@@ -125,38 +121,14 @@ fn edge_matches(g: &Graph, e: &crate::graph::Edge, want: Kind) -> bool {
         || (have == Kind::Vpc && want == Kind::RouteTable && is_main_table_attr(&e.attr))
 }
 
+/// `aws_vpc.x.main_route_table_id` / `default_route_table_id`: the VPC's main route table.
+pub(super) fn is_main_table_attr(attr: &str) -> bool {
+    attr == "main_route_table_id" || attr == "default_route_table_id"
+}
+
 fn is_default_sg_attr(attr: &str) -> bool {
     attr.eq_ignore_ascii_case("default_security_group_id")
         || attr.eq_ignore_ascii_case("DefaultSecurityGroup")
-}
-
-/// The groups a rule's `security_group_id` at `field` of `holder` names.
-pub(super) fn sg_targets(ix: &Index, holder: NodeId, field: &str) -> Vec<SgRef> {
-    let g = ix.g;
-    g.edges_from(holder)
-        .filter(|e| e.field == field && edge_matches(g, e, Kind::SecurityGroup))
-        .filter_map(|e| sg_of(ix, Fact::known(e.to, None)).value().copied())
-        .collect()
-}
-
-/// Two references to the same group (a managed `aws_default_security_group` is its VPC's
-/// default group).
-pub(super) fn same_group(ix: &Index, a: &SgRef, b: &SgRef) -> bool {
-    group_key(ix, a) == group_key(ix, b)
-}
-
-/// What identifies a group: a VPC's default group by its VPC (`true`), any other by its node.
-pub(super) fn group_key(ix: &Index, s: &SgRef) -> (bool, NodeId) {
-    match *s {
-        SgRef::VpcDefault { vpc, .. } => (true, vpc),
-        SgRef::Node(id) if ix.g.node(id).kind == Kind::DefaultSecurityGroup => {
-            match edge_targets(ix.g, id, "vpc_id").first() {
-                Some(&v) => (true, v),
-                None => (false, id),
-            }
-        }
-        SgRef::Node(id) => (false, id),
-    }
 }
 
 /// A list field of node references: each element a node (from its edge) or why not.

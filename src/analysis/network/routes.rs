@@ -8,8 +8,8 @@ use crate::base::{Span, Val};
 use crate::graph::Mode;
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::index::{is_main_table_attr, Index};
-use super::lookup::{describe, edge_targets, node_exists, single_target};
+use super::index::Index;
+use super::lookup::{describe, edge_targets, is_main_table_attr, node_exists, single_target};
 
 /// Where a subnet's IPv4 default route (`0.0.0.0/0`) leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use crate::base::{Span, Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
 use super::index::Index;
-use super::lookup::{describe, edge_targets, group_key, node_exists, same_group, sg_targets};
+use super::lookup::{describe, edge_matches, edge_targets, node_exists};
 
 /// A security group as the analysis knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -710,4 +710,57 @@ pub fn cidr_of(g: &Graph, holder: NodeId, field: &str, v: &Value) -> Result<Ipv4
         }
     }
     Err(describe(g, holder, field, v))
+}
+
+/// A node (a group, or a VPC for its default group) as a security group.
+pub(super) fn sg_of(ix: &Index, f: Fact<NodeId>) -> Fact<SgRef> {
+    let g = ix.g;
+    match f {
+        Fact::Known { value, at } => match g.node(value).kind {
+            Kind::SecurityGroup | Kind::DefaultSecurityGroup => Fact::known(SgRef::Node(value), at),
+            // `aws_vpc.x.default_security_group_id`, `!GetAtt Vpc.DefaultSecurityGroup`.
+            Kind::Vpc => Fact::known(
+                SgRef::VpcDefault {
+                    vpc: value,
+                    managed: ix.default_sg(value),
+                },
+                at,
+            ),
+            _ => Fact::unknown(
+                format!("`{}` is not a security group", g.node(value).address),
+                at,
+            ),
+        },
+        Fact::Unknown { reason, at } => Fact::Unknown { reason, at },
+        Fact::Absent => Fact::Absent,
+    }
+}
+
+/// The groups a rule's `security_group_id` at `field` of `holder` names.
+pub(super) fn sg_targets(ix: &Index, holder: NodeId, field: &str) -> Vec<SgRef> {
+    let g = ix.g;
+    g.edges_from(holder)
+        .filter(|e| e.field == field && edge_matches(g, e, Kind::SecurityGroup))
+        .filter_map(|e| sg_of(ix, Fact::known(e.to, None)).value().copied())
+        .collect()
+}
+
+/// Two references to the same group (a managed `aws_default_security_group` is its VPC's
+/// default group).
+pub(super) fn same_group(ix: &Index, a: &SgRef, b: &SgRef) -> bool {
+    group_key(ix, a) == group_key(ix, b)
+}
+
+/// What identifies a group: a VPC's default group by its VPC (`true`), any other by its node.
+pub(super) fn group_key(ix: &Index, s: &SgRef) -> (bool, NodeId) {
+    match *s {
+        SgRef::VpcDefault { vpc, .. } => (true, vpc),
+        SgRef::Node(id) if ix.g.node(id).kind == Kind::DefaultSecurityGroup => {
+            match edge_targets(ix.g, id, "vpc_id").first() {
+                Some(&v) => (true, v),
+                None => (false, id),
+            }
+        }
+        SgRef::Node(id) => (false, id),
+    }
 }

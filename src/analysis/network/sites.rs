@@ -8,7 +8,7 @@ use crate::graph::{Kind, Mode, Node, NodeId};
 use super::index::Index;
 use super::lookup::{describe, node_exists, node_list};
 use super::routes::{self, Egress};
-use super::sg::{self, Direction, Peer, SgRef};
+use super::sg::{self, sg_of, Direction, Peer, SgRef};
 use super::site_endpoints::site_endpoint;
 use super::subnets::{all_private, common_vpc, subnet_cidrs, subnet_facts};
 use super::{Near, RunSite, SiteKind, SubnetFacts, Task};
@@ -301,29 +301,6 @@ pub(super) fn default_sg(ix: &Index, vpc: &Fact<NodeId>) -> Fact<Fact<SgRef>> {
             },
             *at,
         ),
-        Fact::Absent => Fact::Absent,
-    }
-}
-
-pub(super) fn sg_of(ix: &Index, f: Fact<NodeId>) -> Fact<SgRef> {
-    let g = ix.g;
-    match f {
-        Fact::Known { value, at } => match g.node(value).kind {
-            Kind::SecurityGroup | Kind::DefaultSecurityGroup => Fact::known(SgRef::Node(value), at),
-            // `aws_vpc.x.default_security_group_id`, `!GetAtt Vpc.DefaultSecurityGroup`.
-            Kind::Vpc => Fact::known(
-                SgRef::VpcDefault {
-                    vpc: value,
-                    managed: ix.default_sg(value),
-                },
-                at,
-            ),
-            _ => Fact::unknown(
-                format!("`{}` is not a security group", g.node(value).address),
-                at,
-            ),
-        },
-        Fact::Unknown { reason, at } => Fact::Unknown { reason, at },
         Fact::Absent => Fact::Absent,
     }
 }

@@ -1,13 +1,13 @@
-//! The awslogs log driver: the options a container sets, whether its log group exists when the
-//! task starts, and the log permissions the execution role needs for it (FGP006, FGP007).
+//! The awslogs log driver: the options a container sets and whether its log group exists when the
+//! task starts (FGP007); the log permissions the execution role needs for it (FGP006) are
+//! `permissions.rs`'s `log_check`.
 
-use crate::analysis::iam::{self, Decision};
+use crate::analysis::iam;
 use crate::analysis::Fact;
 use crate::base::{Map, Span, Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::permissions::check;
-use super::{account_sym, image, region_value, AwsLogs, ExecutionRole};
+use super::{account_sym, image, region_value, AwsLogs};
 
 pub(super) fn awslogs(graph: &Graph, td: NodeId, path: &str, driver: &Value, l: &Map) -> AwsLogs {
     let opts = l.get("options").and_then(|o| o.as_map());
@@ -179,54 +179,4 @@ pub(super) fn group_exists(graph: &Graph, l: &AwsLogs) -> Fact<bool> {
         );
     }
     Fact::known(false, at)
-}
-
-/// Log permissions, matched generously (domain FGP006): the stream ARN
-/// `…:log-group:<g>:log-stream:<s>` first; when that is not allowed, the group ARN with and
-/// without `:*`, and the log group resource's own ARN.
-pub(super) fn log_check(
-    graph: &Graph,
-    role: &ExecutionRole,
-    action: &str,
-    l: &AwsLogs,
-) -> Fact<Decision> {
-    let stream = Value::new(
-        Val::Template(vec![
-            l.group_arn.clone(),
-            Value::str(":log-stream:", None),
-            Value::unknown("the log stream name", None),
-        ]),
-        None,
-    );
-    let first = check(graph, role, action, &stream);
-    if matches!(
-        first.value(),
-        Some(Decision::Allowed { .. } | Decision::Denied { .. })
-    ) {
-        return first;
-    }
-    let mut alts = vec![
-        l.group_arn.clone(),
-        Value::new(
-            Val::Template(vec![l.group_arn.clone(), Value::str(":*", None)]),
-            None,
-        ),
-    ];
-    if let Some(g) = l.group_node {
-        let n = graph.node(g);
-        let attr = if n.rtype.contains("::") { "Arn" } else { "arn" };
-        let r = image::reference(&n.address, attr, None);
-        alts.push(Value::new(
-            Val::Template(vec![r.clone(), Value::str(":*", None)]),
-            None,
-        ));
-        alts.push(r);
-    }
-    for alt in alts {
-        let d = check(graph, role, action, &alt);
-        if matches!(d.value(), Some(Decision::Allowed { .. })) {
-            return d;
-        }
-    }
-    first
 }

@@ -7,9 +7,10 @@ use crate::analysis::Fact;
 use crate::base::{Span, Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
-use super::logs::{group_exists, log_check};
+use super::logs::group_exists;
 use super::{
-    Container, ExecutionRole, Image, KmsKey, Need, Permission, PolicyDoc, RoleTarget, SecretStore,
+    image, AwsLogs, Container, ExecutionRole, Image, KmsKey, Need, Permission, PolicyDoc,
+    RoleTarget, SecretStore,
 };
 
 /// Asks the evaluator, over the visible policies of the role (and its boundary).
@@ -216,6 +217,56 @@ fn with_resource_side(d: Fact<Decision>, grant: &Option<(String, Option<Span>)>)
         ),
         _ => d,
     }
+}
+
+/// Log permissions, matched generously (domain FGP006): the stream ARN
+/// `…:log-group:<g>:log-stream:<s>` first; when that is not allowed, the group ARN with and
+/// without `:*`, and the log group resource's own ARN.
+pub(super) fn log_check(
+    graph: &Graph,
+    role: &ExecutionRole,
+    action: &str,
+    l: &AwsLogs,
+) -> Fact<Decision> {
+    let stream = Value::new(
+        Val::Template(vec![
+            l.group_arn.clone(),
+            Value::str(":log-stream:", None),
+            Value::unknown("the log stream name", None),
+        ]),
+        None,
+    );
+    let first = check(graph, role, action, &stream);
+    if matches!(
+        first.value(),
+        Some(Decision::Allowed { .. } | Decision::Denied { .. })
+    ) {
+        return first;
+    }
+    let mut alts = vec![
+        l.group_arn.clone(),
+        Value::new(
+            Val::Template(vec![l.group_arn.clone(), Value::str(":*", None)]),
+            None,
+        ),
+    ];
+    if let Some(g) = l.group_node {
+        let n = graph.node(g);
+        let attr = if n.rtype.contains("::") { "Arn" } else { "arn" };
+        let r = image::reference(&n.address, attr, None);
+        alts.push(Value::new(
+            Val::Template(vec![r.clone(), Value::str(":*", None)]),
+            None,
+        ));
+        alts.push(r);
+    }
+    for alt in alts {
+        let d = check(graph, role, action, &alt);
+        if matches!(d.value(), Some(Decision::Allowed { .. })) {
+            return d;
+        }
+    }
+    first
 }
 
 pub(super) fn permissions(

@@ -3,9 +3,9 @@
 
 use crate::analysis::iam::{self, ManagedArn, TrustDecision};
 use crate::analysis::Fact;
-use crate::base::{Span, Val, Value};
+use crate::base::{Format, Span, Val, Value};
 use crate::graph::Mode;
-use crate::graph::{path_under, Format, Graph, Kind, NodeId};
+use crate::graph::{path_under, Graph, Kind, NodeId};
 
 use super::image::hole_reason;
 

@@ -904,8 +904,8 @@ fn boundary_misspelt_and_invisible_policies() {
 
 #[test]
 fn many_tasks_each_with_its_own_role() {
-    use crate::base::{FileId, Map as VMap, Ref, Span as VSpan};
-    use crate::frontends::{Format, Mode, Resource, Unit};
+    use crate::base::{FileId, Format, Map as VMap, Ref, Span as VSpan};
+    use crate::frontends::{Mode, Resource, Unit};
     let sp = VSpan {
         file: FileId(0),
         start: 0,

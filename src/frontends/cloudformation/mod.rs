@@ -37,10 +37,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::base::{source, Diagnostic, FileId, SourceMap, Span, Symbol, Val, Value};
+use crate::base::{source, Diagnostic, FileId, Format, SourceMap, Span, Symbol, Val, Value};
 use crate::syntax::{json, yaml};
 
-use super::{Format, Options, Unit};
+use super::{Options, Unit};
 
 use eval::{ParamInputs, Tpl};
 

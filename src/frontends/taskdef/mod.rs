@@ -24,19 +24,12 @@
 #[cfg(test)]
 mod tests;
 
-use crate::base::{Diagnostic, FileId, Map, SourceMap, Span, Val, Value};
-use crate::frontends::{Format, Mode, Options, Resource, Unit};
+use crate::base::{Diagnostic, FileId, Format, Map, SourceMap, Span, Val, Value};
+use crate::frontends::{Mode, Options, Resource, Unit};
 use crate::syntax::json;
 
 /// The resource type the task definition is read as.
 pub const RESOURCE_TYPE: &str = "aws_ecs_task_definition";
-
-/// Whether a JSON document (its top-level keys) is an ECS task definition: it has
-/// `containerDefinitions`, or is `describe-task-definition` output (`taskDefinition` holding one).
-pub fn is_task_definition(keys: &[String], text: &str) -> bool {
-    keys.iter().any(|k| k == "containerDefinitions")
-        || (keys.iter().any(|k| k == "taskDefinition") && text.contains("\"containerDefinitions\""))
-}
 
 /// Loads task definition files already registered in `sources`.
 pub fn load(files: &[FileId], sources: &SourceMap, _opts: &Options) -> Vec<Unit> {

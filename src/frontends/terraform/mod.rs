@@ -40,8 +40,8 @@ use std::path::{Component, Path, PathBuf};
 use hcl_edit::structure::Body as HBody;
 use rayon::prelude::*;
 
-use crate::base::{Diagnostic, FileId, Map, SourceMap, Val, Value};
-use crate::frontends::{Format, Options, Unit};
+use crate::base::{Diagnostic, FileId, Format, Map, SourceMap, Val, Value};
+use crate::frontends::{Options, Unit};
 
 use config::{Body, ModuleConfig};
 use eval::{Evaluator, Loc};

@@ -2,7 +2,7 @@
 //! (`key.*`), with the suggestion of a known key.
 
 use crate::analysis::task::UnknownKey;
-use crate::frontends::Format;
+use crate::base::Format;
 use crate::graph::Graph;
 use crate::rules::value::Probe;
 

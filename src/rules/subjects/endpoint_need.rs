@@ -6,7 +6,6 @@ use crate::analysis::path::Coverage;
 use crate::base::Span;
 use crate::rules::value::Probe;
 
-use super::site::at_least;
 use super::{Instance, Subject};
 
 pub(super) const ENDPOINT_NEED: &[&str] = &[
@@ -25,7 +24,10 @@ pub(super) fn instance(base: &Instance, c: &Coverage, subnets_at: Option<Span>) 
     i.set("need.service", Probe::str(n.service.name(), n.at));
     i.set("need.why", Probe::str(&n.why, n.at));
     i.set("need.at", Probe::loc(n.at));
-    i.set("endpoint.s3_gateway", at_least(&c.s3_gateway, subnets_at));
+    i.set(
+        "endpoint.s3_gateway",
+        Probe::at_least(&c.s3_gateway, subnets_at),
+    );
     i.set("endpoint.present", Probe::from_bool(&c.present));
     i
 }

@@ -6,8 +6,7 @@
 use crate::analysis::network::RunSite;
 use crate::analysis::task::{RoleTarget, TaskFact};
 use crate::analysis::Fact;
-use crate::base::Span;
-use crate::frontends::Format;
+use crate::base::{Format, Span};
 use crate::graph::{Graph, Kind, NodeId};
 use crate::rules::value::{Code, Known, Probe};
 

@@ -64,7 +64,7 @@ pub(super) fn site_instances(
     }
     base.set(
         "site.some_private_only",
-        at_least(&path.some_private_only, subnets_at),
+        Probe::at_least(&path.some_private_only, subnets_at),
     );
     let ip_at = match &site.public_ip {
         Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
@@ -81,16 +81,16 @@ pub(super) fn site_instances(
         pw.at.push((subnets_at.unwrap_or(sn.span), None));
     }
     base.set("site.public_without_ip", pw);
-    base.set("site.internet", at_least(&path.internet, subnets_at));
+    base.set("site.internet", Probe::at_least(&path.internet, subnets_at));
     let sg_at = match &site.security_groups {
         Fact::Known { at, .. } | Fact::Unknown { at, .. } => *at,
         Fact::Absent => None,
     };
     base.set(
         "site.egress_internet",
-        at_least(&site.egress_internet, sg_at),
+        Probe::at_least(&site.egress_internet, sg_at),
     );
-    base.set("site.egress_any", at_least(&site.egress_any, sg_at));
+    base.set("site.egress_any", Probe::at_least(&site.egress_any, sg_at));
     // The task subnets' route tables (a VPC stands for its main route table), where the
     // internet route is missing: the location of site.igw_unrouted.
     let mut rts: Vec<(String, Option<Span>)> = Vec::new();
@@ -108,7 +108,7 @@ pub(super) fn site_instances(
             }
         }
     }
-    let mut iu = at_least(&site.igw_unrouted, subnets_at);
+    let mut iu = Probe::at_least(&site.igw_unrouted, subnets_at);
     if site.igw_unrouted.value() == Some(&true) {
         iu.at = rts
             .iter()
@@ -132,7 +132,7 @@ pub(super) fn site_instances(
     );
     base.set(
         "site.endpoints_usable",
-        at_least(&path.endpoints_usable, subnets_at),
+        Probe::at_least(&path.endpoints_usable, subnets_at),
     );
 
     for c in path.coverage {
@@ -144,13 +144,4 @@ pub(super) fn site_instances(
         }
     }
     out.push(base);
-}
-
-/// A fact with a place: `at` where the analysis gives none.
-pub(super) fn at_least(f: &Fact<bool>, at: Option<Span>) -> Probe {
-    let mut p = Probe::from_bool(f);
-    if p.at.is_empty() {
-        p.at.extend(at.map(|s| (s, None)));
-    }
-    p
 }

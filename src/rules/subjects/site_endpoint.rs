@@ -5,8 +5,7 @@
 use crate::analysis::network::{Endpoint, EndpointType, RunSite, Service, SiteEndpoint};
 use crate::analysis::path::{self, ServiceNeed};
 use crate::analysis::Fact;
-use crate::base::Span;
-use crate::frontends::Format;
+use crate::base::{Format, Span};
 use crate::graph::{Graph, Kind};
 use crate::rules::value::{Known, Probe};
 

@@ -5,8 +5,7 @@
 use crate::analysis::iam::TrustDecision;
 use crate::analysis::task::{Container, PolicyDoc, RoleTarget, SecretStore, TaskFact};
 use crate::analysis::Fact;
-use crate::base::Span;
-use crate::frontends::Format;
+use crate::base::{Format, Span};
 use crate::graph::Graph;
 use crate::rules::value::{Known, Probe};
 
