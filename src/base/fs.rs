@@ -17,6 +17,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::source::{decode_text, FileId, SourceMap};
 use super::Diagnostic;
 
 /// The directories (and single files) inside which pullpath reads: for each scanned path, the
@@ -168,6 +169,20 @@ fn too_large(path: &Path, len: u64, max: u64) -> Diagnostic {
         ),
     )
     .in_file(path)
+}
+
+/// Reads a file through [`read_file`] (regular files only, inside the map's boundary, size
+/// limit), decodes it (see [`decode_text`]) and registers it in the [`SourceMap`]. The error is a
+/// ready-to-print diagnostic (`io-error`, `not-regular-file`, `outside-scan`, `too-large`,
+/// `encoding`).
+pub fn load(map: &SourceMap, path: &Path, max_bytes: u64) -> Result<FileId, Diagnostic> {
+    if let Some(id) = map.find(path) {
+        return Ok(id);
+    }
+    let bytes = read_file(path, max_bytes, &map.boundary())?;
+    let text = decode_text(&bytes)
+        .map_err(|e| Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(path))?;
+    Ok(map.add(path, text))
 }
 
 #[cfg(test)]

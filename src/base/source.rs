@@ -257,25 +257,6 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     String::from_utf8(bytes.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"))
 }
 
-/// Reads a file through [`crate::base::fs::read_file`] (regular files only, inside the map's
-/// boundary, size limit), decodes it (see [`decode_text`]) and registers it. The error is a
-/// ready-to-print diagnostic (`io-error`, `not-regular-file`, `outside-scan`, `too-large`,
-/// `encoding`).
-pub fn load(
-    map: &SourceMap,
-    path: &Path,
-    max_bytes: u64,
-) -> Result<FileId, crate::base::Diagnostic> {
-    use crate::base::Diagnostic;
-    if let Some(id) = map.find(path) {
-        return Ok(id);
-    }
-    let bytes = crate::base::fs::read_file(path, max_bytes, &map.boundary())?;
-    let text = decode_text(&bytes)
-        .map_err(|e| Diagnostic::error("encoding", format!("cannot decode: {e}")).in_file(path))?;
-    Ok(map.add(path, text))
-}
-
 /// Path shown to the user: relative to `cwd` when inside it.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);

@@ -21,7 +21,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use rayon::prelude::*;
 
-use crate::base::source::load;
+use crate::base::fs::load;
 use crate::base::{Diagnostic, FileId, SourceMap};
 
 /// Directories never walked into.

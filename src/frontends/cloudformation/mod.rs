@@ -37,7 +37,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::base::{source, Diagnostic, FileId, Format, SourceMap, Span, Symbol, Val, Value};
+use crate::base::{fs, Diagnostic, FileId, Format, SourceMap, Span, Symbol, Val, Value};
 use crate::syntax::{json, yaml};
 
 use super::{Options, Unit};
@@ -333,7 +333,7 @@ impl<'a> Ctx<'a> {
         here: Option<Span>,
     ) -> Option<(FileId, Arc<Value>)> {
         let max = self.opts.max_bytes();
-        let file = match source::load(self.sources, path, max) {
+        let file = match fs::load(self.sources, path, max) {
             Ok(f) => f,
             Err(mut d) => {
                 if let Some(h) = here {
@@ -425,7 +425,7 @@ fn read_params(opts: &Options, sources: &SourceMap) -> (ParamInputs, Vec<Diagnos
     let mut diags = Vec::new();
     let max = opts.max_bytes();
     for path in &opts.params_files {
-        let file = match source::load(sources, path, max) {
+        let file = match fs::load(sources, path, max) {
             Ok(f) => f,
             Err(d) => {
                 diags.push(d);

@@ -34,7 +34,7 @@ fn load_paths(paths: &[PathBuf], o: &Options) -> (Vec<Unit>, SourceMap) {
     let sources = SourceMap::new();
     let ids: Vec<FileId> = paths
         .iter()
-        .map(|p| source::load(&sources, p, 10 << 20).expect("fixture loads"))
+        .map(|p| fs::load(&sources, p, 10 << 20).expect("fixture loads"))
         .collect();
     (load(&ids, &sources, o), sources)
 }
@@ -733,7 +733,7 @@ fn corpus_templates_load() {
             .to_string_lossy()
             .replace('\\', "/");
         let sources = SourceMap::new();
-        let Ok(id) = source::load(&sources, p, 4 << 20) else {
+        let Ok(id) = fs::load(&sources, p, 4 << 20) else {
             continue;
         };
         // every file on its own, so that nested stacks are loaded from each parent

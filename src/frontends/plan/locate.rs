@@ -16,7 +16,7 @@ use hcl_edit::structure::Body;
 use hcl_edit::template::Element;
 use hcl_edit::Span as _;
 
-use crate::base::source::load;
+use crate::base::fs::load;
 use crate::base::{Diagnostic, SourceMap, Span};
 use crate::frontends::{Mode, Options};
 use crate::syntax::hcl;

@@ -446,7 +446,7 @@ fn package_root() -> PathBuf {
 fn plan_equivalence_fixture_matches_main_tf() {
     let dir = package_root().join("testdata/equivalence");
     let sources = SourceMap::new();
-    let id = crate::base::source::load(&sources, &dir.join("plan.json"), u64::MAX).unwrap();
+    let id = crate::base::fs::load(&sources, &dir.join("plan.json"), u64::MAX).unwrap();
     let unit = load(id, &sources, &Options::default());
     assert!(unit.diagnostics.is_empty(), "{:?}", unit.diagnostics);
     assert_eq!(unit.resources.len(), 15);
@@ -600,7 +600,7 @@ fn plan_locations_follow_tf_root_and_local_modules() {
                           "one": {"references": ["aws_subnet.c", "count.index"]}}}]}}}"#;
     std::fs::write(root.join("plan.json"), plan).unwrap();
     let sources = SourceMap::new();
-    let id = crate::base::source::load(&sources, &root.join("plan.json"), u64::MAX).unwrap();
+    let id = crate::base::fs::load(&sources, &root.join("plan.json"), u64::MAX).unwrap();
     let opts = Options {
         tf_root: Some(root.join("src")),
         ..Options::default()
@@ -788,7 +788,7 @@ fn plan_corpus_loads() {
 
 fn load_path(p: &Path) -> (Unit, SourceMap) {
     let sources = SourceMap::new();
-    let id = crate::base::source::load(&sources, p, u64::MAX).unwrap();
+    let id = crate::base::fs::load(&sources, p, u64::MAX).unwrap();
     let unit = load(id, &sources, &Options::default());
     assert!(unit.diagnostics.is_empty(), "{:?}", unit.diagnostics);
     (unit, sources)

@@ -151,7 +151,7 @@ fn parse_dir(key: &Path, dir: &Path, sources: &SourceMap, max: u64) -> ParsedDir
     names.sort();
     for name in names {
         let path = dir.join(&name);
-        let id = match crate::base::source::load(sources, &path, max) {
+        let id = match crate::base::fs::load(sources, &path, max) {
             Ok(id) => id,
             Err(d) => {
                 pd.diagnostics.push(d);
@@ -612,7 +612,7 @@ fn vars_file(
     out: &mut HashMap<String, Value>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let id = match crate::base::source::load(sources, path, max) {
+    let id = match crate::base::fs::load(sources, path, max) {
         Ok(id) => id,
         Err(d) => {
             diags.push(d);

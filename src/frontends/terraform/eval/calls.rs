@@ -114,7 +114,7 @@ impl<'a> Evaluator<'a> {
             Some(_) => path.clone(),
             None => self.shown_path(ps),
         };
-        let id = match crate::base::source::load(self.sources, &shown, self.max_file_size) {
+        let id = match crate::base::fs::load(self.sources, &shown, self.max_file_size) {
             Ok(id) => id,
             Err(d) => {
                 if matches!(d.code.as_ref(), "outside-scan" | "not-regular-file") {

@@ -1,9 +1,9 @@
 //! Filesystem functions. Files are read only inside `FnCtx::allowed_roots` (after resolving
-//! symbolic links), through `base::source::load` (size limit, registered in the SourceMap).
+//! symbolic links), through `base::fs::load` (size limit, registered in the SourceMap).
 
 use std::path::{Path, PathBuf};
 
-use crate::base::source::load;
+use crate::base::fs::load;
 use crate::base::{Span, Val, Value};
 
 use super::{Cx, Res};

@@ -28,7 +28,7 @@
 //!   escaped). `startswith`/`endswith`/`strcontains` decide on a `Template` when its known text
 //!   is enough.
 //! - **Files**: `file`, `fileexists`, `fileset` and `templatefile` read only inside
-//!   `FnCtx::allowed_roots` (symbolic links resolved), through `base::source::load`;
+//!   `FnCtx::allowed_roots` (symbolic links resolved), through `base::fs::load`;
 //!   `templatefile` renders with a small evaluator (see `templates.rs`). `jsondecode` of a `Template` (a heredoc with `${...}`, a
 //!   `templatefile` result) decodes the known JSON structure and keeps the unknown parts in place.
 //! - **Unknown by design**: hashes, `uuid`, `bcrypt`, time functions, `yamlencode`/`yamldecode`,
