@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+#[path = "common/cases.rs"]
+mod cases;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 // `mod FGPnnn { #[test] fn fail_tf_…() { super::check_case("FGPnnn", "fail-tf-…") } … }` for each
@@ -49,20 +52,10 @@ impl Case {
 
 /// The case folders as they are on disk now, sorted.
 fn case_dirs() -> Vec<(String, String)> {
-    let subdirs = |dir: &Path| {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_dir())
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
     let base = Path::new(ROOT).join("testdata/rules");
     let mut out = Vec::new();
-    for rule in subdirs(&base) {
-        for case in subdirs(&base.join(&rule)) {
+    for rule in cases::subdirs(&base) {
+        for case in cases::subdirs(&base.join(&rule)) {
             out.push((rule.clone(), case));
         }
     }
@@ -158,20 +151,7 @@ fn check_case(rule: &str, name: &str) {
 #[test]
 fn each_case_folder_has_its_test_and_a_valid_name() {
     let on_disk = case_dirs();
-    let listed: Vec<(String, String)> = CASES
-        .iter()
-        .map(|(r, c)| (r.to_string(), c.to_string()))
-        .collect();
-    let missing: Vec<String> = on_disk
-        .iter()
-        .filter(|c| !listed.contains(c))
-        .map(|(r, c)| format!("{r}/{c}"))
-        .collect();
-    let gone: Vec<String> = listed
-        .iter()
-        .filter(|c| !on_disk.contains(c))
-        .map(|(r, c)| format!("{r}/{c}"))
-        .collect();
+    let (missing, gone) = cases::unlisted(&on_disk, CASES);
     assert!(
         missing.is_empty() && gone.is_empty(),
         "testdata/rules changed since build.rs listed the cases (touch build.rs and rerun): \
