@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod base;
+pub mod config;
 pub mod discover;
 pub mod frontends;
 pub mod graph;

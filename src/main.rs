@@ -5,10 +5,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use pullpath::base::Severity;
+use pullpath::config;
 use pullpath::frontends::{budget, Options};
 use pullpath::pipeline::{self, Config, DEFAULT_MAX_FILE_SIZE};
 use pullpath::report::{self, Emitter, TextStyle};
-use pullpath::rules::RuleSet;
+use pullpath::rules::{RuleSet, Selection};
 
 /// The run allocates many small values (every evaluated value keeps its span); mimalloc cuts the
 /// time spent in the allocator, which was a quarter of the run with the system allocator.
@@ -36,6 +37,9 @@ enum Command {
     Explain(ExplainArgs),
     /// Print the facts rules read, per subject (JSON): for writing and debugging rules.
     Facts(CommonArgs),
+    /// Write a commented `pullpath.toml` (every option, all commented out) in DIR (default: the
+    /// current directory).
+    Init { dir: Option<PathBuf> },
 }
 
 #[derive(Args)]
@@ -45,9 +49,22 @@ struct CheckArgs {
     /// Also load the rules (`*.yaml`) of this directory, in the format of `rules/README.md`.
     #[arg(long = "rules", value_name = "DIR")]
     rules: Vec<PathBuf>,
-    /// Exit with 1 when a finding or diagnostic is at or above this severity.
-    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    /// Exit with 1 when a finding or diagnostic is at or above this severity [default: error].
+    #[arg(long = "fail-on", value_enum)]
+    fail_on: Option<FailOn>,
+    /// Run only these rules: ids, id prefixes (`FGP02`), names or `ALL` (comma-separated or
+    /// repeated; replaces the configuration file's `select`).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these rules (as `--select`; added to the configuration file's `ignore`).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Leave out findings and diagnostics below this severity [default: info].
+    #[arg(long = "min-severity", value_name = "LEVEL", value_parser = parse_severity)]
+    min_severity: Option<Severity>,
+    /// The severity of a rule's findings, `RULES=LEVEL` (RULES as `--select`; repeatable).
+    #[arg(long, value_name = "RULES=LEVEL", value_parser = parse_rule_severity)]
+    severity: Vec<(String, Severity)>,
     /// List, per task definition, the checks that could not be decided and why.
     #[arg(long = "explain-unknown")]
     explain_unknown: bool,
@@ -83,6 +100,13 @@ enum FailOn {
 struct CommonArgs {
     /// Files or directories to read (default: the current directory).
     paths: Vec<PathBuf>,
+    /// The configuration file (default: `pullpath.toml` or `.pullpath.toml` in the first path's
+    /// directory or above, up to the top of its git repository).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long = "no-config")]
+    no_config: bool,
     /// Output format: text, json, sarif, github, junit, gitlab or compact (`check`; `graph` prints text or
     /// json, `facts` json). `FORMAT=FILE` writes that format to FILE; repeat to write several in
     /// one run (`--format text --format sarif=pullpath.sarif`).
@@ -159,6 +183,16 @@ fn parse_format(s: &str) -> Result<(String, Option<PathBuf>), String> {
     Ok((name.to_string(), file))
 }
 
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    pullpath::rules::select::parse_severity(s)
+}
+
+/// `RULES=LEVEL`.
+fn parse_rule_severity(s: &str) -> Result<(String, Severity), String> {
+    let (rule, level) = parse_kv(s).map_err(|_| format!("expected RULES=LEVEL, got `{s}`"))?;
+    Ok((rule, parse_severity(&level)?))
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Color {
     Auto,
@@ -204,12 +238,19 @@ fn run_cli() -> ExitCode {
                 rules: a.rules,
                 fail_on: a.fail_on,
                 explain_unknown: a.explain_unknown,
+                selection: Selection {
+                    select: a.select,
+                    ignore: a.ignore,
+                    severity: a.severity,
+                },
+                min_severity: a.min_severity,
             }),
         ),
         Command::Graph(a) => run("graph", a, None),
         Command::Facts(a) => run("facts", a, None),
         Command::Rules(a) => list_rules(a),
         Command::Explain(a) => explain(a),
+        Command::Init { dir } => init(dir),
     };
     match result {
         Ok(code) => code,
@@ -222,8 +263,47 @@ fn run_cli() -> ExitCode {
 
 struct CheckOptions {
     rules: Vec<PathBuf>,
-    fail_on: FailOn,
+    fail_on: Option<FailOn>,
     explain_unknown: bool,
+    selection: Selection,
+    min_severity: Option<Severity>,
+}
+
+/// `pullpath init`: writes the commented template, never over an existing file.
+fn init(dir: Option<PathBuf>) -> Result<ExitCode, String> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    if let Some(existing) = config::NAMES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+    {
+        return Err(format!(
+            "{}: already exists; not overwritten",
+            existing.display()
+        ));
+    }
+    let path = dir.join(config::NAMES[0]);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(config::TEMPLATE.as_bytes()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("pullpath: wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration file that applies: `--config`, none with `--no-config`, else the one
+/// found from the first path upward.
+fn configuration(args: &CommonArgs, paths: &[PathBuf]) -> Result<Option<config::Config>, String> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(p) => Some(std::fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display()))?),
+        None => config::find(&paths[0])?,
+    };
+    path.map(|p| config::load(&p)).transpose()
 }
 
 /// The built-in rules and those of `dirs`; mistakes in a user's rule file are printed with
@@ -383,7 +463,6 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
 }
 
 fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<ExitCode, String> {
-    let outputs = outputs(command, &args.format, args.output.as_ref())?;
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let paths = if args.paths.is_empty() {
@@ -401,6 +480,22 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             return Err(format!("{}: no such file", f.display()));
         }
     }
+    let conf = configuration(&args, &paths)?;
+    // The file's formats are `check`'s, and apply when the command line names none.
+    let formats = match (&conf, command) {
+        (Some(c), "check") if args.format.is_empty() => (c.file.format.iter().flatten())
+            .map(|f| {
+                let (name, file) = parse_format(f).map_err(|e| c.error(&format!("format: {e}")))?;
+                Ok((name, file.map(|f| c.resolve(&f))))
+            })
+            .collect::<Result<Vec<_>, String>>()?,
+        _ => args.format.clone(),
+    };
+    let outputs = outputs(command, &formats, args.output.as_ref())?;
+    let root_var_files = match &conf {
+        Some(c) => root_var_files(c)?,
+        None => Vec::new(),
+    };
     let env_vars = std::env::vars()
         .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_string(), v)))
         .collect();
@@ -408,12 +503,18 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     let explicit: Vec<PathBuf> = (args.var_files.iter())
         .chain(&args.params_files)
         .chain(&args.tf_root)
+        .chain(root_var_files.iter().flat_map(|(_, files)| files))
         .cloned()
         .collect();
     let mut config = Config::new(paths);
+    if let Some(c) = &conf {
+        let globs = c.file.exclude.clone().unwrap_or_default();
+        config.exclude = pullpath::discover::Exclude::new(c.dir(), &globs, &c.path)?;
+    }
     config.options.scan_roots = pullpath::base::fs::boundary(&config.paths, &explicit);
     config.options = Options {
         var_files: args.var_files,
+        root_var_files,
         vars: args.vars,
         env_vars,
         params: args.params,
@@ -428,8 +529,27 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         ..config.options
     };
     let start = std::time::Instant::now();
+    let mut fail_on = FailOn::Error;
     if let Some(c) = &check {
-        config.rules = load_rules(&c.rules, &pullpath::base::SourceMap::new())?;
+        let file = conf.as_ref().map(|c| &c.file);
+        let mut dirs = c.rules.clone();
+        if let Some(cf) = &conf {
+            dirs.extend(cf.file.rules.iter().flatten().map(|d| cf.resolve(d)));
+        }
+        config.rules = load_rules(&dirs, &pullpath::base::SourceMap::new())?;
+        config
+            .rules
+            .configure(&selection(conf.as_ref(), &c.selection, &config.rules)?)?;
+        config.min_severity = match (c.min_severity, file.and_then(|f| f.min_severity.as_deref())) {
+            (Some(s), _) => s,
+            (None, Some(s)) => parse_severity(s)?,
+            (None, None) => Severity::Info,
+        };
+        fail_on = match (c.fail_on, file.and_then(|f| f.fail_on.as_deref())) {
+            (Some(f), _) => f,
+            (None, Some(f)) => FailOn::from_str(f, true)?,
+            (None, None) => FailOn::Error,
+        };
         // `check` shows findings and diagnostics only: units and graphs go once used.
         config.lean = true;
     }
@@ -520,11 +640,11 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             start.elapsed().as_secs_f64() * 1e3
         );
     }
-    let threshold = match check.as_ref().map(|c| c.fail_on) {
-        Some(FailOn::Error) | None => Some(Severity::Error),
-        Some(FailOn::Warning) => Some(Severity::Warning),
-        Some(FailOn::Info) => Some(Severity::Info),
-        Some(FailOn::Never) => None,
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t));
     // The process ends here: freeing every value one by one would only cost time.
@@ -535,6 +655,48 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The configuration file's and the command line's rule selections merged: `--select`
+/// replaces the file's `select`, `--ignore` adds to its `ignore`, `--severity` comes after its
+/// `[severity]` (the last match wins). Each side's selectors are checked first, so that an
+/// error names where the selector is written.
+fn selection(
+    conf: Option<&config::Config>,
+    cli: &Selection,
+    rules: &RuleSet,
+) -> Result<Selection, String> {
+    rules.check_selectors(cli)?;
+    let Some(c) = conf else {
+        return Ok(cli.clone());
+    };
+    let mut sel = c.selection()?;
+    rules.check_selectors(&sel).map_err(|e| c.error(&e))?;
+    if !cli.select.is_empty() {
+        sel.select = cli.select.clone();
+    }
+    sel.ignore.extend(cli.ignore.iter().cloned());
+    sel.severity.extend(cli.severity.iter().cloned());
+    Ok(sel)
+}
+
+/// The configuration file's `var-files`: each root's canonical directory and its files, all
+/// relative to the file; a directory or a file that does not exist is an error.
+fn root_var_files(c: &config::Config) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, String> {
+    let mut out = Vec::new();
+    for (dir, files) in c.file.var_files.iter().flatten() {
+        let key = format!("var-files.\"{}\"", dir.display());
+        let canon = std::fs::canonicalize(c.resolve(dir))
+            .ok()
+            .filter(|d| d.is_dir())
+            .ok_or_else(|| c.error(&format!("{key}: no such directory")))?;
+        let files: Vec<PathBuf> = files.iter().map(|f| c.resolve(f)).collect();
+        if let Some(f) = files.iter().find(|f| !f.is_file()) {
+            return Err(c.error(&format!("{key}: {}: no such file", f.display())));
+        }
+        out.push((canon, files));
+    }
+    Ok(out)
 }
 
 /// What to write where: each `--format` with its file (`None`: standard output), checked before

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::base::{Diagnostic, FileId, SourceMap};
+use crate::base::{Diagnostic, FileId, Severity, SourceMap};
 use crate::discover::discover;
 use crate::frontends::{self, Options, Unit};
 use crate::graph::{self, Graph};
@@ -29,6 +29,10 @@ pub struct Config {
     /// diagnostics; [`Output::graphs`] is empty), and at the end the text of every file that
     /// no finding or diagnostic cites. Otherwise everything is kept (`graph`, `facts`, tests).
     pub lean: bool,
+    /// Paths not to scan (the configuration file's `exclude`).
+    pub exclude: crate::discover::Exclude,
+    /// Findings and diagnostics below this severity are left out (`--min-severity`).
+    pub min_severity: Severity,
 }
 
 impl Config {
@@ -46,6 +50,8 @@ impl Config {
             },
             rules: RuleSet::default(),
             lean: false,
+            exclude: Default::default(),
+            min_severity: Severity::Info,
         }
     }
 }
@@ -140,7 +146,7 @@ where
 /// Variable files of a Terraform root (beside it, or in a subdirectory without `.tf` files, such
 /// as `env/prod.tfvars`) that Terraform does not load by itself and that were not given with
 /// `--var-file`: the values they hold are not used, and the hint says how to use them.
-fn unloaded_var_files(root: &std::path::Path, given: &[PathBuf]) -> Vec<Diagnostic> {
+fn unloaded_var_files(root: &std::path::Path, given: &[&PathBuf]) -> Vec<Diagnostic> {
     let is_vars = |n: &str| n.ends_with(".tfvars") || n.ends_with(".tfvars.json");
     let auto = |n: &str| {
         matches!(n, "terraform.tfvars" | "terraform.tfvars.json")
@@ -220,7 +226,7 @@ fn run_here(config: &Config) -> Output {
     sources.set_boundary(opts.scan_roots.clone());
     let mut timings = Vec::new();
     let found = timed(&mut timings, "discover", || {
-        discover(&config.paths, &sources, opts.max_bytes())
+        discover(&config.paths, &sources, opts.max_bytes(), &config.exclude)
     });
 
     // Each unit streams through graph and rules as its frontend hands it over: with `lean`,
@@ -259,7 +265,7 @@ fn run_here(config: &Config) -> Output {
         t_rules.fetch_add(nanos(mid.elapsed()), Ordering::Relaxed);
         let mut unit_diagnostics = u.diagnostics.clone();
         if u.format == Some(crate::base::Format::Terraform) && u.root.is_dir() {
-            unit_diagnostics.extend(unloaded_var_files(&u.root, &opts.var_files));
+            unit_diagnostics.extend(unloaded_var_files(&u.root, &opts.var_files_of(&u.root)));
         }
         Done {
             graph: graph.filter(|_| !config.lean),
@@ -412,6 +418,8 @@ fn run_here(config: &Config) -> Output {
     };
     diagnostics.sort_by_cached_key(key);
     diagnostics.dedup_by(|a, b| key(a) == key(b));
+    findings.retain(|d| d.severity >= config.min_severity);
+    diagnostics.retain(|d| d.severity >= config.min_severity);
     if config.lean {
         sources.keep_text_of(&cited_files(&findings, &diagnostics));
     }

@@ -52,7 +52,12 @@ enum Sniffed {
 
 /// Walks `paths` (files or directories). A path that does not exist gives an `io-error` diagnostic.
 /// Reads stay inside `sources`' boundary and read only regular files (see [`crate::base::fs`]).
-pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> Discovered {
+pub fn discover(
+    paths: &[PathBuf],
+    sources: &SourceMap,
+    max_file_size: u64,
+    exclude: &Exclude,
+) -> Discovered {
     let mut out = Discovered::default();
     let mut tf_dirs = BTreeSet::new();
     // Each candidate with the index of the given path it was found under.
@@ -74,6 +79,10 @@ pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> D
             }
         };
         let mut push = |path: &Path, explicit: bool, out: &mut Discovered| {
+            if exclude.excludes(path, false) {
+                hints[i] = exclude.hint();
+                return;
+            }
             if path.file_name().is_some_and(|n| n.to_str().is_none()) {
                 // Not read: its name cannot be shown or matched reliably. Said, not skipped.
                 let mut ignored = BTreeSet::new();
@@ -113,6 +122,9 @@ pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> D
         let explicit_cdk = root.file_name().is_some_and(|n| n == "cdk.out");
         let ignores = Arc::new(Ignores::new(root, &boundary, max_file_size));
         let filter = ignores.clone();
+        let exclude_walk = exclude.clone();
+        let excluded_any = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let excluded_seen = excluded_any.clone();
         let cdk_skipped = Arc::new(Mutex::new(None::<PathBuf>));
         let cdk_seen = cdk_skipped.clone();
         let mut walk = ignore::WalkBuilder::new(root);
@@ -137,7 +149,14 @@ pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> D
                     return false;
                 }
             }
-            !filter.ignored(e.path(), is_dir)
+            if filter.ignored(e.path(), is_dir) {
+                return false;
+            }
+            let excluded = exclude_walk.excludes(e.path(), is_dir);
+            if excluded {
+                excluded_seen.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            !excluded
         });
         for entry in walk.build() {
             match entry {
@@ -152,6 +171,9 @@ pub fn discover(paths: &[PathBuf], sources: &SourceMap, max_file_size: u64) -> D
                     format!("cannot walk: {err}"),
                 )),
             }
+        }
+        if excluded_any.load(std::sync::atomic::Ordering::Relaxed) {
+            hints[i] = exclude.hint();
         }
         if let Some(cdk) = cdk_skipped.lock().unwrap_or_else(|e| e.into_inner()).take() {
             hints[i] = format!(
@@ -341,6 +363,58 @@ impl Ignores {
 
     fn take_diagnostics(&self) -> Vec<Diagnostic> {
         std::mem::take(&mut *self.diagnostics.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// The configuration file's `exclude` globs: paths not to read, in gitignore's syntax (a glob
+/// with a `/` is anchored at the configuration file's directory, one without matches at any
+/// depth, a trailing `/` matches directories only, `**` crosses directories, `!` re-includes).
+/// They apply to walked paths and to files named on the command line alike (pre-commit names
+/// files). A module that a root calls is still read: exclusion chooses what is scanned, not what
+/// the scanned roots use.
+#[derive(Clone, Debug, Default)]
+pub struct Exclude {
+    matcher: Option<Arc<Gitignore>>,
+    /// Where the globs come from (the configuration file), for the hint.
+    origin: String,
+}
+
+impl Exclude {
+    /// The globs of `origin` (a file), relative to `base` (its directory).
+    pub fn new(base: &Path, globs: &[String], origin: &Path) -> Result<Exclude, String> {
+        let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+        let mut b = GitignoreBuilder::new(&base);
+        for g in globs {
+            b.add_line(None, g)
+                .map_err(|e| format!("{}: exclude `{g}`: {e}", origin.display()))?;
+        }
+        let m = b
+            .build()
+            .map_err(|e| format!("{}: exclude: {e}", origin.display()))?;
+        Ok(Exclude {
+            matcher: (!globs.is_empty()).then(|| Arc::new(m)),
+            origin: origin.display().to_string(),
+        })
+    }
+
+    /// Whether `path` (as walked or given) or one of its parents is excluded.
+    pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(m) = &self.matcher else {
+            return false;
+        };
+        // Matched on the canonical path: the globs are relative to the configuration file.
+        let abs = match std::fs::canonicalize(path) {
+            Ok(p) => p,
+            Err(_) => match std::path::absolute(path) {
+                Ok(p) => p,
+                Err(_) => return false,
+            },
+        };
+        abs.starts_with(m.path()) && m.matched_path_or_any_parents(&abs, is_dir).is_ignore()
+    }
+
+    fn hint(&self) -> String {
+        format!("; excluded by `exclude` in {}", self.origin)
     }
 }
 
@@ -589,16 +663,31 @@ mod tests {
         std::fs::write(root.join("k8s.yaml"), "apiVersion: v1\nkind: Pod\n").unwrap();
         std::fs::write(root.join("plan.json"), "{\"planned_values\": {}}").unwrap();
         let sources = SourceMap::new();
-        let d = discover(&[root.to_path_buf()], &sources, 1 << 20);
+        let d = discover(
+            &[root.to_path_buf()],
+            &sources,
+            1 << 20,
+            &Exclude::default(),
+        );
         assert_eq!(d.terraform_dirs, vec![root.join("mod")]);
         assert_eq!(d.templates.len(), 1);
         assert_eq!(d.plans.len(), 1);
         assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
 
-        let d = discover(&[root.join("missing")], &sources, 1 << 20);
+        let d = discover(
+            &[root.join("missing")],
+            &sources,
+            1 << 20,
+            &Exclude::default(),
+        );
         assert_eq!(d.diagnostics[0].code, "io-error");
 
-        let d = discover(&[root.to_path_buf()], &SourceMap::new(), 10);
+        let d = discover(
+            &[root.to_path_buf()],
+            &SourceMap::new(),
+            10,
+            &Exclude::default(),
+        );
         assert!(d.diagnostics.iter().any(|x| x.code == "too-large"));
     }
 }

@@ -149,6 +149,9 @@ impl Elsewhere {
 pub struct Options {
     /// `--var-file` (Terraform), in order.
     pub var_files: Vec<PathBuf>,
+    /// Per Terraform root (its canonical directory), the variable files to load for it before
+    /// `--var-file` (the configuration file's `var-files`).
+    pub root_var_files: Vec<(PathBuf, Vec<PathBuf>)>,
     /// `--var k=v` (Terraform), in order; later wins.
     pub vars: Vec<(String, String)>,
     /// `TF_VAR_*` from the environment (name without the prefix, value).
@@ -172,6 +175,17 @@ pub struct Options {
 }
 
 impl Options {
+    /// The variable files of the Terraform root `dir`, in the order they apply: its own (from
+    /// the configuration file), then `--var-file`.
+    pub fn var_files_of(&self, dir: &std::path::Path) -> Vec<&PathBuf> {
+        let canon = std::fs::canonicalize(dir).ok();
+        (self.root_var_files.iter())
+            .filter(|(d, _)| canon.as_ref() == Some(d))
+            .flat_map(|(_, files)| files)
+            .chain(&self.var_files)
+            .collect()
+    }
+
     /// The size limit of a read: `--max-file-size`, where `0` means no limit.
     pub fn max_bytes(&self) -> u64 {
         if self.max_file_size == 0 {

@@ -6,6 +6,7 @@
 
 pub mod cond;
 pub mod rule;
+pub mod select;
 pub mod subjects;
 mod value;
 
@@ -18,6 +19,7 @@ use crate::base::{Diagnostic, Format, Severity, SourceMap, Span};
 use crate::graph::Graph;
 
 pub use rule::{Check, Rule, Severities};
+pub use select::Selection;
 use subjects::{Instance, Subject};
 use value::{render_code, CodeLang, Known, Tri};
 

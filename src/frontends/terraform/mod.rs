@@ -683,7 +683,7 @@ fn root_variables(
     for f in autos {
         vars_file(ev, &dir.join(f), sources, max, &mut out, diags);
     }
-    for f in &opts.var_files {
+    for f in opts.var_files_of(dir) {
         vars_file(ev, f, sources, max, &mut out, diags);
     }
     for (k, v) in &opts.vars {
