@@ -7,6 +7,7 @@
 pub mod cond;
 pub mod rule;
 pub mod subjects;
+pub mod suppress;
 mod value;
 
 use std::collections::HashMap;
@@ -473,6 +474,7 @@ fn finding(
             deploy_error: expand(c.deploy_error.trim_end(), inst),
             instances: Vec::new(),
             same_fix: Vec::new(),
+            suppression: None,
         })),
     }
 }
