@@ -143,6 +143,24 @@ fn hcl_comment_above_an_attribute_at_the_end_of_its_line_and_with_slashes() {
 }
 
 #[test]
+fn hcl_comment_inside_an_expression_covers_an_object_item() {
+    // the finding points at the image, inside `jsonencode([{ ... }])`
+    let image = "    image     = \"${aws_ecr_repository.app.repository_url}:1.0\"";
+    for case in [
+        format!("    # pullpath:ignore FGP003 pulled through a proxy\n{image}"),
+        format!("{image} # pullpath:ignore FGP003"),
+    ] {
+        let dir = scratch(&[("main.tf", &fixture(FGP003).replacen(image, &case, 1))]);
+        let (code, doc) = check(dir.path(), &["."]);
+        assert_eq!(
+            (code, rules(&doc["suppressed"])),
+            (0, vec!["FGP003"]),
+            "{case}\n{doc:#}"
+        );
+    }
+}
+
+#[test]
 fn several_ids_unused_and_unknown_ones() {
     let dir = scratch(&[(
         "main.tf",

@@ -54,8 +54,8 @@ pub fn hcl(file: FileId, text: &str) -> Vec<Ignore> {
     out
 }
 
-/// The comments of the gaps of `body`, whose items lie in `inside` (after a block's `{`, before
-/// its `}`); `owner` is the block (a comment on its `{` line covers it).
+/// The suppressions of `body`, whose items lie in `inside` (after a block's `{`, before its
+/// `}`), and of what they hold; `owner` is the block (a comment on its `{` line covers it).
 fn hcl_body(
     body: &Body,
     inside: Range<usize>,
@@ -64,54 +64,104 @@ fn hcl_body(
     text: &str,
     out: &mut Vec<Ignore>,
 ) {
-    let mut prev: Option<Range<usize>> = None;
+    let items: Vec<Range<usize>> = body.iter().filter_map(|s| s.span()).collect();
+    if items.len() != body.len() {
+        return;
+    }
+    gaps(&items, inside, owner, file, text, out);
+    for (s, r) in body.iter().zip(items) {
+        match s {
+            Structure::Block(b) => {
+                let head_end = (b.labels.iter().filter_map(|l| l.span()))
+                    .chain(b.ident.span())
+                    .map(|l| l.end)
+                    .max()
+                    .unwrap_or(r.start);
+                if let Some(brace) = text.get(head_end..r.end).and_then(|t| t.find('{')) {
+                    let open = head_end + brace + 1;
+                    let close = r.end.saturating_sub(1).max(open);
+                    hcl_body(&b.body, open..close, Some(r), file, text, out);
+                }
+            }
+            Structure::Attribute(a) => {
+                let mut exprs = Exprs { file, text, out };
+                hcl_edit::visit::Visit::visit_expr(&mut exprs, &a.value);
+            }
+        }
+    }
+}
+
+/// The suppressions between the items of the object and tuple constructors of an expression
+/// (`container_definitions = jsonencode([{ ... }])`): an object item from its key to the end
+/// of its value, a tuple element.
+struct Exprs<'a> {
+    file: FileId,
+    text: &'a str,
+    out: &'a mut Vec<Ignore>,
+}
+
+impl Exprs<'_> {
+    /// The gaps of a constructor spanning `outer` (its brackets included).
+    fn constructor(&mut self, outer: Option<Range<usize>>, items: Vec<Option<Range<usize>>>) {
+        let (Some(outer), Some(items)) = (outer, items.into_iter().collect::<Option<Vec<_>>>())
+        else {
+            return;
+        };
+        let inside = outer.start + 1..outer.end.saturating_sub(1).max(outer.start + 1);
+        gaps(&items, inside, Some(outer), self.file, self.text, self.out);
+    }
+}
+
+impl hcl_edit::visit::Visit for Exprs<'_> {
+    fn visit_object(&mut self, node: &hcl_edit::expr::Object) {
+        let items = (node.iter())
+            .map(|(k, v)| Some(k.span()?.start..v.expr().span()?.end))
+            .collect();
+        self.constructor(node.span(), items);
+        hcl_edit::visit::visit_object(self, node);
+    }
+
+    fn visit_array(&mut self, node: &hcl_edit::expr::Array) {
+        self.constructor(node.span(), node.iter().map(|e| e.span()).collect());
+        hcl_edit::visit::visit_array(self, node);
+    }
+}
+
+/// The suppression comments of the gaps between `items` (in order, inside `inside`: text
+/// that holds only blanks, separators and comments), each covering the item after it (a comment
+/// on its own line) or the item before it (at the end of that item's line; `owner` when no item
+/// comes before: the block or constructor whose opening bracket is on that line).
+fn gaps(
+    items: &[Range<usize>],
+    inside: Range<usize>,
+    owner: Option<Range<usize>>,
+    file: FileId,
+    text: &str,
+    out: &mut Vec<Ignore>,
+) {
+    let mut prev: Option<&Range<usize>> = None;
     let mut gap_start = inside.start;
-    let items: Vec<&Structure> = body.iter().collect();
     for i in 0..=items.len() {
-        let next = items.get(i).and_then(|s| s.span());
-        let gap_end = next.as_ref().map_or(inside.end, |r| r.start);
+        let next = items.get(i);
+        let gap_end = next.map_or(inside.end, |r| r.start);
         if gap_end < gap_start || gap_end > text.len() {
             return;
         }
         for (at, comment) in hcl_comments(text, gap_start..gap_end) {
-            let Some((ids, reason)) = directive(file, at, comment) else {
+            let Some(mut ignore) = directive(file, at, comment) else {
                 continue;
             };
-            // at the end of the line of the item before, or of the block's `{`
             let trailing =
                 (prev.is_some() || owner.is_some()) && !text[gap_start..at].contains('\n');
             let covers = if trailing {
-                prev.clone().or_else(|| owner.clone())
-            } else if let Some(next) = &next {
-                above(text, at, next.start).then(|| next.clone())
+                prev.or(owner.as_ref()).cloned()
             } else {
-                None
+                next.filter(|n| above(text, at, n.start)).cloned()
             };
-            out.push(Ignore {
-                ids,
-                reason,
-                kind: SuppressionKind::Comment,
-                at: Span::new(file, at..at + comment.len()),
-                covers: covers.map(|r| Span::new(file, r)),
-            });
+            ignore.covers = covers.map(|r| Span::new(file, r));
+            out.push(ignore);
         }
-        let Some(s) = items.get(i) else { break };
-        let Some(r) = s.span() else { return };
-        if let Structure::Block(b) = s {
-            let head_end = b
-                .labels
-                .iter()
-                .filter_map(|l| l.span())
-                .chain(b.ident.span())
-                .map(|l| l.end)
-                .max()
-                .unwrap_or(r.start);
-            if let Some(brace) = text.get(head_end..r.end).and_then(|t| t.find('{')) {
-                let open = head_end + brace + 1;
-                let close = r.end.saturating_sub(1).max(open);
-                hcl_body(&b.body, open..close, Some(r.clone()), file, text, out);
-            }
-        }
+        let Some(r) = next else { break };
         gap_start = r.end;
         prev = Some(r);
     }
@@ -162,9 +212,9 @@ fn above(text: &str, at: usize, item: usize) -> bool {
 }
 
 /// Reads a comment (with its marker: `#`, `//`) at offset `at` as a suppression: the rule ids
-/// (comma-separated) and the reason. `None`: not a suppression comment.
-type Directive = (Vec<(String, Span)>, Option<String>);
-fn directive(file: FileId, at: usize, comment: &str) -> Option<Directive> {
+/// (comma-separated) and the reason; what it covers is for the caller to set. `None`: not a
+/// suppression comment.
+fn directive(file: FileId, at: usize, comment: &str) -> Option<Ignore> {
     let body = comment
         .strip_prefix("//")
         .or_else(|| comment.strip_prefix('#'))?;
@@ -187,7 +237,13 @@ fn directive(file: FileId, at: usize, comment: &str) -> Option<Directive> {
         pos += id.len() + 1;
     }
     let reason = rest[token_len..].trim();
-    Some((ids, (!reason.is_empty()).then(|| reason.to_string())))
+    Some(Ignore {
+        ids,
+        reason: (!reason.is_empty()).then(|| reason.to_string()),
+        kind: SuppressionKind::Comment,
+        at: Span::new(file, at..at + comment.len()),
+        covers: None,
+    })
 }
 
 /// The suppressions of a YAML template: its `# pullpath:ignore` comments and its resources'
@@ -225,7 +281,7 @@ pub fn yaml(file: FileId, text: &str, root: &Value) -> (Vec<Ignore>, Vec<Diagnos
         };
         let at = range.start + hash;
         let comment = l[hash..].trim_end();
-        let Some((ids, reason)) = directive(file, at, comment) else {
+        let Some(mut ignore) = directive(file, at, comment) else {
             continue;
         };
         let covers = if l[..hash].trim().is_empty() {
@@ -241,13 +297,8 @@ pub fn yaml(file: FileId, text: &str, root: &Value) -> (Vec<Ignore>, Vec<Diagnos
         } else {
             by_line.get(&line).cloned()
         };
-        out.push(Ignore {
-            ids,
-            reason,
-            kind: SuppressionKind::Comment,
-            at: Span::new(file, at..at + comment.len()),
-            covers: covers.map(|r| Span::new(file, r)),
-        });
+        ignore.covers = covers.map(|r| Span::new(file, r));
+        out.push(ignore);
     }
     let (meta, diagnostics) = metadata(root);
     out.extend(meta);
@@ -390,6 +441,14 @@ resource "aws_iam_role" "x" {
 # pullpath:ignore FGP099 not a comment: a heredoc line
 EOT
   tags = { a = "# pullpath:ignore FGP098" }
+  container_definitions = jsonencode([
+    # pullpath:ignore FGP026
+    {
+      name  = "app" # pullpath:ignore FGP027
+      # pullpath:ignore FGP028
+      image = "x"
+    },
+  ])
 }
 resource "aws_iam_role" "y" { # pullpath:ignore FGP024
 }
@@ -398,31 +457,33 @@ resource "aws_iam_role" "y" { # pullpath:ignore FGP024
 
 resource "aws_iam_role" "z" {}
 "##;
-        let found = hcl(FileId(0), text);
+        let mut found = hcl(FileId(0), text);
+        found.sort_by_key(|i| i.at.start);
         let got: Vec<_> = found
             .iter()
             .map(|i| (ids(i), i.reason.as_deref(), covered(text, i)))
             .collect();
-        assert_eq!(got.len(), 5, "{got:#?}");
+        assert_eq!(got.len(), 8, "{got:#?}");
         assert_eq!(got[0].0, ["FGP021"]);
         assert_eq!(got[0].1, Some("the role is made elsewhere"));
-        assert!(got[0]
-            .2
-            .unwrap()
-            .starts_with("resource \"aws_iam_role\" \"x\" {"));
-        assert!(got[0].2.unwrap().ends_with('}'));
+        let block = got[0].2.unwrap();
+        assert!(block.starts_with("resource \"aws_iam_role\" \"x\" {"));
+        assert!(block.ends_with("  ])\n}"), "{block}");
         assert_eq!(
             got[1],
             (vec!["FGP022", "FGP023"], None, Some("name = \"x\""))
         );
         assert_eq!(got[2].0, ["all"]);
         assert!(got[2].2.unwrap().starts_with("assume_role_policy = <<EOT"));
-        assert_eq!(got[3].0, ["FGP024"]);
-        assert!(got[3]
-            .2
-            .unwrap()
-            .starts_with("resource \"aws_iam_role\" \"y\""));
-        assert_eq!(got[4], (vec!["FGP025"], Some("a blank line follows"), None));
+        // inside an expression: a tuple element, an object item (trailing, and above)
+        assert_eq!(got[3].0, ["FGP026"]);
+        assert!(got[3].2.unwrap().starts_with("{\n      name"));
+        assert_eq!(got[4], (vec!["FGP027"], None, Some("name  = \"app\"")));
+        assert_eq!(got[5], (vec!["FGP028"], None, Some("image = \"x\"")));
+        assert_eq!(got[6].0, ["FGP024"]);
+        let block = got[6].2.unwrap();
+        assert!(block.starts_with("resource \"aws_iam_role\" \"y\""));
+        assert_eq!(got[7], (vec!["FGP025"], Some("a blank line follows"), None));
         // the id's span is the id
         let (id, span) = &found[1].ids[1];
         assert_eq!(&text[span.range()], id);
@@ -468,11 +529,12 @@ resource "aws_iam_role" "z" {}
     fn directive_reads_ids_and_reason() {
         assert_eq!(directive(FileId(0), 0, "# not one"), None);
         assert_eq!(directive(FileId(0), 0, "# pullpath:ignored X"), None);
-        let (ids, reason) = directive(FileId(0), 10, "#pullpath:ignore A,B  why not").unwrap();
-        assert_eq!(ids[0], ("A".to_string(), Span::new(FileId(0), 27..28)));
-        assert_eq!(ids[1], ("B".to_string(), Span::new(FileId(0), 29..30)));
-        assert_eq!(reason.as_deref(), Some("why not"));
-        let (ids, reason) = directive(FileId(0), 0, "// pullpath:ignore").unwrap();
-        assert!(ids.is_empty() && reason.is_none());
+        let i = directive(FileId(0), 10, "#pullpath:ignore A,B  why not").unwrap();
+        assert_eq!(i.ids[0], ("A".to_string(), Span::new(FileId(0), 27..28)));
+        assert_eq!(i.ids[1], ("B".to_string(), Span::new(FileId(0), 29..30)));
+        assert_eq!(i.reason.as_deref(), Some("why not"));
+        assert_eq!(i.at, Span::new(FileId(0), 10..39));
+        let i = directive(FileId(0), 0, "// pullpath:ignore").unwrap();
+        assert!(i.ids.is_empty() && i.reason.is_none());
     }
 }
