@@ -147,16 +147,22 @@ fn gaps(
         if gap_end < gap_start || gap_end > text.len() {
             return;
         }
+        let gap = &text[gap_start..gap_end];
+        let line_end = gap.find('\n').map_or(gap_end, |n| gap_start + n);
+        let mut attached = None;
         for (at, comment) in hcl_comments(text, gap_start..gap_end) {
             let Some(mut ignore) = directive(file, at, comment) else {
                 continue;
             };
-            let trailing =
-                (prev.is_some() || owner.is_some()) && !text[gap_start..at].contains('\n');
+            // at the end of the line of the item before (or of the opening bracket)
+            let trailing = (prev.is_some() || owner.is_some()) && at < line_end;
             let covers = if trailing {
                 prev.or(owner.as_ref()).cloned()
             } else {
-                next.filter(|n| above(text, at, n.start)).cloned()
+                let from = *attached.get_or_insert_with(|| {
+                    next.map_or(gap_end, |n| comments_above(text, gap_start, n.start))
+                });
+                next.filter(|_| at >= from).cloned()
             };
             ignore.covers = covers.map(|r| Span::new(file, r));
             out.push(ignore);
@@ -194,21 +200,24 @@ fn hcl_comments(text: &str, range: Range<usize>) -> Vec<(usize, &str)> {
     out
 }
 
-/// Whether every line from the comment at `at` down to the line of `item` is a comment: the
-/// comment is directly above the item (a blank line between them ends it).
-fn above(text: &str, at: usize, item: usize) -> bool {
-    let between = &text[at..item];
-    let mut lines = between.split('\n');
-    lines.next(); // the comment's own line
-    let rest: Vec<&str> = lines.collect();
-    match rest.split_last() {
-        // the last piece is the indentation before the item
-        Some((_, middle)) => middle.iter().all(|l| {
-            let l = l.trim();
-            l.starts_with('#') || l.starts_with("//")
-        }),
-        None => false,
+/// Where the comment lines directly above the item at `item` begin (no blank line between
+/// them and it; scanning back from the item's line, never before `from`): a comment from there
+/// on is above the item. Each line is read once.
+fn comments_above(text: &str, from: usize, item: usize) -> usize {
+    let Some(nl) = text[from..item].rfind('\n') else {
+        return item; // the item is on the gap's first line: nothing is above it
+    };
+    let mut start = from + nl + 1;
+    while start > from {
+        let end = start - 1;
+        let line_start = text[from..end].rfind('\n').map_or(from, |n| from + n + 1);
+        let l = text[line_start..end].trim();
+        if !(l.starts_with('#') || l.starts_with("//")) {
+            break;
+        }
+        start = line_start;
     }
+    start
 }
 
 /// Reads a comment (with its marker: `#`, `//`) at offset `at` as a suppression: the rule ids
@@ -269,6 +278,15 @@ pub fn yaml(file: FileId, text: &str, root: &Value) -> (Vec<Ignore>, Vec<Diagnos
         let i = scalars.partition_point(|r| r.start <= p);
         i > 0 && scalars[i - 1].end > p
     };
+    // for each line, the next line that is not a comment, unless a blank line comes first
+    let mut next_code: Vec<Option<usize>> = vec![None; lines.0.len()];
+    for l in (0..lines.0.len().saturating_sub(1)).rev() {
+        next_code[l] = match lines.text_of(text, l + 1).map(str::trim) {
+            Some(t) if t.starts_with('#') => next_code[l + 1],
+            Some(t) if !t.is_empty() => Some(l + 1),
+            _ => None,
+        };
+    }
     let mut out = Vec::new();
     for (line, range) in lines.iter(text) {
         let l = &text[range.clone()];
@@ -285,15 +303,7 @@ pub fn yaml(file: FileId, text: &str, root: &Value) -> (Vec<Ignore>, Vec<Diagnos
             continue;
         };
         let covers = if l[..hash].trim().is_empty() {
-            // the next line that is not a comment, if no blank line comes first
-            let mut next = line + 1;
-            loop {
-                match lines.text_of(text, next).map(str::trim) {
-                    Some(t) if t.starts_with('#') => next += 1,
-                    Some(t) if !t.is_empty() => break by_line.get(&next).cloned(),
-                    _ => break None,
-                }
-            }
+            next_code[line].and_then(|next| by_line.get(&next).cloned())
         } else {
             by_line.get(&line).cloned()
         };
