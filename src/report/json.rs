@@ -1,8 +1,8 @@
 //! `--format json`: one document with the findings, the suppressed findings (`suppressed`, each
 //! with its `suppression`: kind, reason and place; only when there are some), every input
-//! diagnostic (never grouped), the unverified checks when asked for, and the summary. 1-based lines and columns (columns count
-//! characters), paths relative to the working directory. `graph` and `facts` put their own body
-//! in place of the findings.
+//! diagnostic (never grouped), the unverified checks when asked for, and the summary. 1-based
+//! lines and columns (columns count characters), paths relative to the working directory.
+//! `graph` and `facts` put their own body in place of the findings.
 
 use std::io::{self, Write};
 use std::path::Path;
