@@ -580,6 +580,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             summary: summary.clone(),
             rules,
             tasks: &out.tasks,
+            suppressed: &out.suppressed,
         };
         let mut text = Vec::new();
         let written = match (name.as_str(), command) {

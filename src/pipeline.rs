@@ -16,6 +16,7 @@ use crate::discover::discover;
 use crate::frontends::{self, Options, Unit};
 use crate::graph::{self, Graph};
 use crate::rules::{self, RuleSet, Unverified};
+use crate::syntax;
 
 /// What to run on.
 #[derive(Clone, Debug, Default)]
@@ -72,6 +73,9 @@ pub struct Output {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings of the rules, sorted by file, position and rule.
     pub findings: Vec<Diagnostic>,
+    /// Findings an inline suppression covers (each with its `finding.suppression`), in the same
+    /// order: not in [`Output::findings`], not counted for the exit code.
+    pub suppressed: Vec<Diagnostic>,
     /// Checks that could not be decided (for `--explain-unknown`), per task.
     pub unverified: Vec<Unverified>,
     /// The task definitions the rules were evaluated on, sorted, each once.
@@ -398,6 +402,25 @@ fn run_here(config: &Config) -> Output {
     // A plan read with its `.tf` files beside it points into them, as the Terraform unit of the
     // same files does: the same finding twice, once.
     findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    // Inline suppressions, read before the text is let go (see `syntax::suppress`).
+    let mut suppressed = Vec::new();
+    if !config.rules.rules.is_empty() {
+        let (ignores, mut found_diagnostics) = timed(&mut timings, "suppressions", || {
+            suppressions(&sources, &found.templates)
+        });
+        let builtin = std::sync::OnceLock::new();
+        let known = |id: &str| {
+            builtin
+                .get_or_init(|| RuleSet::builtin().unwrap_or_default())
+                .get(id)
+                .is_some()
+        };
+        let applied = rules::suppress::apply(findings, &ignores, &config.rules, &known);
+        findings = applied.findings;
+        suppressed = applied.suppressed;
+        diagnostics.append(&mut found_diagnostics);
+        diagnostics.extend(applied.diagnostics);
+    }
     unverified.sort();
     unverified.dedup();
     // A plan read with its `.tf` files beside it has the same task definitions at the same places.
@@ -421,7 +444,9 @@ fn run_here(config: &Config) -> Output {
     findings.retain(|d| d.severity >= config.min_severity);
     diagnostics.retain(|d| d.severity >= config.min_severity);
     if config.lean {
-        sources.keep_text_of(&cited_files(&findings, &diagnostics));
+        let mut cited = cited_files(&findings, &diagnostics);
+        cited.extend(cited_files(&suppressed, &[]));
+        sources.keep_text_of(&cited);
     }
     Output {
         sources,
@@ -430,6 +455,7 @@ fn run_here(config: &Config) -> Output {
         graphs,
         diagnostics,
         findings,
+        suppressed,
         unverified,
         tasks,
         timings,
@@ -451,6 +477,10 @@ impl Output {
             &self.unverified,
             checked,
         );
+        let summary = crate::report::Summary {
+            suppressed: self.suppressed.len(),
+            ..summary
+        };
         (diagnostics, summary)
     }
 }
@@ -467,6 +497,53 @@ struct Done {
 
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The inline suppressions of the files read: the `.tf` files (those of a plan's `--tf-root`
+/// too) and the templates, each with its `invalid-ignore` diagnostics. Only files that contain
+/// `pullpath` are parsed for them (a second parse of those few; the others cost a substring
+/// search), so a run without suppressions pays nothing more.
+fn suppressions(
+    sources: &SourceMap,
+    templates: &[FileId],
+) -> (Vec<syntax::suppress::Ignore>, Vec<Diagnostic>) {
+    let templates: HashSet<FileId> = templates.iter().copied().collect();
+    let per_file: Vec<_> = (0..sources.len())
+        .into_par_iter()
+        .map(|i| {
+            let id = FileId(i as u32);
+            let file = sources.get(id);
+            let text = &*file.text;
+            if file.released() || !syntax::suppress::may_hold(text) {
+                return (Vec::new(), Vec::new());
+            }
+            let name = file.path.to_string_lossy();
+            if name.ends_with(".tf") {
+                return (syntax::suppress::hcl(id, text), Vec::new());
+            }
+            if !templates.contains(&id) {
+                return (Vec::new(), Vec::new());
+            }
+            let json = text.trim_start().starts_with('{');
+            let tree = if json {
+                syntax::json::parse(id, text, 0).map(|p| p.value)
+            } else {
+                syntax::yaml::parse(id, text).map(|p| p.value)
+            };
+            match tree {
+                Ok(v) if json => syntax::suppress::metadata(&v),
+                Ok(v) => syntax::suppress::yaml(id, text, &v),
+                Err(_) => (Vec::new(), Vec::new()),
+            }
+        })
+        .collect();
+    let mut ignores = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (i, d) in per_file {
+        ignores.extend(i);
+        diagnostics.extend(d);
+    }
+    (ignores, diagnostics)
 }
 
 /// The files a report shows: those a finding or a diagnostic points into.

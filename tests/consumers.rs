@@ -27,6 +27,8 @@ fn examples() -> Vec<PathBuf> {
         "testdata/equivalence/template.yaml",
         "testdata/equivalence/template.json",
         "testdata/diagnostics",
+        "testdata/suppress/tf",
+        "testdata/suppress/cfn-yaml",
     ]
     .iter()
     .map(|p| Path::new(ROOT).join(p))
@@ -89,11 +91,20 @@ fn sarif_meets_github_code_scanning_and_the_multitool() {
         // every finding and every input error or warning is a result; notes are notifications
         let inputs = expected["diagnostics"].as_array().unwrap();
         let notes = inputs.iter().filter(|d| d["severity"] == "info").count();
+        // and every suppressed finding, with its `suppressions`
+        let suppressed = expected["suppressed"].as_array().map_or(0, Vec::len);
         assert_eq!(
             results.len(),
-            expected["findings"].as_array().unwrap().len() + inputs.len() - notes,
+            expected["findings"].as_array().unwrap().len() + suppressed + inputs.len() - notes,
             "{}",
             path.display()
+        );
+        assert_eq!(
+            results
+                .iter()
+                .filter(|r| r.get("suppressions").is_some())
+                .count(),
+            suppressed
         );
         assert_eq!(
             run["invocations"][0]["toolExecutionNotifications"]
@@ -102,7 +113,12 @@ fn sarif_meets_github_code_scanning_and_the_multitool() {
                 .len(),
             notes
         );
-        assert_eq!(code == 1, results.iter().any(|r| r["level"] == "error"));
+        assert_eq!(
+            code == 1,
+            results
+                .iter()
+                .any(|r| r["level"] == "error" && r.get("suppressions").is_none())
+        );
         // GitHub's upload limits and required properties (docs.github.com, "SARIF support for
         // code scanning"): a rule id, a message, a location with a URI and a start line, tags
         // at most 20 per rule, related locations at most 1,000 per result.

@@ -25,6 +25,8 @@ const FIXTURES: &[(&str, &[&str])] = &[
         "explain-unknown",
         &["testdata/diagnostics-tfvars", "--explain-unknown"],
     ),
+    // Findings an inline suppression covers (counted, in JSON and SARIF only) and an unused one.
+    ("suppressed", &["testdata/suppress/tf"]),
     // Nothing to report.
     (
         "clean",

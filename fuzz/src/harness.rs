@@ -64,6 +64,7 @@ pub fn check(name: &str, data: &[u8]) {
         summary,
         rules: &config.rules.rules,
         tasks: &out.tasks,
+        suppressed: &out.suppressed,
     };
     for name in report::FORMATS {
         let emitter = report::emitter(name).expect("every listed format has an emitter");

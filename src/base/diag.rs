@@ -61,6 +61,29 @@ pub struct Finding {
     /// Other findings of the same check whose fix is the same change on the same resource
     /// (five secrets the same role may not read): their place and message.
     pub same_fix: Vec<(Span, String)>,
+    /// Set when an inline suppression covers the finding: it is then reported only where a
+    /// format can say so (JSON, SARIF) and does not count for the exit code.
+    pub suppression: Option<Suppression>,
+}
+
+/// Why a finding is not reported: the user's own suppression, where they wrote it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// The reason written beside the rule id (`None`: none given).
+    pub reason: Option<String>,
+    /// The comment or the `Metadata` entry.
+    pub at: Span,
+}
+
+/// Where a suppression is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    /// A `# pullpath:ignore` comment (HCL, YAML).
+    Comment,
+    /// A CloudFormation resource's `Metadata.pullpath.ignore`.
+    Metadata,
 }
 
 /// A change that fixes a diagnostic: edits, possibly in several files (each span names its

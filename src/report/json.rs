@@ -1,7 +1,8 @@
-//! `--format json`: one document with the findings, every input diagnostic (never grouped), the
-//! unverified checks when asked for, and the summary. 1-based lines and columns (columns count
-//! characters), paths relative to the working directory. `graph` and `facts` put their own body
-//! in place of the findings.
+//! `--format json`: one document with the findings, the suppressed findings (`suppressed`, each
+//! with its `suppression`: kind, reason and place; only when there are some), every input
+//! diagnostic (never grouped), the unverified checks when asked for, and the summary. 1-based
+//! lines and columns (columns count characters), paths relative to the working directory.
+//! `graph` and `facts` put their own body in place of the findings.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -36,6 +37,14 @@ impl Emitter for Json {
                 serde_json::json!({"version": 1, "findings": findings})
             }
         };
+        if !cx.suppressed.is_empty() {
+            doc["suppressed"] = cx
+                .suppressed
+                .iter()
+                .map(|d| finding(d, cx.sources, cx.cwd))
+                .collect::<Vec<_>>()
+                .into();
+        }
         doc["diagnostics"] = diagnostics
             .iter()
             .filter(|d| !d.is_finding())
@@ -108,6 +117,16 @@ fn finding(d: &Diagnostic, sources: &SourceMap, cwd: &Path) -> serde_json::Value
     });
     if let (Some(o), serde_json::Value::Object(m)) = (obj.as_object_mut(), more) {
         o.extend(m);
+    }
+    if let Some(s) = f.and_then(|f| f.suppression.as_ref()) {
+        let (a, _) = sources.line_col(s.at);
+        obj["suppression"] = serde_json::json!({
+            "kind": s.kind,
+            "reason": s.reason,
+            "file": display_path(&sources.path(s.at.file), cwd),
+            "line": a.line,
+            "column": a.column,
+        });
     }
     obj
 }

@@ -122,6 +122,9 @@ pub struct Context<'a> {
     pub rules: &'a [Rule],
     /// The task definitions the rules were evaluated on (JUnit's test cases).
     pub tasks: &'a [Checked],
+    /// The findings an inline suppression covers: not among the diagnostics; JSON lists them
+    /// under `suppressed`, SARIF as results with `suppressions`, the others only count them.
+    pub suppressed: &'a [Diagnostic],
 }
 
 /// The counts a report ends with.
@@ -140,6 +143,9 @@ pub struct Summary {
     pub resources: usize,
     pub files: usize,
     pub unverified_checks: usize,
+    /// Findings an inline suppression covers (in the JSON summary only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
     /// The task definitions with unverified checks.
     #[serde(skip)]
     pub unverified_tasks: usize,
@@ -173,9 +179,14 @@ impl Summary {
             resources,
             files,
             unverified_checks: unverified.len(),
+            suppressed: 0,
             unverified_tasks: tasks.len(),
         }
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Fingerprints of the diagnostics of one report, in order (SARIF's `partialFingerprints`,
@@ -262,6 +273,7 @@ mod tests {
             summary: Summary::of(&diagnostics, 1, 0, 1, &[], true),
             rules: &[],
             tasks: &[],
+            suppressed: &[],
         };
         let mut text = Vec::new();
         Text.emit(&mut text, &diagnostics, &cx).unwrap();

@@ -8,7 +8,9 @@
 //!   run, not the infrastructure); each with its level, message (and the deploy error a finding
 //!   predicts), location, the related chain as `relatedLocations`, a `partialFingerprints` entry
 //!   that does not move with unrelated edits, and `fixes` when a fix is a concrete edit
-//!   (display-only fixes are examples to adapt: they stay in the rule's help);
+//!   (display-only fixes are examples to adapt: they stay in the rule's help); a finding an
+//!   inline suppression covers is a result too, with `suppressions: [{kind: inSource,
+//!   justification, location}]` (the reason and the comment or `Metadata` entry);
 //! - locations: URIs relative to the working directory under the base id `%SRCROOT%` (absolute
 //!   `file://` URIs for files outside it), 1-based regions with columns in UTF-16 code units
 //!   (`columnKind: utf16CodeUnits`, SARIF's default and GitHub's).
@@ -45,7 +47,9 @@ impl Emitter for Sarif {
         let mut results = Vec::new();
         let mut notifications = Vec::new();
         let mut fingerprints = Fingerprints::default();
-        for d in diagnostics {
+        // The suppressed findings last, each with its `suppressions` (GitHub shows them as
+        // closed alerts).
+        for d in diagnostics.iter().chain(cx.suppressed) {
             if !d.is_finding() && d.severity == Severity::Info {
                 notifications.push(notification(d, cx));
                 continue;
@@ -55,7 +59,16 @@ impl Emitter for Sarif {
                 rules.push(input_descriptor(&code));
                 rules.len() - 1
             });
-            results.push(result(d, rule_index, cx, &mut fingerprints));
+            let mut r = result(d, rule_index, cx, &mut fingerprints);
+            if let Some(s) = d.finding.as_ref().and_then(|f| f.suppression.as_ref()) {
+                let mut suppression =
+                    json!({"kind": "inSource", "location": span_location(s.at, cx)});
+                if let Some(reason) = &s.reason {
+                    suppression["justification"] = reason.as_str().into();
+                }
+                r["suppressions"] = json!([suppression]);
+            }
+            results.push(r);
         }
         let doc = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -322,6 +335,7 @@ mod tests {
             summary: Summary::of(diagnostics, 1, 0, 1, &[], true),
             rules: &[],
             tasks: &[],
+            suppressed: &[],
         }
     }
 

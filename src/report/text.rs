@@ -350,6 +350,9 @@ fn summary_line(s: &Summary, explained: bool) -> String {
         s.input_errors,
         plural(s.input_errors),
     ));
+    if s.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", s.suppressed));
+    }
     if s.checked && s.unverified_checks > 0 && !explained {
         line.push_str(&format!(
             "; {} check{} not verified in {} task definition{} (--explain-unknown)",

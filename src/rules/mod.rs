@@ -8,6 +8,7 @@ pub mod cond;
 pub mod rule;
 pub mod select;
 pub mod subjects;
+pub mod suppress;
 mod value;
 
 use std::collections::HashMap;
@@ -475,6 +476,7 @@ fn finding(
             deploy_error: expand(c.deploy_error.trim_end(), inst),
             instances: Vec::new(),
             same_fix: Vec::new(),
+            suppression: None,
         })),
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod hcl;
 pub mod json;
+pub mod suppress;
 pub mod yaml;
 
 /// Deepest nesting of brackets/braces the HCL and YAML parsers are given. Beyond it a file is
