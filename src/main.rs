@@ -51,6 +51,10 @@ struct CheckArgs {
     /// List, per task definition, the checks that could not be decided and why.
     #[arg(long = "explain-unknown")]
     explain_unknown: bool,
+    /// A file given in which there is nothing to read (package.json, a workflow) is skipped
+    /// quietly instead of being an error: what the pre-commit hook passes.
+    #[arg(long = "skip-other-files")]
+    skip_other_files: bool,
 }
 
 #[derive(Args)]
@@ -204,6 +208,7 @@ fn run_cli() -> ExitCode {
                 rules: a.rules,
                 fail_on: a.fail_on,
                 explain_unknown: a.explain_unknown,
+                skip_other_files: a.skip_other_files,
             }),
         ),
         Command::Graph(a) => run("graph", a, None),
@@ -224,6 +229,7 @@ struct CheckOptions {
     rules: Vec<PathBuf>,
     fail_on: FailOn,
     explain_unknown: bool,
+    skip_other_files: bool,
 }
 
 /// The built-in rules and those of `dirs`; mistakes in a user's rule file are printed with
@@ -432,6 +438,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         config.rules = load_rules(&c.rules, &pullpath::base::SourceMap::new())?;
         // `check` shows findings and diagnostics only: units and graphs go once used.
         config.lean = true;
+        config.skip_other_files = c.skip_other_files;
     }
     let mut out = pipeline::run(&config);
     let pipeline_time = start.elapsed();

@@ -29,6 +29,9 @@ pub struct Config {
     /// diagnostics; [`Output::graphs`] is empty), and at the end the text of every file that
     /// no finding or diagnostic cites. Otherwise everything is kept (`graph`, `facts`, tests).
     pub lean: bool,
+    /// A given file in which there is nothing to read (`package.json`, a workflow) is skipped
+    /// quietly, not reported in [`Output::empty_paths`]: pre-commit passes every changed file.
+    pub skip_other_files: bool,
 }
 
 impl Config {
@@ -46,6 +49,7 @@ impl Config {
             },
             rules: RuleSet::default(),
             lean: false,
+            skip_other_files: false,
         }
     }
 }
@@ -220,7 +224,12 @@ fn run_here(config: &Config) -> Output {
     sources.set_boundary(opts.scan_roots.clone());
     let mut timings = Vec::new();
     let found = timed(&mut timings, "discover", || {
-        discover(&config.paths, &sources, opts.max_bytes())
+        discover(
+            &config.paths,
+            &sources,
+            opts.max_bytes(),
+            config.skip_other_files,
+        )
     });
 
     // Each unit streams through graph and rules as its frontend hands it over: with `lean`,
