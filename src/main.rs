@@ -68,6 +68,10 @@ struct CheckArgs {
     /// List, per task definition, the checks that could not be decided and why.
     #[arg(long = "explain-unknown")]
     explain_unknown: bool,
+    /// A file given in which there is nothing to read (package.json, a workflow) is skipped
+    /// quietly instead of being an error: what the pre-commit hook passes.
+    #[arg(long = "skip-other-files")]
+    skip_other_files: bool,
 }
 
 #[derive(Args)]
@@ -244,6 +248,7 @@ fn run_cli() -> ExitCode {
                     severity: a.severity,
                 },
                 min_severity: a.min_severity,
+                skip_other_files: a.skip_other_files,
             }),
         ),
         Command::Graph(a) => run("graph", a, None),
@@ -265,6 +270,7 @@ struct CheckOptions {
     rules: Vec<PathBuf>,
     fail_on: Option<FailOn>,
     explain_unknown: bool,
+    skip_other_files: bool,
     selection: Selection,
     min_severity: Option<Severity>,
 }
@@ -552,6 +558,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         };
         // `check` shows findings and diagnostics only: units and graphs go once used.
         config.lean = true;
+        config.skip_other_files = c.skip_other_files;
     }
     let mut out = pipeline::run(&config);
     let pipeline_time = start.elapsed();

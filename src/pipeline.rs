@@ -34,6 +34,9 @@ pub struct Config {
     pub exclude: crate::discover::Exclude,
     /// Findings and diagnostics below this severity are left out (`--min-severity`).
     pub min_severity: Severity,
+    /// A given file in which there is nothing to read (`package.json`, a workflow) is skipped
+    /// quietly, not reported in [`Output::empty_paths`]: pre-commit passes every changed file.
+    pub skip_other_files: bool,
 }
 
 impl Config {
@@ -53,6 +56,7 @@ impl Config {
             lean: false,
             exclude: Default::default(),
             min_severity: Severity::Info,
+            skip_other_files: false,
         }
     }
 }
@@ -230,7 +234,13 @@ fn run_here(config: &Config) -> Output {
     sources.set_boundary(opts.scan_roots.clone());
     let mut timings = Vec::new();
     let found = timed(&mut timings, "discover", || {
-        discover(&config.paths, &sources, opts.max_bytes(), &config.exclude)
+        discover(
+            &config.paths,
+            &sources,
+            opts.max_bytes(),
+            &config.exclude,
+            config.skip_other_files,
+        )
     });
 
     // Each unit streams through graph and rules as its frontend hands it over: with `lean`,

@@ -678,3 +678,44 @@ fn formats_that_cannot_be_written_are_usage_errors() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 }
+
+/// What the pre-commit hook passes: changed files, among them some that are not
+/// infrastructure. Named on the command line such a file is an error (exit 2, nothing was
+/// checked); with `--skip-other-files` it is passed over quietly and the others are checked.
+#[test]
+fn skip_other_files_passes_over_what_is_not_infrastructure() {
+    let other = "Cargo.toml";
+    let out = pullpath().args(["check", other]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Cargo.toml: nothing to read"), "{err}");
+
+    let out = pullpath()
+        .args(["check", "--skip-other-files", other])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let (code, doc) = json(&[
+        "check",
+        "--skip-other-files",
+        other,
+        "testdata/equivalence/main.tf",
+        "README.md",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["findings"][0]["rule"], "FGP022");
+    assert_eq!(doc["summary"]["units"], 1);
+
+    // A directory with nothing to read stays an error.
+    let out = pullpath()
+        .args(["check", "--skip-other-files", "scripts"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

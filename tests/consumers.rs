@@ -17,6 +17,10 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "common/tools.rs"]
+mod tools;
+use tools::tool;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The inputs every format is checked on.
@@ -174,20 +178,6 @@ fn sarif_meets_github_code_scanning_and_the_multitool() {
             problems.join("\n")
         );
     }
-}
-
-/// The external tool an environment variable names; `None` (the test skips, saying so) when it
-/// is not set, unless `PULLPATH_REQUIRE_TOOLS` is (CI), where that fails.
-fn tool(var: &str, what: &str) -> Option<std::ffi::OsString> {
-    let t = std::env::var_os(var);
-    if t.is_none() {
-        assert!(
-            std::env::var_os("PULLPATH_REQUIRE_TOOLS").is_none(),
-            "{var} is not set: .ci/run installs {what}"
-        );
-        eprintln!("skipped {what}: set {var} to run it");
-    }
-    t
 }
 
 #[test]

@@ -9,6 +9,13 @@
 //!   `AWS::` types, is a CloudFormation template candidate (the frontend confirms it);
 //! - anything else is skipped silently.
 //!
+//! A file given by name is read for the root that contains it, whole: a `.tf` file or a
+//! variable file for its module directory (a variable file in a directory without `.tf` files,
+//! `env/prod.tfvars`, for the module above it), a template, plan or task definition for itself.
+//! This is what pre-commit needs: it passes the changed files, and the chain needs the module. A
+//! given path with nothing to read is reported in [`Discovered::empty_paths`], except, with
+//! `skip_other_files`, a file (pre-commit passes `package.json` and workflows too).
+//!
 //! The walk honours `.gitignore`/`.ignore` even outside a git repository, and always skips `.git`,
 //! `.terraform` and `node_modules` (and `cdk.out` unless it is named explicitly). Candidate files
 //! are read in parallel and registered in the [`SourceMap`], so later stages never read them again.
@@ -52,11 +59,13 @@ enum Sniffed {
 
 /// Walks `paths` (files or directories). A path that does not exist gives an `io-error` diagnostic.
 /// Reads stay inside `sources`' boundary and read only regular files (see [`crate::base::fs`]).
+/// With `skip_other_files`, a given file with nothing to read is not in `empty_paths`.
 pub fn discover(
     paths: &[PathBuf],
     sources: &SourceMap,
     max_file_size: u64,
     exclude: &Exclude,
+    skip_other_files: bool,
 ) -> Discovered {
     let mut out = Discovered::default();
     let mut tf_dirs = BTreeSet::new();
@@ -65,6 +74,8 @@ pub fn discover(
     let mut found = vec![false; paths.len()];
     let mut hints = vec![String::new(); paths.len()];
     let boundary = sources.boundary();
+    // The ignore files of each repository (top of the scan) that holds a given file.
+    let mut tops: HashMap<PathBuf, Ignores> = HashMap::new();
 
     for (i, root) in paths.iter().enumerate() {
         let meta = match std::fs::metadata(root) {
@@ -78,6 +89,27 @@ pub fn discover(
                 continue;
             }
         };
+        if meta.is_file() && skip_other_files {
+            let top = boundary
+                .iter()
+                .filter(|b| std::fs::canonicalize(root).is_ok_and(|c| c.starts_with(b)))
+                .min_by_key(|b| b.components().count());
+            if let Some(top) = top {
+                let ignores = tops
+                    .entry(top.clone())
+                    .or_insert_with(|| Ignores::new(top, &boundary, max_file_size));
+                if excluded(root, top, ignores) {
+                    continue;
+                }
+            }
+        }
+        if meta.is_file() && is_vars_name(root) {
+            if let Some(dir) = vars_module(root, &boundary) {
+                tf_dirs.insert(dir);
+                found[i] = true;
+            }
+            continue;
+        }
         let mut push = |path: &Path, explicit: bool, out: &mut Discovered| {
             if exclude.excludes(path, false) {
                 hints[i] = exclude.hint();
@@ -186,6 +218,9 @@ pub fn discover(
         out.diagnostics.extend(ignore_diags);
     }
 
+    for ignores in tops.values() {
+        out.diagnostics.extend(ignores.take_diagnostics());
+    }
     candidates.sort();
     candidates.dedup_by(|a, b| a.0 == b.0);
     let read: Vec<(Result<FileId, Diagnostic>, Sniffed)> = candidates
@@ -210,7 +245,7 @@ pub fn discover(
         .iter()
         .zip(found)
         .zip(hints)
-        .filter(|((_, f), _)| !f)
+        .filter(|((p, f), _)| !(*f || (skip_other_files && p.is_file())))
         .map(|((p, _), h)| (p.clone(), h))
         .collect();
     out
@@ -230,6 +265,59 @@ fn is_tf_name(path: &Path) -> bool {
 fn is_vars_name(path: &Path) -> bool {
     let name = lower_name(path);
     name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
+}
+
+/// Whether a walk of `top` (the top of the scan, canonical) would leave the file `file` out: it
+/// is under a directory never walked (`.terraform`, `node_modules`, `cdk.out`…), or an ignore
+/// file excludes it or a directory above it. For files given with `skip_other_files`: pre-commit
+/// names each changed file, and `.pullpathignore` must keep applying to them.
+fn excluded(file: &Path, top: &Path, ignores: &Ignores) -> bool {
+    let Some(rel) = std::fs::canonicalize(file)
+        .ok()
+        .and_then(|c| c.strip_prefix(top).ok().map(Path::to_path_buf))
+    else {
+        return false;
+    };
+    let names: Vec<_> = rel.components().map(|c| c.as_os_str()).collect();
+    let mut path = top.to_path_buf();
+    for (k, name) in names.iter().enumerate() {
+        let dir = k + 1 < names.len();
+        let skipped = name
+            .to_str()
+            .is_some_and(|n| SKIP_DIRS.contains(&n) || n == "cdk.out");
+        path.push(name);
+        if (dir && skipped) || ignores.ignored(&path, dir) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The module directory a variable file named on the command line belongs to: its own directory
+/// when that holds `.tf` files, else the one above a directory without them (`env/prod.tfvars`,
+/// the layout whose files `pipeline` says are not loaded) if that is inside the scan (outside a git
+/// repository, the scan of a file is its directory); `None` when neither is a module.
+fn vars_module(file: &Path, boundary: &[PathBuf]) -> Option<PathBuf> {
+    let has_tf = |dir: &Path| {
+        std::fs::read_dir(dir).is_ok_and(|rd| {
+            rd.filter_map(Result::ok)
+                .any(|e| is_tf_name(&e.path()) && e.file_type().is_ok_and(|t| !t.is_dir()))
+        })
+    };
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if has_tf(&dir) {
+        return Some(dir);
+    }
+    let up = match dir.parent() {
+        _ if dir == Path::new(".") => PathBuf::from(".."),
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let inside = std::fs::canonicalize(&up).is_ok_and(|c| crate::base::fs::inside(&c, boundary));
+    (inside && has_tf(&up)).then_some(up)
 }
 
 /// The ignore files of a directory, in increasing precedence (a later line wins).
@@ -668,6 +756,7 @@ mod tests {
             &sources,
             1 << 20,
             &Exclude::default(),
+            false,
         );
         assert_eq!(d.terraform_dirs, vec![root.join("mod")]);
         assert_eq!(d.templates.len(), 1);
@@ -679,6 +768,7 @@ mod tests {
             &sources,
             1 << 20,
             &Exclude::default(),
+            false,
         );
         assert_eq!(d.diagnostics[0].code, "io-error");
 
@@ -687,7 +777,78 @@ mod tests {
             &SourceMap::new(),
             10,
             &Exclude::default(),
+            false,
         );
         assert!(d.diagnostics.iter().any(|x| x.code == "too-large"));
+    }
+
+    /// Files given by name (what pre-commit passes): each is read for the root that holds it,
+    /// once; with `skip_other_files` a file with nothing to read, or one the ignore files
+    /// exclude, is skipped quietly, while a directory with nothing to read stays reported.
+    #[test]
+    fn given_files_read_their_roots() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        for dir in ["infra/env", "legacy", "empty", "node_modules/m"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        for file in [
+            "infra/main.tf",
+            "infra/vars.tf",
+            "legacy/main.tf",
+            "node_modules/m/a.tf",
+        ] {
+            std::fs::write(root.join(file), "").unwrap();
+        }
+        for file in [
+            "infra/terraform.tfvars",
+            "infra/env/prod.tfvars",
+            "lone.tfvars",
+        ] {
+            std::fs::write(root.join(file), "x = 1\n").unwrap();
+        }
+        std::fs::write(root.join("package.json"), "{\"name\": \"x\"}").unwrap();
+        std::fs::write(root.join(".pullpathignore"), "legacy/\n").unwrap();
+        let run = |names: &[&str], skip: bool| {
+            let paths: Vec<PathBuf> = names.iter().map(|n| root.join(n)).collect();
+            let sources = SourceMap::new();
+            sources.set_boundary(crate::base::fs::boundary(&paths, &[]));
+            discover(&paths, &sources, 1 << 20, &Exclude::default(), skip)
+        };
+        let given = [
+            "infra/main.tf",
+            "infra/vars.tf",
+            "infra/terraform.tfvars",
+            "infra/env/prod.tfvars",
+        ];
+        let d = run(&given, false);
+        assert_eq!(d.terraform_dirs, vec![root.join("infra")]);
+        assert!(d.empty_paths.is_empty(), "{:?}", d.empty_paths);
+
+        // On the command line, a file or directory with nothing to read is reported; named,
+        // an ignored module is read.
+        let d = run(
+            &["package.json", "lone.tfvars", "empty", "legacy/main.tf"],
+            false,
+        );
+        let empty: Vec<_> = d.empty_paths.iter().map(|(p, _)| p.clone()).collect();
+        let expected = ["package.json", "lone.tfvars", "empty"].map(|n| root.join(n));
+        assert_eq!(empty, expected);
+        assert_eq!(d.terraform_dirs, vec![root.join("legacy")]);
+
+        // From pre-commit: files are skipped quietly, the directory still is not.
+        let names = [
+            "package.json",
+            "lone.tfvars",
+            "empty",
+            "legacy/main.tf",
+            "node_modules/m/a.tf",
+        ];
+        let d = run(&names, true);
+        let empty: Vec<_> = d.empty_paths.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(empty, vec![root.join("empty")]);
+        assert!(d.terraform_dirs.is_empty(), "{:?}", d.terraform_dirs);
+        assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
     }
 }
