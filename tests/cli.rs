@@ -706,7 +706,7 @@ fn skip_other_files_passes_over_what_is_not_infrastructure() {
         "--skip-other-files",
         other,
         "testdata/equivalence/main.tf",
-        "README.md",
+        "Cargo.lock",
     ]);
     assert_eq!(code, 1);
     assert_eq!(doc["findings"][0]["rule"], "FGP022");
