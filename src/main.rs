@@ -9,6 +9,7 @@ use pullpath::config;
 use pullpath::frontends::{budget, Options};
 use pullpath::pipeline::{self, Config, DEFAULT_MAX_FILE_SIZE};
 use pullpath::report::{self, Emitter, TextStyle};
+use pullpath::rules::select::parse_severity;
 use pullpath::rules::{RuleSet, Selection};
 
 /// The run allocates many small values (every evaluated value keeps its span); mimalloc cuts the
@@ -185,10 +186,6 @@ fn parse_format(s: &str) -> Result<(String, Option<PathBuf>), String> {
         ));
     }
     Ok((name.to_string(), file))
-}
-
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    pullpath::rules::select::parse_severity(s)
 }
 
 /// `RULES=LEVEL`.

@@ -418,14 +418,7 @@ fn run_here(config: &Config) -> Output {
         let (ignores, mut found_diagnostics) = timed(&mut timings, "suppressions", || {
             suppressions(&sources, &found.templates)
         });
-        let builtin = std::sync::OnceLock::new();
-        let known = |id: &str| {
-            builtin
-                .get_or_init(|| RuleSet::builtin().unwrap_or_default())
-                .get(id)
-                .is_some()
-        };
-        let applied = rules::suppress::apply(findings, &ignores, &config.rules, &known);
+        let applied = rules::suppress::apply(findings, &ignores, &config.rules);
         findings = applied.findings;
         suppressed = applied.suppressed;
         diagnostics.append(&mut found_diagnostics);
@@ -451,8 +444,9 @@ fn run_here(config: &Config) -> Output {
     };
     diagnostics.sort_by_cached_key(key);
     diagnostics.dedup_by(|a, b| key(a) == key(b));
-    findings.retain(|d| d.severity >= config.min_severity);
-    diagnostics.retain(|d| d.severity >= config.min_severity);
+    for list in [&mut findings, &mut suppressed, &mut diagnostics] {
+        list.retain(|d| d.severity >= config.min_severity);
+    }
     if config.lean {
         let mut cited = cited_files(&findings, &diagnostics);
         cited.extend(cited_files(&suppressed, &[]));
@@ -523,28 +517,10 @@ fn suppressions(
         .map(|i| {
             let id = FileId(i as u32);
             let file = sources.get(id);
-            let text = &*file.text;
-            if file.released() || !syntax::suppress::may_hold(text) {
+            if file.released() {
                 return (Vec::new(), Vec::new());
             }
-            let name = file.path.to_string_lossy();
-            if name.ends_with(".tf") {
-                return (syntax::suppress::hcl(id, text), Vec::new());
-            }
-            if !templates.contains(&id) {
-                return (Vec::new(), Vec::new());
-            }
-            let json = text.trim_start().starts_with('{');
-            let tree = if json {
-                syntax::json::parse(id, text, 0).map(|p| p.value)
-            } else {
-                syntax::yaml::parse(id, text).map(|p| p.value)
-            };
-            match tree {
-                Ok(v) if json => syntax::suppress::metadata(&v),
-                Ok(v) => syntax::suppress::yaml(id, text, &v),
-                Err(_) => (Vec::new(), Vec::new()),
-            }
+            syntax::suppress::of_file(id, &file.path, &file.text, templates.contains(&id))
         })
         .collect();
     let mut ignores = Vec::new();

@@ -303,3 +303,38 @@ fn formats_from_the_file_and_init() {
     assert!(written.contains("# ignore = "), "{written}");
     pullpath(d.path()).arg("init").assert().code(2);
 }
+
+/// Selection and inline suppression together: a comment naming a rule that `--ignore` left out
+/// is neither unknown nor unused, and `--min-severity` leaves out suppressed findings too.
+#[test]
+fn selection_and_suppression_together() {
+    let run = |args: &[&str]| {
+        let out = pullpath(manifest())
+            .args(["check", "testdata/suppress/tf", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let codes = |doc: &serde_json::Value| -> Vec<String> {
+        (doc["diagnostics"].as_array().unwrap().iter())
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = run(&[]);
+    assert_eq!(all["summary"]["suppressed"], 2);
+    let ignored = run(&["--ignore", "FGP005"]);
+    assert_eq!(ignored["summary"]["suppressed"], 1);
+    assert_eq!(
+        codes(&ignored),
+        codes(&all),
+        "the FGP005 comment stays quiet"
+    );
+    let quiet = run(&["--severity", "FGP=info", "--min-severity", "warning"]);
+    assert!(
+        quiet["summary"].get("suppressed").is_none(),
+        "{}",
+        quiet["summary"]
+    );
+    assert!(quiet.get("suppressed").is_none());
+}

@@ -6,7 +6,8 @@
 //! `cargo install`. Then `git commit`s: files that are not infrastructure pass quietly, a
 //! change to one file of a module that breaks the chain is refused with the finding in another
 //! file of the module, a bad CloudFormation template is refused, the fix passes, and a module
-//! the repository's `.pullpathignore` excludes passes.
+//! the repository's `.pullpathignore` excludes passes, and so does a finding of a rule its
+//! `pullpath.toml` ignores.
 //!
 //! `language: rust` makes pre-commit `cargo install` pullpath, a release build. Its target
 //! directory is `PULLPATH_HOOK_TARGET_DIR` (`.ci/run` keeps one in its tools cache) or
@@ -215,10 +216,19 @@ fn git_commit_runs_the_hook() {
     let (ok, out) = repo.commit("legacy module, excluded");
     assert!(ok && out.contains("Passed"), "{out}");
 
+    // A rule the repository's `pullpath.toml` ignores: refused without it, passed with it.
+    repo.write("platform/main.tf", &example("main.tf"));
+    let (ok, out) = repo.commit("platform module");
+    assert!(!ok && out.contains("[platform/main.tf:127:24]"), "{out}");
+    repo.write("pullpath.toml", "ignore = [\"FGP022\"]\n");
+    let (ok, out) = repo.commit("platform module, FGP022 ignored");
+    assert!(ok && out.contains("Passed"), "{out}");
+
     let log = repo.run("git", &["log", "--format=%s"]);
     assert_eq!(
         log.lines().collect::<Vec<_>>(),
         [
+            "platform module, FGP022 ignored",
             "legacy module, excluded",
             "a variable file that keeps it",
             "a service with its endpoints",

@@ -111,7 +111,8 @@ pub fn discover(
             continue;
         }
         let mut push = |path: &Path, explicit: bool, out: &mut Discovered| {
-            if exclude.excludes(path, false) {
+            // (walked paths were matched by the walk's filter)
+            if explicit && exclude.excludes_given(path) {
                 hints[i] = exclude.hint();
                 return;
             }
@@ -184,7 +185,8 @@ pub fn discover(
             if filter.ignored(e.path(), is_dir) {
                 return false;
             }
-            let excluded = exclude_walk.excludes(e.path(), is_dir);
+            let excluded = (e.path().strip_prefix(&filter.root).ok())
+                .is_some_and(|rel| exclude_walk.excludes(&filter.canon_root.join(rel), is_dir));
             if excluded {
                 excluded_seen.store(true, std::sync::atomic::Ordering::Relaxed);
             }
@@ -485,20 +487,19 @@ impl Exclude {
         })
     }
 
-    /// Whether `path` (as walked or given) or one of its parents is excluded.
+    /// Whether the canonical `path`, or one of its parents, is excluded (the globs are relative
+    /// to the configuration file's canonical directory). A walk passes its canonical root joined
+    /// with the walked part: one `canonicalize` per walk, not per entry.
     pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
-        let Some(m) = &self.matcher else {
-            return false;
-        };
-        // Matched on the canonical path: the globs are relative to the configuration file.
-        let abs = match std::fs::canonicalize(path) {
-            Ok(p) => p,
-            Err(_) => match std::path::absolute(path) {
-                Ok(p) => p,
-                Err(_) => return false,
-            },
-        };
-        abs.starts_with(m.path()) && m.matched_path_or_any_parents(&abs, is_dir).is_ignore()
+        self.matcher.as_ref().is_some_and(|m| {
+            path.starts_with(m.path()) && m.matched_path_or_any_parents(path, is_dir).is_ignore()
+        })
+    }
+
+    /// Whether a file named on the command line is excluded.
+    fn excludes_given(&self, file: &Path) -> bool {
+        self.matcher.is_some()
+            && std::fs::canonicalize(file).is_ok_and(|c| self.excludes(&c, false))
     }
 
     fn hint(&self) -> String {

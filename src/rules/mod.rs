@@ -34,6 +34,9 @@ const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rul
 #[derive(Clone, Debug, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// The ids and names of the rules `--select`/`--ignore` left out: they do not run, but a
+    /// suppression may still name them (see [`RuleSet::knows`]).
+    pub left_out: Vec<(String, String)>,
 }
 
 impl RuleSet {
@@ -57,7 +60,10 @@ impl RuleSet {
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(RuleSet { rules })
+        Ok(RuleSet {
+            rules,
+            left_out: Vec::new(),
+        })
     }
 
     /// Adds the `*.yaml` rules of a directory (a user's own rules). Files are registered in
@@ -127,6 +133,12 @@ impl RuleSet {
         self.rules
             .iter()
             .find(|r| r.id.eq_ignore_ascii_case(id) || r.name == id)
+    }
+
+    /// Whether `id` names a rule that was loaded, whether it runs or was left out.
+    pub fn knows(&self, id: &str) -> bool {
+        self.get(id).is_some()
+            || (self.left_out.iter()).any(|(i, name)| i.eq_ignore_ascii_case(id) || name == id)
     }
 }
 

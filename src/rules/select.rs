@@ -43,10 +43,13 @@ impl RuleSet {
     /// rule is an error naming the option.
     pub fn configure(&mut self, sel: &Selection) -> Result<(), String> {
         self.check_selectors(sel)?;
-        self.rules.retain(|r| {
-            (sel.select.is_empty() || sel.select.iter().any(|s| matches(s, r)))
-                && !sel.ignore.iter().any(|s| matches(s, r))
-        });
+        let (kept, left_out): (Vec<Rule>, Vec<Rule>) =
+            std::mem::take(&mut self.rules).into_iter().partition(|r| {
+                (sel.select.is_empty() || sel.select.iter().any(|s| matches(s, r)))
+                    && !sel.ignore.iter().any(|s| matches(s, r))
+            });
+        self.rules = kept;
+        (self.left_out).extend(left_out.into_iter().map(|r| (r.id, r.name)));
         for r in &mut self.rules {
             // The last matching override wins: the command line comes after the file.
             if let Some((_, level)) = sel.severity.iter().rev().find(|(s, _)| matches(s, r)) {
@@ -108,6 +111,7 @@ mod tests {
             "{ids:?}"
         );
         assert!(ids.iter().all(|i| i.starts_with("FGP02") || *i == "FGP001"));
+        assert!(set.knows("FGP003") && set.knows("execution-role-missing") && !set.knows("FGP999"));
         let r = set.get("FGP021").unwrap();
         assert!(r
             .checks

@@ -36,13 +36,8 @@ pub struct Applied {
 }
 
 /// Applies `ignores` to `findings` (in any order; their order is kept). `rules`: the rules that
-/// ran; `known`: whether an id names a rule at all (built in, or given with `--rules`).
-pub fn apply(
-    findings: Vec<Diagnostic>,
-    ignores: &[Ignore],
-    rules: &RuleSet,
-    known: &dyn Fn(&str) -> bool,
-) -> Applied {
+/// ran, and those the selection left out ([`RuleSet::knows`]).
+pub fn apply(findings: Vec<Diagnostic>, ignores: &[Ignore], rules: &RuleSet) -> Applied {
     let mut out = Applied::default();
     // Each id resolved once: the rule id it names (`None`: all), or not a rule that ran.
     let mut resolved: Vec<Vec<Option<Option<&str>>>> = Vec::with_capacity(ignores.len());
@@ -54,7 +49,7 @@ pub fn apply(
             } else if let Some(r) = rules.get(id) {
                 ids.push(Some(Some(r.id.as_str())));
             } else {
-                if !known(id) {
+                if !rules.knows(id) {
                     out.diagnostics.push(
                         Diagnostic::warning(
                             "unknown-ignore",
@@ -215,7 +210,6 @@ mod tests {
     #[test]
     fn nested_items_innermost_reason_unused_and_unknown() {
         let rules = RuleSet::builtin().unwrap();
-        let known = |id: &str| rules.get(id).is_some();
         let findings = vec![
             finding("FGP021", 20..25),   // in the block and the attribute
             finding("FGP021", 40..45),   // in the block only
@@ -228,7 +222,7 @@ mod tests {
             ignore(&["FGP999"], 110..115, "typo"),
             ignore(&["all"], 200..300, "nothing there"),
         ];
-        let out = apply(findings, &ignores, &rules, &known);
+        let out = apply(findings, &ignores, &rules);
         let codes = |v: &[Diagnostic]| -> Vec<(String, u32)> {
             v.iter()
                 .map(|d| (d.code.to_string(), d.span.unwrap().start))
@@ -270,17 +264,13 @@ mod tests {
 
     #[test]
     fn a_rule_that_did_not_run_is_not_unused() {
-        let all = RuleSet::builtin().unwrap();
-        let known = |id: &str| all.get(id).is_some();
-        let ran = RuleSet {
-            rules: all
-                .rules
-                .iter()
-                .filter(|r| r.id != "FGP030")
-                .cloned()
-                .collect(),
-        };
-        let out = apply(Vec::new(), &[ignore(&["FGP030"], 0..10, "")], &ran, &known);
+        let mut ran = RuleSet::builtin().unwrap();
+        ran.configure(&crate::rules::Selection {
+            ignore: vec!["FGP030".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        let out = apply(Vec::new(), &[ignore(&["FGP030"], 0..10, "")], &ran);
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     }
 }

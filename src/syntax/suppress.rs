@@ -39,13 +39,42 @@ pub struct Ignore {
 
 /// Whether `text` may hold a suppression: only such files are read for them (one substring
 /// search per file otherwise).
-pub fn may_hold(text: &str) -> bool {
+fn may_hold(text: &str) -> bool {
     text.contains("pullpath")
+}
+
+/// The suppressions of one file read for the run: a `.tf` file's comments, or a template's
+/// comments (YAML) and `Metadata` (YAML and JSON); nothing for other files. Only a file that
+/// [`may_hold`] one is parsed (again: the frontends' trees are gone by now), so a run without
+/// suppressions pays a substring search per file. A template that does not parse has none (its
+/// parse error is the frontend's diagnostic).
+pub fn of_file(
+    file: FileId,
+    path: &std::path::Path,
+    text: &str,
+    template: bool,
+) -> (Vec<Ignore>, Vec<Diagnostic>) {
+    if !may_hold(text) {
+        return (Vec::new(), Vec::new());
+    }
+    if path.to_string_lossy().ends_with(".tf") {
+        return (hcl(file, text), Vec::new());
+    }
+    if !template {
+        return (Vec::new(), Vec::new());
+    }
+    if text.trim_start().starts_with('{') {
+        super::json::parse(file, text, 0)
+            .map_or_else(|_| (Vec::new(), Vec::new()), |p| metadata(&p.value))
+    } else {
+        super::yaml::parse(file, text)
+            .map_or_else(|_| (Vec::new(), Vec::new()), |p| yaml(file, text, &p.value))
+    }
 }
 
 /// The suppressions of a `.tf` file. A file that does not parse has none (its parse error is
 /// reported by the Terraform frontend).
-pub fn hcl(file: FileId, text: &str) -> Vec<Ignore> {
+fn hcl(file: FileId, text: &str) -> Vec<Ignore> {
     let Ok(body) = super::hcl::parse(file, text) else {
         return Vec::new();
     };
@@ -257,7 +286,7 @@ fn directive(file: FileId, at: usize, comment: &str) -> Option<Ignore> {
 
 /// The suppressions of a YAML template: its `# pullpath:ignore` comments and its resources'
 /// `Metadata.pullpath.ignore`.
-pub fn yaml(file: FileId, text: &str, root: &Value) -> (Vec<Ignore>, Vec<Diagnostic>) {
+fn yaml(file: FileId, text: &str, root: &Value) -> (Vec<Ignore>, Vec<Diagnostic>) {
     let mut scalars = Vec::new();
     let mut items = Vec::new();
     yaml_walk(root, &mut scalars, &mut items);
@@ -366,7 +395,7 @@ impl LineStarts {
 
 /// The suppressions of a template's resources: `Metadata: {pullpath: {ignore: [...]}}`, each
 /// element a rule id or `{id: FGP021, reason: ...}`; each covers its resource.
-pub fn metadata(root: &Value) -> (Vec<Ignore>, Vec<Diagnostic>) {
+fn metadata(root: &Value) -> (Vec<Ignore>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
     let Some(Val::Map(resources)) = root.get("Resources").map(|r| &r.kind) else {
