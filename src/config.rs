@@ -45,6 +45,8 @@ pub struct File {
     /// Per Terraform root directory, the variable files to load for it (as `--var-file`, but
     /// only for that root).
     pub var_files: Option<BTreeMap<PathBuf, Vec<PathBuf>>>,
+    /// The baseline to apply, as `--baseline`.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A configuration file read, with where it is.
@@ -172,6 +174,10 @@ pub const TEMPLATE: &str = r#"# pullpath configuration (`pullpath init` wrote it
 
 # Paths not to read: globs relative to this directory (`**` crosses directories).
 # exclude = ["examples/**", "legacy/*.tf"]
+
+# Report only the findings this baseline does not hold (`pullpath check --write-baseline
+# .pullpath-baseline.json` writes it).
+# baseline = ".pullpath-baseline.json"
 
 # More rules, in the format of rules/README.md.
 # rules = ["policies/pullpath"]

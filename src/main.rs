@@ -73,6 +73,17 @@ struct CheckArgs {
     /// quietly instead of being an error: what the pre-commit hook passes.
     #[arg(long = "skip-other-files")]
     skip_other_files: bool,
+    /// Report only the findings this baseline does not hold (written by `--write-baseline`;
+    /// replaces the configuration file's `baseline`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the findings of this run in FILE (keeping its entries of files not read in this
+    /// run), then report as with `--baseline FILE`: only what it does not hold, nothing.
+    #[arg(long = "write-baseline", value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Apply no baseline (not the configuration file's `baseline` either).
+    #[arg(long = "no-baseline")]
+    no_baseline: bool,
 }
 
 #[derive(Args)]
@@ -246,6 +257,9 @@ fn run_cli() -> ExitCode {
                 },
                 min_severity: a.min_severity,
                 skip_other_files: a.skip_other_files,
+                baseline: a.baseline,
+                write_baseline: a.write_baseline,
+                no_baseline: a.no_baseline,
             }),
         ),
         Command::Graph(a) => run("graph", a, None),
@@ -270,6 +284,41 @@ struct CheckOptions {
     skip_other_files: bool,
     selection: Selection,
     min_severity: Option<Severity>,
+    baseline: Option<PathBuf>,
+    write_baseline: Option<PathBuf>,
+    no_baseline: bool,
+}
+
+/// The baseline of a `check`: `--write-baseline` (its previous entries read, if the file
+/// exists: a file that is not a baseline is not overwritten), else `--baseline`, else the
+/// configuration file's `baseline` unless `--no-baseline`.
+fn baseline_use(
+    c: &CheckOptions,
+    conf: Option<&config::Config>,
+) -> Result<Option<pipeline::BaselineUse>, String> {
+    use pullpath::rules::baseline::Baseline;
+    if let Some(w) = &c.write_baseline {
+        let previous = if std::fs::symlink_metadata(w).is_ok() {
+            Baseline::read(w).map_err(|e| format!("{e}; not overwritten"))?
+        } else {
+            Baseline::empty(w)?
+        };
+        return Ok(Some(pipeline::BaselineUse::Record(previous)));
+    }
+    if c.no_baseline {
+        return Ok(None);
+    }
+    let read = match (&c.baseline, conf) {
+        (Some(b), _) => Baseline::read(b)?,
+        (None, Some(cf)) => match &cf.file.baseline {
+            Some(b) => {
+                Baseline::read(&cf.resolve(b)).map_err(|e| cf.error(&format!("baseline: {e}")))?
+            }
+            None => return Ok(None),
+        },
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(pipeline::BaselineUse::Apply(read)))
 }
 
 /// `pullpath init`: writes the commented template, never over an existing file.
@@ -556,10 +605,29 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         // `check` shows findings and diagnostics only: units and graphs go once used.
         config.lean = true;
         config.skip_other_files = c.skip_other_files;
+        config.baseline = baseline_use(c, conf.as_ref())?;
+        if let Some(pipeline::BaselineUse::Apply(b) | pipeline::BaselineUse::Record(b)) =
+            &config.baseline
+        {
+            config.exclude.own_file(&b.path);
+        }
     }
     let mut out = pipeline::run(&config);
     let pipeline_time = start.elapsed();
     nothing_silent(&out, &config.options)?;
+    if let Some((b, kept)) = &out.recorded {
+        b.write()?;
+        let n = b.entries.len();
+        eprintln!(
+            "pullpath: recorded {n} finding{} in {}{}",
+            plural(n),
+            b.path.display(),
+            match kept {
+                0 => String::new(),
+                k => format!(" ({k} kept from files not read or rules not run)"),
+            }
+        );
+    }
     let explain_unknown = check.as_ref().is_some_and(|c| c.explain_unknown);
     let (diagnostics, summary) = out.report(command == "check");
     let rules = check.as_ref().map_or(&[][..], |_| &config.rules.rules[..]);
@@ -585,6 +653,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             rules,
             tasks: &out.tasks,
             suppressed: &out.suppressed,
+            baseline: config.baseline.is_some(),
         };
         let mut text = Vec::new();
         let written = match (name.as_str(), command) {

@@ -15,6 +15,7 @@ use crate::base::{Diagnostic, FileId, Severity, SourceMap};
 use crate::discover::discover;
 use crate::frontends::{self, Options, Unit};
 use crate::graph::{self, Graph};
+use crate::rules::baseline::Baseline;
 use crate::rules::{self, RuleSet, Unverified};
 use crate::syntax;
 
@@ -37,6 +38,19 @@ pub struct Config {
     /// A given file in which there is nothing to read (`package.json`, a workflow) is skipped
     /// quietly, not reported in [`Output::empty_paths`]: pre-commit passes every changed file.
     pub skip_other_files: bool,
+    /// The baseline to apply, or to record the run into.
+    pub baseline: Option<BaselineUse>,
+}
+
+/// What a run does with a baseline (see [`rules::baseline`]). It is applied after the
+/// suppressions and before `--min-severity`, so that it holds findings of every severity.
+#[derive(Clone, Debug)]
+pub enum BaselineUse {
+    /// Report only the findings it does not hold (`--baseline`).
+    Apply(Baseline),
+    /// Record the run's findings into it (`--write-baseline`; it holds the previous file's
+    /// entries, or none), then apply what was recorded: [`Output::recorded`] is what to write.
+    Record(Baseline),
 }
 
 impl Config {
@@ -57,6 +71,7 @@ impl Config {
             exclude: Default::default(),
             min_severity: Severity::Info,
             skip_other_files: false,
+            baseline: None,
         }
     }
 }
@@ -80,6 +95,11 @@ pub struct Output {
     /// Findings an inline suppression covers (each with its `finding.suppression`), in the same
     /// order: not in [`Output::findings`], not counted for the exit code.
     pub suppressed: Vec<Diagnostic>,
+    /// How many findings the baseline holds (not in [`Output::findings`]).
+    pub baselined: usize,
+    /// With [`BaselineUse::Record`]: the baseline to write, and how many of its entries were
+    /// kept from the previous file (files the run did not read, rules that did not run).
+    pub recorded: Option<(Baseline, usize)>,
     /// Checks that could not be decided (for `--explain-unknown`), per task.
     pub unverified: Vec<Unverified>,
     /// The task definitions the rules were evaluated on, sorted, each once.
@@ -424,6 +444,23 @@ fn run_here(config: &Config) -> Output {
         diagnostics.append(&mut found_diagnostics);
         diagnostics.extend(applied.diagnostics);
     }
+    let (mut baselined, mut recorded) = (0, None);
+    if let Some(u) = &config.baseline {
+        let b = match u {
+            BaselineUse::Apply(b) => b,
+            BaselineUse::Record(previous) => {
+                &recorded
+                    .insert(previous.record(&findings, &sources, &config.rules))
+                    .0
+            }
+        };
+        let applied = timed(&mut timings, "baseline", || {
+            b.apply(findings, &sources, &config.rules)
+        });
+        findings = applied.new;
+        baselined = applied.baselined;
+        diagnostics.extend(applied.stale);
+    }
     unverified.sort();
     unverified.dedup();
     // A plan read with its `.tf` files beside it has the same task definitions at the same places.
@@ -460,6 +497,8 @@ fn run_here(config: &Config) -> Output {
         diagnostics,
         findings,
         suppressed,
+        baselined,
+        recorded,
         unverified,
         tasks,
         timings,
@@ -483,6 +522,7 @@ impl Output {
         );
         let summary = crate::report::Summary {
             suppressed: self.suppressed.len(),
+            baselined: self.baselined,
             ..summary
         };
         (diagnostics, summary)

@@ -5,6 +5,10 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+#[path = "common/compact.rs"]
+mod compact;
+use compact::check;
+
 /// The same infrastructure in each input format; each has one FGP022 finding (error).
 const INPUTS: &[&str] = &[
     "testdata/equivalence/main.tf",
@@ -23,25 +27,6 @@ fn pullpath(dir: &Path) -> Command {
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs `check` in compact format: the exit code, the lines of standard output and standard
-/// error.
-fn check(dir: &Path, args: &[&str]) -> (i32, Vec<String>, String) {
-    let out = pullpath(dir)
-        .arg("check")
-        .args(args)
-        .args(["--format", "compact"])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -19,7 +19,6 @@ use serde_json::Value;
 
 #[path = "common/tools.rs"]
 mod tools;
-use tools::tool;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -154,29 +153,8 @@ fn sarif_meets_github_code_scanning_and_the_multitool() {
         std::fs::write(&file, &out).unwrap();
         files.push(file);
     }
-    let Some(tool) = tool("SARIF_MULTITOOL", "Microsoft's SARIF multitool") else {
-        return;
-    };
     for file in &files {
-        let out = Process::new(&tool)
-            .arg("validate")
-            .arg(file)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        // SARIF2005 asks for `informationUri`, a page about the tool: pullpath has no public
-        // page yet. Anything else (any error, any other warning) fails.
-        let problems: Vec<&str> = text
-            .lines()
-            .filter(|l| l.contains(": error ") || l.contains(": warning "))
-            .filter(|l| !l.contains("SARIF2005"))
-            .collect();
-        assert!(
-            out.status.success() && problems.is_empty(),
-            "{}: {}\n{text}",
-            file.display(),
-            problems.join("\n")
-        );
+        tools::validate_sarif(file);
     }
 }
 
@@ -191,7 +169,7 @@ fn junit_reads_back_with_junitparser() {
         std::fs::write(&file, out).unwrap();
         runs.push((file, json(path)));
     }
-    let Some(python) = tool("PULLPATH_PYTHON", "a Python with junitparser") else {
+    let Some(python) = tools::tool("PULLPATH_PYTHON", "a Python with junitparser") else {
         return;
     };
     // Each case as junitparser reads it: classname, name, and its failures' and errors' types.

@@ -7,7 +7,7 @@
 //! change to one file of a module that breaks the chain is refused with the finding in another
 //! file of the module, a bad CloudFormation template is refused, the fix passes, and a module
 //! the repository's `.pullpathignore` excludes passes, and so does a finding of a rule its
-//! `pullpath.toml` ignores.
+//! `pullpath.toml` ignores, and one its baseline holds.
 //!
 //! `language: rust` makes pre-commit `cargo install` pullpath, a release build. Its target
 //! directory is `PULLPATH_HOOK_TARGET_DIR` (`.ci/run` keeps one in its tools cache) or
@@ -224,10 +224,32 @@ fn git_commit_runs_the_hook() {
     let (ok, out) = repo.commit("platform module, FGP022 ignored");
     assert!(ok && out.contains("Passed"), "{out}");
 
+    // Adopting with a baseline: the findings of today are recorded, the configuration names the
+    // baseline, and the commit passes (the baseline itself, a `.json` file the hook is given,
+    // passes quietly); a new module with the same finding is refused.
+    repo.write("pullpath.toml", "");
+    repo.write("adopted/main.tf", &example("main.tf"));
+    let (ok, out) = repo.commit("adopted module");
+    assert!(!ok && out.contains("[adopted/main.tf:127:24]"), "{out}");
+    let recorded = output(
+        Command::new(env!("CARGO_BIN_EXE_pullpath"))
+            .current_dir(&repo.dir)
+            .args(["check", "--write-baseline", ".pullpath-baseline.json"]),
+    );
+    assert!(recorded.0, "{}", recorded.1);
+    repo.write("pullpath.toml", "baseline = \".pullpath-baseline.json\"\n");
+    let (ok, out) = repo.commit("adopted module, baselined");
+    assert!(ok && out.contains("Passed"), "{out}");
+    repo.write("fresh/main.tf", &example("main.tf"));
+    let (ok, out) = repo.commit("a new module");
+    assert!(!ok && out.contains("[fresh/main.tf:127:24]"), "{out}");
+    assert!(out.contains("1 finding (1 error"), "{out}");
+
     let log = repo.run("git", &["log", "--format=%s"]);
     assert_eq!(
         log.lines().collect::<Vec<_>>(),
         [
+            "adopted module, baselined",
             "platform module, FGP022 ignored",
             "legacy module, excluded",
             "a variable file that keeps it",

@@ -65,6 +65,7 @@ pub fn check(name: &str, data: &[u8]) {
         rules: &config.rules.rules,
         tasks: &out.tasks,
         suppressed: &out.suppressed,
+        baseline: false,
     };
     for name in report::FORMATS {
         let emitter = report::emitter(name).expect("every listed format has an emitter");

@@ -185,8 +185,12 @@ pub fn discover(
             if filter.ignored(e.path(), is_dir) {
                 return false;
             }
-            let excluded = (e.path().strip_prefix(&filter.root).ok())
-                .is_some_and(|rel| exclude_walk.excludes(&filter.canon_root.join(rel), is_dir));
+            let canon =
+                (e.path().strip_prefix(&filter.root).ok()).map(|r| filter.canon_root.join(r));
+            if canon.as_ref().is_some_and(|c| exclude_walk.own.contains(c)) {
+                return false;
+            }
+            let excluded = canon.is_some_and(|c| exclude_walk.excludes(&c, is_dir));
             if excluded {
                 excluded_seen.store(true, std::sync::atomic::Ordering::Relaxed);
             }
@@ -467,6 +471,8 @@ pub struct Exclude {
     matcher: Option<Arc<Gitignore>>,
     /// Where the globs come from (the configuration file), for the hint.
     origin: String,
+    /// pullpath's own files (the baseline), canonical: never input, left out of walks quietly.
+    own: Vec<PathBuf>,
 }
 
 impl Exclude {
@@ -484,7 +490,19 @@ impl Exclude {
         Ok(Exclude {
             matcher: (!globs.is_empty()).then(|| Arc::new(m)),
             origin: origin.display().to_string(),
+            own: Vec::new(),
         })
+    }
+
+    /// Leaves pullpath's own file `path` (which may not exist yet) out of walks, without a hint.
+    pub fn own_file(&mut self, path: &Path) {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if let (Ok(dir), Some(name)) = (std::fs::canonicalize(dir), path.file_name()) {
+            self.own.push(dir.join(name));
+        }
     }
 
     /// Whether the canonical `path`, or one of its parents, is excluded (the globs are relative

@@ -125,6 +125,9 @@ pub struct Context<'a> {
     /// The findings an inline suppression covers: not among the diagnostics; JSON lists them
     /// under `suppressed`, SARIF as results with `suppressions`, the others only count them.
     pub suppressed: &'a [Diagnostic],
+    /// A baseline was applied: the findings shown are those it does not hold (SARIF marks
+    /// them `baselineState: new`).
+    pub baseline: bool,
 }
 
 /// The counts a report ends with.
@@ -146,6 +149,9 @@ pub struct Summary {
     /// Findings an inline suppression covers (in the JSON summary only when there are some).
     #[serde(skip_serializing_if = "is_zero")]
     pub suppressed: usize,
+    /// Findings the baseline holds (`--baseline`; in the JSON summary only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baselined: usize,
     /// The task definitions with unverified checks.
     #[serde(skip)]
     pub unverified_tasks: usize,
@@ -180,6 +186,7 @@ impl Summary {
             files,
             unverified_checks: unverified.len(),
             suppressed: 0,
+            baselined: 0,
             unverified_tasks: tasks.len(),
         }
     }
@@ -274,6 +281,7 @@ mod tests {
             rules: &[],
             tasks: &[],
             suppressed: &[],
+            baseline: false,
         };
         let mut text = Vec::new();
         Text.emit(&mut text, &diagnostics, &cx).unwrap();

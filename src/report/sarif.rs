@@ -67,6 +67,8 @@ impl Emitter for Sarif {
                     suppression["justification"] = reason.as_str().into();
                 }
                 r["suppressions"] = json!([suppression]);
+            } else if cx.baseline && d.is_finding() {
+                r["baselineState"] = "new".into();
             }
             results.push(r);
         }
@@ -336,6 +338,7 @@ mod tests {
             rules: &[],
             tasks: &[],
             suppressed: &[],
+            baseline: false,
         }
     }
 

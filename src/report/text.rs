@@ -353,6 +353,9 @@ fn summary_line(s: &Summary, explained: bool) -> String {
     if s.suppressed > 0 {
         line.push_str(&format!("; {} suppressed", s.suppressed));
     }
+    if s.baselined > 0 {
+        line.push_str(&format!("; {} baselined", s.baselined));
+    }
     if s.checked && s.unverified_checks > 0 && !explained {
         line.push_str(&format!(
             "; {} check{} not verified in {} task definition{} (--explain-unknown)",

@@ -4,6 +4,7 @@
 //! `require` is proven false; anything unknown on the way makes it *unverified* instead, which
 //! `--explain-unknown` lists and which never becomes a finding.
 
+pub mod baseline;
 pub mod cond;
 pub mod rule;
 pub mod select;

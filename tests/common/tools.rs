@@ -14,3 +14,29 @@ pub fn tool(var: &str, what: &str) -> Option<std::ffi::OsString> {
     }
     t
 }
+
+/// Validates a SARIF file with Microsoft's SARIF multitool, when `SARIF_MULTITOOL` names it:
+/// panics with the multitool's report on any error or warning but SARIF2005 (`informationUri`,
+/// a page about the tool: pullpath has no public page yet).
+#[allow(dead_code)] // not every test crate that includes this file validates SARIF
+pub fn validate_sarif(file: &std::path::Path) {
+    let Some(tool) = tool("SARIF_MULTITOOL", "Microsoft's SARIF multitool") else {
+        return;
+    };
+    let out = std::process::Command::new(&tool)
+        .arg("validate")
+        .arg(file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let problems: Vec<&str> = (text.lines())
+        .filter(|l| l.contains(": error ") || l.contains(": warning "))
+        .filter(|l| !l.contains("SARIF2005"))
+        .collect();
+    assert!(
+        out.status.success() && problems.is_empty(),
+        "{}: {}\n{text}",
+        file.display(),
+        problems.join("\n")
+    );
+}
