@@ -1,5 +1,5 @@
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -88,20 +88,36 @@ struct CheckArgs {
 
 #[derive(Args)]
 struct RulesArgs {
-    /// Also load the rules of this directory.
+    /// Also load the rules of this directory (besides the configuration file's `rules`).
     #[arg(long = "rules", value_name = "DIR")]
     rules: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     format: ListFormat,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 #[derive(Args)]
 struct ExplainArgs {
     /// A rule id (`FGP021`) or name.
     rule: String,
-    /// Also load the rules of this directory.
+    /// Also load the rules of this directory (besides the configuration file's `rules`).
     #[arg(long = "rules", value_name = "DIR")]
     rules: Vec<PathBuf>,
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+/// Which configuration file applies.
+#[derive(Args)]
+struct ConfigArgs {
+    /// The configuration file (default: `pullpath.toml` or `.pullpath.toml` in the first path's
+    /// directory, or the current one, or above, up to the top of its git repository).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long = "no-config")]
+    no_config: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -116,13 +132,8 @@ enum FailOn {
 struct CommonArgs {
     /// Files or directories to read (default: the current directory).
     paths: Vec<PathBuf>,
-    /// The configuration file (default: `pullpath.toml` or `.pullpath.toml` in the first path's
-    /// directory or above, up to the top of its git repository).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    config: Option<PathBuf>,
-    /// Read no configuration file.
-    #[arg(long = "no-config")]
-    no_config: bool,
+    #[command(flatten)]
+    config: ConfigArgs,
     /// Output format: text, json, sarif, github, junit, gitlab or compact (`check`; `graph` prints text or
     /// json, `facts` json). `FORMAT=FILE` writes that format to FILE; repeat to write several in
     /// one run (`--format text --format sarif=pullpath.sarif`).
@@ -346,16 +357,25 @@ fn init(dir: Option<PathBuf>) -> Result<ExitCode, String> {
 }
 
 /// The configuration file that applies: `--config`, none with `--no-config`, else the one
-/// found from the first path upward.
-fn configuration(args: &CommonArgs, paths: &[PathBuf]) -> Result<Option<config::Config>, String> {
+/// found from `start` (the first path) upward.
+fn configuration(args: &ConfigArgs, start: &Path) -> Result<Option<config::Config>, String> {
     if args.no_config {
         return Ok(None);
     }
     let path = match &args.config {
         Some(p) => Some(std::fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display()))?),
-        None => config::find(&paths[0])?,
+        None => config::find(start)?,
     };
     path.map(|p| config::load(&p)).transpose()
+}
+
+/// The directories of rules to load: the command line's, then the configuration file's.
+fn rule_dirs(cli: &[PathBuf], conf: Option<&config::Config>) -> Vec<PathBuf> {
+    let mut dirs = cli.to_vec();
+    if let Some(c) = conf {
+        dirs.extend(c.file.rules.iter().flatten().map(|d| c.resolve(d)));
+    }
+    dirs
 }
 
 /// The built-in rules and those of `dirs`; mistakes in a user's rule file are printed with
@@ -399,7 +419,8 @@ fn stderr_style(color: Color) -> TextStyle {
 
 fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
     let sources = pullpath::base::SourceMap::new();
-    let set = load_rules(&args.rules, &sources)?;
+    let conf = configuration(&args.config, Path::new("."))?;
+    let set = load_rules(&rule_dirs(&args.rules, conf.as_ref()), &sources)?;
     let mut out = String::new();
     match args.format {
         ListFormat::Json => {
@@ -460,7 +481,8 @@ fn emit(w: &mut dyn Write, s: &str) -> Result<(), String> {
 
 fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
     let sources = pullpath::base::SourceMap::new();
-    let set = load_rules(&args.rules, &sources)?;
+    let conf = configuration(&args.config, Path::new("."))?;
+    let set = load_rules(&rule_dirs(&args.rules, conf.as_ref()), &sources)?;
     let Some(r) = set.get(&args.rule) else {
         return Err(format!(
             "no rule `{}`; `pullpath rules` lists them",
@@ -532,7 +554,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
             return Err(format!("{}: no such file", f.display()));
         }
     }
-    let conf = configuration(&args, &paths)?;
+    let conf = configuration(&args.config, &paths[0])?;
     // The file's formats are `check`'s, and apply when the command line names none.
     let formats = match (&conf, command) {
         (Some(c), "check") if args.format.is_empty() => (c.file.format.iter().flatten())
@@ -584,10 +606,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
     let mut fail_on = FailOn::Error;
     if let Some(c) = &check {
         let file = conf.as_ref().map(|c| &c.file);
-        let mut dirs = c.rules.clone();
-        if let Some(cf) = &conf {
-            dirs.extend(cf.file.rules.iter().flatten().map(|d| cf.resolve(d)));
-        }
+        let dirs = rule_dirs(&c.rules, conf.as_ref());
         config.rules = load_rules(&dirs, &pullpath::base::SourceMap::new())?;
         config
             .rules

@@ -323,3 +323,43 @@ fn selection_and_suppression_together() {
     );
     assert!(quiet.get("suppressed").is_none());
 }
+
+#[test]
+fn rules_and_explain_read_the_configuration_files_rules() {
+    let r = repo("rules = [\"policies\"]\n");
+    std::fs::create_dir(r.path().join("policies")).unwrap();
+    std::fs::write(
+        r.path().join("policies/ACME1-x.yaml"),
+        "id: ACME1\nname: acme-awslogs\ntitle: Acme logs with awslogs\nseverity: info\nsubject: task\nchecks:\n  - when: [task.fargate]\n    require: not task.awslogs\nmessage: \"{task.address} logs with awslogs\"\ndeploy_error: e\nhelp: h\ndocs: Acme ships logs otherwise.\nsources: []\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = pullpath(r.path()).args(args).output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, list) = run(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(list.contains("ACME1   info"), "{list}");
+    let (code, text) = run(&["explain", "acme-awslogs"]);
+    assert_eq!(code, 0);
+    assert!(
+        text.starts_with("ACME1 (acme-awslogs): Acme logs with awslogs"),
+        "{text}"
+    );
+    assert!(text.contains("Acme ships logs otherwise."), "{text}");
+    // and `check` runs it
+    let (code, lines, _) = check(
+        r.path(),
+        &["main-tf", "--select", "ACME1", "--fail-on", "info"],
+    );
+    assert_eq!(code, 1);
+    assert!(lines.iter().any(|l| l.contains("info ACME1")), "{lines:?}");
+    // not without the configuration
+    let (_, list) = run(&["rules", "--no-config"]);
+    assert!(!list.contains("ACME1"), "{list}");
+    let (code, _) = run(&["explain", "ACME1", "--no-config"]);
+    assert_eq!(code, 2);
+}
