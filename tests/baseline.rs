@@ -406,3 +406,25 @@ fn sarif_marks_what_the_baseline_does_not_hold_as_new() {
     );
     tools::validate_sarif(&dir.join("out.sarif"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_directory_reached_through_a_link_is_recorded_by_its_real_path() {
+    let r = repo();
+    let dir = r.path();
+    std::fs::create_dir(dir.join("real")).unwrap();
+    std::fs::copy(
+        manifest().join("testdata/equivalence/template.yaml"),
+        dir.join("real/template.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("real", dir.join("link")).unwrap();
+    let (code, _, err) = check(dir, &["link", "--write-baseline", BASELINE]);
+    assert_eq!(code, 0, "{err}");
+    let doc = read_json(&dir.join(BASELINE));
+    assert_eq!(doc["findings"][0]["file"], "real/template.yaml");
+    for path in ["real", "link"] {
+        let (code, lines, err) = check(dir, &[path, "--baseline", BASELINE]);
+        assert_eq!((code, lines.len()), (0, 0), "{path}: {lines:?} {err}");
+    }
+}

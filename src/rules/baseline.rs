@@ -161,8 +161,12 @@ impl Baseline {
         rules: &RuleSet,
     ) -> (Baseline, usize) {
         let mut paths = Paths::new(&self.dir, sources);
-        let read = paths.read();
         let ran: HashSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+        let read = if self.entries.iter().any(|e| ran.contains(e.rule.as_str())) {
+            paths.read()
+        } else {
+            HashSet::new()
+        };
         let mut entries: Vec<Entry> = (self.entries.iter())
             .filter(|e| {
                 !ran.contains(e.rule.as_str())
@@ -173,8 +177,9 @@ impl Baseline {
         let kept = entries.len();
         entries.extend(findings.iter().map(|d| paths.entry(d)));
         let b = Baseline {
+            path: self.path.clone(),
+            dir: self.dir.clone(),
             entries,
-            ..self.clone()
         };
         (b, kept)
     }
@@ -212,13 +217,20 @@ impl Baseline {
                 }
             }
         }
-        let read = paths.read();
+        // Stale: left, of a rule that ran, in a place the run read (the files of the run are
+        // resolved only when some entry is left).
         let ran: HashSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
-        let stale: Vec<&Entry> = (self.entries.iter().zip(&used))
-            .filter(|(e, used)| {
-                !**used && ran.contains(e.rule.as_str()) && read.contains(place(&e.file))
-            })
+        let left: Vec<&Entry> = (self.entries.iter().zip(&used))
+            .filter(|(e, used)| !**used && ran.contains(e.rule.as_str()))
             .map(|(e, _)| e)
+            .collect();
+        let read = if left.is_empty() {
+            HashSet::new()
+        } else {
+            paths.read()
+        };
+        let stale: Vec<&Entry> = (left.into_iter())
+            .filter(|e| read.contains(place(&e.file)))
             .collect();
         let baselined = matched.iter().filter(|m| **m).count();
         let new = (findings.into_iter().zip(matched))
@@ -285,11 +297,16 @@ fn place(file: &str) -> &str {
     }
 }
 
-/// The files of a run relative to the baseline's directory, each computed once.
+/// The files of a run relative to the baseline's directory, each computed once, with one
+/// `canonicalize` per directory (not per file: a run over thousands of files pays for its
+/// directories only).
 struct Paths<'a> {
     dir: &'a Path,
     sources: &'a SourceMap,
+    cwd: PathBuf,
     of: HashMap<FileId, String>,
+    /// A directory as the run names it → canonical.
+    canonical: HashMap<PathBuf, PathBuf>,
 }
 
 impl<'a> Paths<'a> {
@@ -297,22 +314,59 @@ impl<'a> Paths<'a> {
         Paths {
             dir,
             sources,
+            cwd: std::env::current_dir().unwrap_or_default(),
             of: HashMap::new(),
+            canonical: HashMap::new(),
         }
     }
 
-    fn file(&mut self, id: FileId) -> &str {
-        let (dir, sources) = (self.dir, self.sources);
-        self.of
-            .entry(id)
-            .or_insert_with(|| relative(&sources.path(id), dir))
+    /// `path` relative to the baseline's directory: its directory made canonical, its name kept
+    /// (a linked file is recorded by the name the run reads it by).
+    fn relative(&mut self, path: &Path) -> String {
+        let abs = self.cwd.join(path);
+        let abs = match (abs.parent(), abs.file_name()) {
+            (Some(parent), Some(name)) => self.canonical_dir(parent).join(name),
+            _ => abs,
+        };
+        relative(&abs, self.dir)
+    }
+
+    /// The canonical form of the absolute `dir`: its parent's, joined with its name unless it
+    /// is a link (one `lstat` per directory, each parent resolved once for all its children).
+    fn canonical_dir(&mut self, dir: &Path) -> PathBuf {
+        if let Some(c) = self.canonical.get(dir) {
+            return c.clone();
+        }
+        let plain = |p: &Path| {
+            p.components()
+                .all(|c| matches!(c, Component::RootDir | Component::Normal(_)))
+        };
+        let is_link =
+            |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        let c = match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(name)) if plain(dir) && !is_link(dir) => {
+                self.canonical_dir(parent).join(name)
+            }
+            _ => std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        };
+        self.canonical.insert(dir.to_path_buf(), c.clone());
+        c
+    }
+
+    fn file(&mut self, id: FileId) -> String {
+        if let Some(f) = self.of.get(&id) {
+            return f.clone();
+        }
+        let f = self.relative(&self.sources.path(id));
+        self.of.insert(id, f.clone());
+        f
     }
 
     /// The entry a finding is recorded as.
     fn entry(&mut self, d: &Diagnostic) -> Entry {
         let file = match (d.span, &d.file) {
-            (Some(s), _) => self.file(s.file).to_string(),
-            (None, Some(f)) => relative(f, self.dir),
+            (Some(s), _) => self.file(s.file),
+            (None, Some(f)) => self.relative(f),
             (None, None) => String::new(),
         };
         let f = d.finding.as_deref();
@@ -328,7 +382,7 @@ impl<'a> Paths<'a> {
     /// The places (see [`place`]) of every file the run read.
     fn read(&mut self) -> HashSet<String> {
         (0..self.sources.len())
-            .map(|i| place(self.file(FileId(i as u32))).to_string())
+            .map(|i| place(&self.file(FileId(i as u32))).to_string())
             .collect()
     }
 }
@@ -342,12 +396,9 @@ fn dir_of(path: &Path) -> Result<PathBuf, String> {
     std::fs::canonicalize(parent).map_err(|e| format!("{}: {e}", parent.display()))
 }
 
-/// `path` relative to the canonical directory `dir`, `/`-separated (`../x/main.tf` outside it).
+/// The absolute `path` relative to the absolute `dir`, `/`-separated (`../x/main.tf` outside
+/// it).
 fn relative(path: &Path, dir: &Path) -> String {
-    let path = std::fs::canonicalize(path).unwrap_or_else(|_| {
-        let abs = std::env::current_dir().unwrap_or_default().join(path);
-        crate::base::source::tidy(&abs)
-    });
     let a: Vec<Component> = path.components().collect();
     let b: Vec<Component> = dir.components().collect();
     let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
