@@ -689,6 +689,13 @@ fn skip_other_files_passes_over_what_is_not_infrastructure() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Cargo.toml: nothing to read"), "{err}");
+    // Documentation is never read as a template, though the README holds template snippets.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(readme.contains("\nResources:") && readme.contains("AWS::ECS::TaskDefinition"));
+    let out = pullpath().args(["check", "README.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("README.md: nothing to read"), "{err}");
 
     let out = pullpath()
         .args(["check", "--skip-other-files", other])
@@ -707,6 +714,7 @@ fn skip_other_files_passes_over_what_is_not_infrastructure() {
         other,
         "testdata/equivalence/main.tf",
         "Cargo.lock",
+        "README.md",
     ]);
     assert_eq!(code, 1);
     assert_eq!(doc["findings"][0]["rule"], "FGP022");

@@ -573,11 +573,34 @@ fn classify_path(
     } else if [".json", ".yaml", ".yml", ".template"]
         .iter()
         .any(|ext| name.ends_with(ext))
-        || explicit
+        || (explicit && !NOT_INFRASTRUCTURE.iter().any(|ext| name.ends_with(ext)))
     {
         candidates.push(path.to_path_buf());
     }
 }
+
+/// Endings of files that are never infrastructure, even named on the command line, where any
+/// other file is read by its content (a template named `stack.cfn`, a plan without an
+/// extension): documentation holds template snippets (`Resources:` at column 0 in a README's
+/// code block), and reading it as a template would be a false parse error.
+const NOT_INFRASTRUCTURE: &[&str] = &[
+    ".md",
+    ".markdown",
+    ".rst",
+    ".adoc",
+    ".html",
+    ".htm",
+    ".toml",
+    ".lock",
+    ".py",
+    ".rs",
+    ".go",
+    ".js",
+    ".ts",
+    ".java",
+    ".rb",
+    ".sh",
+];
 
 fn sniff(path: &Path, text: &str) -> Sniffed {
     let trimmed = text.trim_start();
