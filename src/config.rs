@@ -85,7 +85,7 @@ impl Config {
 
     /// An error about the file, naming it.
     pub fn error(&self, what: &str) -> String {
-        format!("{}: {what}", self.path.display())
+        format!("{}: {what}", shown(&self.path))
     }
 }
 
@@ -127,13 +127,13 @@ pub fn find(start: &Path) -> Result<Option<PathBuf>, String> {
 /// Reads and checks a configuration file (regular files only, at most 1 MiB).
 pub fn load(path: &Path) -> Result<Config, String> {
     let bytes =
-        read_file(path, MAX_SIZE, &[]).map_err(|d| format!("{}: {}", path.display(), d.message))?;
+        read_file(path, MAX_SIZE, &[]).map_err(|d| format!("{}: {}", shown(path), d.message))?;
     let text =
-        String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", shown(path)))?;
     let file: File = toml::from_str(&text).map_err(|e| {
         // toml's message names the line, the column and, for an unknown key, the key and the
         // keys there are.
-        format!("{}: {}", path.display(), e.to_string().trim_end())
+        format!("{}: {}", shown(path), e.to_string().trim_end())
     })?;
     let config = Config {
         path: path.to_path_buf(),
@@ -151,6 +151,15 @@ pub fn load(path: &Path) -> Result<Config, String> {
     }
     config.selection()?;
     Ok(config)
+}
+
+/// The file as messages name it: relative to the working directory when inside it (the file
+/// is found and kept by its canonical path).
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .unwrap_or_default();
+    crate::base::source::display_path(path, &cwd)
 }
 
 /// What `pullpath init` writes: every key, commented out, with what it does.
