@@ -128,8 +128,7 @@ pub fn find(start: &Path) -> Result<Option<PathBuf>, String> {
 pub fn load(path: &Path) -> Result<Config, String> {
     let bytes =
         read_file(path, MAX_SIZE, &[]).map_err(|d| format!("{}: {}", shown(path), d.message))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", shown(path)))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", shown(path)))?;
     let file: File = toml::from_str(&text).map_err(|e| {
         // toml's message names the line, the column and, for an unknown key, the key and the
         // keys there are.

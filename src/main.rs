@@ -77,8 +77,8 @@ struct CheckArgs {
     /// replaces the configuration file's `baseline`).
     #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
     baseline: Option<PathBuf>,
-    /// Record the findings of this run in FILE (keeping its entries of files not read in this
-    /// run), then report as with `--baseline FILE`: only what it does not hold, nothing.
+    /// Record the findings of this run in FILE (keeping its entries of files this run did not
+    /// read); the run then reports as `--baseline FILE` would: no finding.
     #[arg(long = "write-baseline", value_name = "FILE")]
     write_baseline: Option<PathBuf>,
     /// Apply no baseline (not the configuration file's `baseline` either).
