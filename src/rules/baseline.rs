@@ -99,8 +99,10 @@ impl Baseline {
         }
         let bytes = crate::base::fs::read_file(path, MAX_SIZE, &[])
             .map_err(|d| format!("{shown}: {}", d.message))?;
+        // An editor's byte-order mark is not part of the document.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         // The version first, so that a newer format is named as such rather than as a mistake.
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
+        let value: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| format!("{shown}: not a pullpath baseline: {e}"))?;
         match value.get("version").and_then(|v| v.as_u64()) {
             Some(v) if v == u64::from(VERSION) => {}
@@ -572,6 +574,31 @@ mod tests {
                 ("t.yaml", "NOPE001")
             ]
         );
+    }
+
+    #[test]
+    fn reads_what_it_writes_with_or_without_a_byte_order_mark() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("b.json");
+        let mut b = Baseline::empty(&path).unwrap();
+        b.entries.push(Entry {
+            file: "m/main.tf".into(),
+            rule: "FGP022".into(),
+            resource: "aws_ecs_service.app".into(),
+            task: "aws_ecs_task_definition.app".into(),
+            message: "no `logs` endpoint".into(),
+        });
+        b.write().unwrap();
+        assert_eq!(Baseline::read(&path).unwrap().entries, b.entries);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+        assert_eq!(Baseline::read(&path).unwrap().entries, b.entries);
+        // no temporary file is left beside it
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["b.json"]);
     }
 
     #[test]
