@@ -4,12 +4,31 @@
 use crate::base::{Diagnostic, Severity};
 
 /// Diagnostics about the input that are notes about what pullpath could not read rather than
-/// mistakes in it: shown as one grouped note per code unless `--verbose`.
+/// mistakes in it: shown as one grouped note per code unless `--verbose`. A repository nobody
+/// ran `terraform init` in has one `module-not-loaded` per registry module call, each with its
+/// snippet, which buried the findings.
 pub const NOTE_CODES: &[&str] = &[
     "variable-without-value",
     "tfvars-not-loaded",
     "dangling-ref",
+    "module-not-loaded",
 ];
+
+/// The grouped note a diagnostic belongs to: its code for [`NOTE_CODES`], and the nested stacks
+/// read from local files (a `nested-stack` note that says what was read, not what was not).
+fn note_key(d: &Diagnostic) -> Option<&str> {
+    let code = d.code.as_ref();
+    if NOTE_CODES.contains(&code) {
+        Some(code)
+    } else if code == "nested-stack" && d.message.contains(LOCAL_FILE) {
+        Some("nested-stack-local")
+    } else {
+        None
+    }
+}
+
+/// What a `nested-stack` note says of a stack read from a local file.
+const LOCAL_FILE: &str = "is read from the local file";
 
 /// How many places a grouped diagnostic shows.
 pub(super) const GROUP_PLACES: usize = 3;
@@ -51,12 +70,13 @@ pub fn grouped(diags: &[Diagnostic], verbose: bool) -> Vec<Diagnostic> {
     let mut notes_done: Vec<&str> = Vec::new();
     for d in diags {
         let code = d.code.as_ref();
-        if NOTE_CODES.contains(&code) {
-            if notes_done.contains(&code) {
+        if let Some(key) = note_key(d) {
+            if notes_done.contains(&key) {
                 continue;
             }
-            notes_done.push(code);
-            let group: Vec<&Diagnostic> = diags.iter().filter(|x| x.code == d.code).collect();
+            notes_done.push(key);
+            let group: Vec<&Diagnostic> =
+                diags.iter().filter(|x| note_key(x) == Some(key)).collect();
             if d.code == "tfvars-not-loaded"
                 && diags.iter().any(|x| x.code == "variable-without-value")
             {
@@ -67,7 +87,7 @@ pub fn grouped(diags: &[Diagnostic], verbose: bool) -> Vec<Diagnostic> {
                 out.push(d.clone());
                 continue;
             }
-            out.push(note(code, &group, &unloaded_names));
+            out.push(note(key, &group, &unloaded_names));
             continue;
         }
         let key = (code, d.message.as_str());
@@ -92,8 +112,8 @@ pub fn grouped(diags: &[Diagnostic], verbose: bool) -> Vec<Diagnostic> {
     out
 }
 
-/// One grouped note for the diagnostics of a [`NOTE_CODES`] code.
-fn note(code: &str, group: &[&Diagnostic], unloaded: &[&str]) -> Diagnostic {
+/// One grouped note for the diagnostics of a [`note_key`].
+fn note(key: &str, group: &[&Diagnostic], unloaded: &[&str]) -> Diagnostic {
     let mut names: Vec<&str> = Vec::new();
     for d in group {
         if let Some(n) = subject_of(d) {
@@ -103,18 +123,19 @@ fn note(code: &str, group: &[&Diagnostic], unloaded: &[&str]) -> Diagnostic {
         }
     }
     let n = group.len();
-    let (message, help) = match code {
+    let mut files: Vec<crate::base::FileId> = group
+        .iter()
+        .filter_map(|d| d.span.map(|s| s.file))
+        .collect();
+    files.sort();
+    files.dedup();
+    let code = group.first().map_or(key, |d| d.code.as_ref()).to_string();
+    let (message, help) = match key {
         "variable-without-value" => (
             {
                 // One name declared in many roots (a repository of services) is one variable
                 // in many files, not many variables.
                 let k = names.len().max(1);
-                let mut files: Vec<crate::base::FileId> = group
-                    .iter()
-                    .filter_map(|d| d.span.map(|s| s.file))
-                    .collect();
-                files.sort();
-                files.dedup();
                 let modules = if n > k && files.len() > 1 {
                     format!(" (declared in {} files)", files.len())
                 } else {
@@ -153,6 +174,36 @@ fn note(code: &str, group: &[&Diagnostic], unloaded: &[&str]) -> Diagnostic {
                 names.first().copied().unwrap_or("FILE")
             ),
         ),
+        "module-not-loaded" => (
+            format!(
+                "{n} module calls are not loaded{}: {}; what they make is unknown and not checked",
+                if files.len() > 1 {
+                    format!(" (in {} files)", files.len())
+                } else {
+                    String::new()
+                },
+                name_list(&names, 6)
+            ),
+            if group
+                .iter()
+                .all(|d| d.message.ends_with("run terraform init"))
+            {
+                "Registry and git modules are read once `terraform init` has installed them \
+                 (`.terraform/modules` of the root); `--verbose` lists each."
+            } else {
+                "`--verbose` lists each, and why it is not loaded."
+            }
+            .to_string(),
+        ),
+        "nested-stack-local" => (
+            format!(
+                "{n} nested stacks are read from the local files their template URLs name: {}",
+                name_list(&names, 6)
+            ),
+            "A template in S3 cannot be read before it is uploaded: pullpath reads the local \
+             file of that name instead. `--verbose` lists each with its file."
+                .to_string(),
+        ),
         _ => (
             format!(
                 "{n} references to resources that are not in their unit: {}; what they point \
@@ -168,7 +219,7 @@ fn note(code: &str, group: &[&Diagnostic], unloaded: &[&str]) -> Diagnostic {
         .map(|d| d.severity)
         .max()
         .unwrap_or(Severity::Info);
-    Diagnostic::new(severity, code.to_string(), message).with_help(help)
+    Diagnostic::new(severity, code, message).with_help(help)
 }
 
 #[cfg(test)]
@@ -181,14 +232,13 @@ mod tests {
         let sources = SourceMap::new();
         let id = sources.add("/w/a.tf", "a\nb\nc\nd\ne\n");
         let d = |at: usize| {
-            Diagnostic::warning("module-not-loaded", "module `vpc` is not installed")
-                .at(Span::new(id, at..at + 1))
+            Diagnostic::warning("yaml-tag", "unknown tag `!Rain::S3`").at(Span::new(id, at..at + 1))
         };
-        let other = Diagnostic::warning("module-not-loaded", "module `ecs` is not installed");
+        let other = Diagnostic::warning("yaml-tag", "unknown tag `!Rain::Embed`");
         let diags = [d(0), d(2), d(4), d(6), other];
         let items = grouped(&diags, false);
         assert_eq!(items.len(), 2);
-        assert_eq!(items[0].message, "module `vpc` is not installed (4 times)");
+        assert_eq!(items[0].message, "unknown tag `!Rain::S3` (4 times)");
         assert_eq!(items[0].related.len(), GROUP_PLACES - 1);
         assert_eq!(grouped(&diags, true).len(), 5);
         let vars: Vec<Diagnostic> = ["a", "b"]
@@ -212,5 +262,53 @@ mod tests {
             "{}",
             items[0].message
         );
+    }
+
+    #[test]
+    fn modules_not_installed_and_stacks_read_locally_are_one_note_each() {
+        let sources = SourceMap::new();
+        let a = sources.add("/w/a/main.tf", "x".repeat(20));
+        let b = sources.add("/w/b/main.tf", "x".repeat(20));
+        let module = |file, name: &str| {
+            Diagnostic::info(
+                "module-not-loaded",
+                format!("module `{name}` (source `terraform-aws-modules/{name}/aws`) is not installed; run terraform init"),
+            )
+            .at(Span::new(file, 0..5))
+        };
+        let stack = |id: &str| {
+            Diagnostic::info(
+                "nested-stack",
+                format!("nested stack `{id}`: TemplateURL `https://x/{id}.yaml` is read from the local file `/w/{id}.yaml`"),
+            )
+        };
+        let not_local = Diagnostic::info(
+            "nested-stack",
+            "nested stack `Far`: TemplateURL `https://x/far.yaml` is not a local file; its resources are not checked",
+        );
+        let diags = [
+            module(a, "vpc"),
+            module(b, "vpc"),
+            module(a, "ecs"),
+            stack("Network"),
+            stack("Service"),
+            not_local.clone(),
+        ];
+        let items = grouped(&diags, false);
+        let messages: Vec<&str> = items.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "3 module calls are not loaded (in 2 files): `vpc`, `ecs`; what they make is unknown and not checked",
+                "2 nested stacks are read from the local files their template URLs name: `Network`, `Service`",
+                not_local.message.as_str(),
+            ]
+        );
+        assert_eq!(items[1].code, "nested-stack");
+        assert!(items[0].help.as_deref().unwrap().contains("terraform init"));
+        // One alone keeps its place and snippet.
+        let one = grouped(&diags[..1], false);
+        assert_eq!(one, [diags[0].clone()]);
+        assert_eq!(grouped(&diags, true).len(), 6);
     }
 }
