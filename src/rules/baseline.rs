@@ -19,8 +19,9 @@
 //! (a run on part of the repository) if their file still exists, and of the rules that did not
 //! run.
 //!
-//! Cost: one canonical path per file of the run, one hash map of the entries, one pass per
-//! matching step.
+//! Cost: one hash map of the entries and one pass per matching step; the findings' files are
+//! resolved with one `lstat` per directory, and the other files of the run only when some entry
+//! is left to call stale or to keep.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -33,7 +34,7 @@ use crate::base::{Diagnostic, FileId, SourceMap};
 /// The version of the file's format this build reads and writes.
 const VERSION: u32 = 1;
 
-/// A baseline file larger than this is refused (a million findings is far beyond any
+/// A baseline file larger than this is refused (about half a million findings, far beyond any
 /// repository; the limit only keeps a wrong path from being read whole).
 const MAX_SIZE: u64 = 256 << 20;
 
