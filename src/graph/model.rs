@@ -186,6 +186,16 @@ impl Graph {
 }
 
 impl Node {
+    /// Whether the resource is created: `Some(true)` unconditionally or when its condition is
+    /// known true, `Some(false)` when known false (a CloudFormation `Condition` that is false),
+    /// `None` when not known (a `count` or `Condition` not known statically).
+    pub fn created(&self) -> Option<bool> {
+        match &self.exists {
+            None => Some(true),
+            Some(v) => v.as_bool(),
+        }
+    }
+
     /// A canonical field by dotted path (`network_configuration.subnets`); list indices as `[i]`.
     pub fn field(&self, path: &str) -> Option<&Value> {
         lookup(&self.fields, path)

@@ -10,10 +10,7 @@ use crate::graph::{Graph, Kind, Mode, Node, NodeId};
 
 /// Whether a node is created: `Some(true)` / `Some(false)` when known, `None` when not.
 pub(super) fn node_exists(n: &Node) -> Option<bool> {
-    match &n.exists {
-        None => Some(true),
-        Some(v) => v.as_bool(),
-    }
+    n.created()
 }
 
 /// Whether a node is created, as a fact.

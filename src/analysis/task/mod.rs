@@ -300,8 +300,11 @@ pub fn analyse(graph: &Graph) -> TaskFacts {
     let deployment_account = deployment_account(graph);
     // A task definition read by a data source that designates one of the configuration's is that
     // one (its run sites join it); any other is read at apply time.
+    // A task definition that is not created (its CloudFormation `Condition` is false) is not
+    // registered: nothing runs it, nothing is checked.
     let tasks: Vec<TaskFact> = graph
         .of_kind(Kind::TaskDefinition)
+        .filter(|n| n.created() != Some(false))
         .filter(|n| read_definition(graph, n.id).is_none())
         .map(|n| task(graph, n.id, &ptc, &deployment_account))
         .collect();

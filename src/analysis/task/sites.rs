@@ -51,7 +51,8 @@ pub(super) fn run_sites(graph: &Graph, td: NodeId) -> Vec<RunSite> {
         else {
             continue;
         };
-        if !seen.insert(e.from) {
+        // A service whose CloudFormation `Condition` is false is not created: it runs nothing.
+        if !seen.insert(e.from) || from.created() == Some(false) {
             continue;
         }
         let pv = match from.field(&format!("{prefix}platform_version")) {
@@ -205,14 +206,34 @@ pub(super) fn fargate(graph: &Graph, td: NodeId, sites: &[RunSite]) -> Fact<bool
     if own.value() == Some(&true) {
         return own;
     }
-    if let Some(s) = sites.iter().find(|s| s.fargate.value() == Some(&true)) {
+    // A site proves Fargate only if it is created: a service whose `count` or `Condition` is not
+    // known may never run the task (`count = var.fargate ? 1 : 0` beside
+    // `requires_compatibilities = [var.fargate ? "FARGATE" : "EC2"]`).
+    let created = |s: &RunSite| graph.node(s.node).created() == Some(true);
+    if let Some(s) = sites
+        .iter()
+        .find(|s| s.fargate.value() == Some(&true) && created(s))
+    {
         return s.fargate.clone();
     }
     if let Fact::Unknown { .. } = own {
         return own;
     }
-    if let Some(s) = sites.iter().find(|s| !s.fargate.is_known()) {
-        return s.fargate.clone();
+    if let Some(s) = sites
+        .iter()
+        .find(|s| s.fargate.value() == Some(&true) || !s.fargate.is_known())
+    {
+        let n = graph.node(s.node);
+        return match (&s.fargate, created(s)) {
+            (Fact::Known { .. }, false) => Fact::unknown(
+                format!(
+                    "`{}` runs it on Fargate, but whether `{}` is created is not known",
+                    n.address, n.address
+                ),
+                n.exists.as_ref().and_then(|v| v.span).or(Some(n.span)),
+            ),
+            _ => s.fargate.clone(),
+        };
     }
     match own {
         Fact::Known { .. } => own,
