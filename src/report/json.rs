@@ -56,6 +56,7 @@ impl Emitter for Json {
                 .iter()
                 .map(|u| {
                     serde_json::json!({
+                        "unit": display_path(Path::new(&u.unit), cx.cwd),
                         "task_definition": u.task,
                         "rule": u.rule,
                         "title": u.title,

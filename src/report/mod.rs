@@ -171,8 +171,9 @@ impl Summary {
         let findings = || diagnostics.iter().filter(|d| d.is_finding());
         let count = |sev: Severity| findings().filter(|f| f.severity == sev).count();
         let inputs = || diagnostics.iter().filter(|d| !d.is_finding());
-        let tasks: std::collections::BTreeSet<&str> =
-            unverified.iter().map(|u| u.task.as_str()).collect();
+        let tasks: std::collections::BTreeSet<(&str, &str)> = (unverified.iter())
+            .map(|u| (u.unit.as_str(), u.task.as_str()))
+            .collect();
         Summary {
             checked,
             findings: findings().count(),

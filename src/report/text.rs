@@ -315,7 +315,9 @@ impl Emitter for Text {
                 .map(|f| display_path(f, cx.cwd))
                 .collect();
             let var_files: Vec<&str> = var_files.iter().map(String::as_str).collect();
-            out.write_all(unverified_text(unverified, &var_files, cx.style.width).as_bytes())?;
+            out.write_all(
+                unverified_text(unverified, &var_files, cx.cwd, cx.style.width).as_bytes(),
+            )?;
         }
         out.write_all(summary_line(&cx.summary, cx.unverified.is_some()).as_bytes())
     }

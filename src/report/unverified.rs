@@ -1,7 +1,10 @@
 //! `--explain-unknown` in the terminal: per task definition, each cause of an unverified check
 //! once, the rules it keeps from deciding, and what would make it known.
 
+use std::path::Path;
+
 use super::snippet::{escape_controls, wrap};
+use crate::base::source::display_path;
 use crate::rules::Unverified;
 
 /// What would make an unknown known, from the cause `--explain-unknown` shows.
@@ -54,11 +57,21 @@ fn collapse_repeats(cause: &str) -> String {
 
 /// The `--explain-unknown` text: per task definition, each cause once (what could not be
 /// verified and why), the rules it keeps from deciding, and what would make it known; wrapped at
-/// `width`. `var_files` are the variable files Terraform does not load by itself.
-pub fn unverified_text(unverified: &[Unverified], var_files: &[&str], width: usize) -> String {
+/// `width`. `var_files` are the variable files Terraform does not load by itself (paths shown
+/// relative to `cwd`, as the units are): a task's hint names only those of its own unit. A task
+/// is named with its unit when the run has several.
+pub fn unverified_text(
+    unverified: &[Unverified],
+    var_files: &[&str],
+    cwd: &Path,
+    width: usize,
+) -> String {
     let mut out = String::from("Not verified (unknown facts never give a finding):\n");
-    let mut tasks: Vec<&str> = unverified.iter().map(|u| u.task.as_str()).collect();
+    let mut tasks: Vec<(&str, &str)> = (unverified.iter())
+        .map(|u| (u.unit.as_str(), u.task.as_str()))
+        .collect();
     tasks.dedup();
+    let several = tasks.windows(2).any(|w| w[0].0 != w[1].0);
     let indent = |text: &str, first: &str, rest: &str| -> String {
         let w = width.saturating_sub(rest.len()).max(30);
         let mut s = String::new();
@@ -69,11 +82,21 @@ pub fn unverified_text(unverified: &[Unverified], var_files: &[&str], width: usi
         }
         s
     };
-    for task in tasks {
-        out.push_str(&format!("  {task}\n"));
+    for (unit, task) in tasks {
+        let unit_shown = display_path(Path::new(unit), cwd);
+        if several {
+            out.push_str(&format!("  {task} ({unit_shown})\n"));
+        } else {
+            out.push_str(&format!("  {task}\n"));
+        }
+        let inside = format!("{}/", unit_shown.trim_end_matches('/'));
+        let own_var_files: Vec<&str> = (var_files.iter())
+            .filter(|f| f.starts_with(&inside) || unit_shown == ".")
+            .copied()
+            .collect();
         // cause → rules, in order of first appearance.
         let mut causes: Vec<(String, Vec<&str>)> = Vec::new();
-        for u in unverified.iter().filter(|u| u.task == task) {
+        for u in (unverified.iter()).filter(|u| u.unit == unit && u.task == task) {
             let cause = u
                 .reason
                 .split_once(": ")
@@ -96,7 +119,7 @@ pub fn unverified_text(unverified: &[Unverified], var_files: &[&str], width: usi
                 "      ",
                 "      ",
             ));
-            if let Some(hint) = to_know(&cause, var_files) {
+            if let Some(hint) = to_know(&cause, &own_var_files) {
                 out.push_str(&indent(&format!("to know it: {hint}"), "      ", "      "));
             }
         }
@@ -112,6 +135,7 @@ mod tests {
     #[test]
     fn unverified_causes_are_listed_once_with_what_would_make_them_known() {
         let u = |rule: &str, reason: &str| crate::rules::Unverified {
+            unit: "/w/infra".into(),
             task: "aws_ecs_task_definition.app".into(),
             rule: rule.into(),
             title: "t".into(),
@@ -129,11 +153,11 @@ mod tests {
                  parameter DockerImage has no value (give it with --param DockerImage=VALUE)",
             ),
         ];
-        let text = unverified_text(&list, &["prod.tfvars"], 80);
+        let text = unverified_text(&list, &["infra/prod.tfvars"], Path::new("/w"), 80);
         assert_eq!(text.matches("private_subnet_ids").count(), 2, "{text}");
         assert!(text.contains("undecided: FGP020, FGP021\n"), "{text}");
         assert!(
-            text.contains("`--var private_subnet_ids=…` or `--var-file prod.tfvars`"),
+            text.contains("`--var private_subnet_ids=…` or `--var-file infra/prod.tfvars`"),
             "{text}"
         );
         assert!(
@@ -142,5 +166,23 @@ mod tests {
         );
         assert!(text.contains("`--param DockerImage=…`"), "{text}");
         assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    }
+
+    #[test]
+    fn tasks_of_the_same_name_in_several_units_are_apart_and_hints_stay_in_their_unit() {
+        let u = |unit: &str| crate::rules::Unverified {
+            unit: unit.into(),
+            task: "TaskDefinition".into(),
+            rule: "FGP021".into(),
+            title: "t".into(),
+            reason: "site.private_only: variable `subnets` has no value".into(),
+        };
+        let list = [u("/w/a"), u("/w/b")];
+        let text = unverified_text(&list, &["b/prod.tfvars"], Path::new("/w"), 100);
+        assert!(text.contains("  TaskDefinition (a)\n"), "{text}");
+        assert!(text.contains("  TaskDefinition (b)\n"), "{text}");
+        let (a, b) = text.split_once("TaskDefinition (b)").unwrap();
+        assert!(!a.contains("prod.tfvars"), "{text}");
+        assert!(b.contains("`--var-file b/prod.tfvars`"), "{text}");
     }
 }

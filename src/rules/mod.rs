@@ -146,6 +146,9 @@ impl RuleSet {
 /// A check that could not be decided for a task: what, and why.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Unverified {
+    /// The unit the task definition is in (its module directory, template or plan, as the run
+    /// names it): two templates may each have a `TaskDefinition`.
+    pub unit: String,
     pub task: String,
     pub rule: String,
     pub title: String,
@@ -252,7 +255,7 @@ pub fn check(graph: &Graph, rules: &RuleSet, sources: &SourceMap) -> Outcome {
         for i in &instances {
             by_subject.entry(i.subject).or_default().push(i);
         }
-        merge.evaluate(&rules.rules, &by_subject, graph.format, sources);
+        merge.evaluate(&rules.rules, &by_subject, graph, sources);
     }
     merge.finish()
 }
@@ -276,9 +279,10 @@ impl Merge {
         &mut self,
         rules: &[Rule],
         by_subject: &HashMap<Subject, Vec<&Instance>>,
-        format: Option<Format>,
+        graph: &Graph,
         sources: &SourceMap,
     ) {
+        let format = graph.format;
         let out = &mut self.out;
         for (ri, r) in rules.iter().enumerate() {
             for (ci, c) in r.checks.iter().enumerate() {
@@ -294,6 +298,7 @@ impl Merge {
                     match (&when, &require) {
                         (Tri::True, Tri::False) if inst.stand_in.is_some() => {
                             out.unverified.push(Unverified {
+                                unit: graph.unit.clone(),
                                 task: inst.task.clone(),
                                 rule: r.id.clone(),
                                 title: r.title.clone(),
@@ -329,6 +334,7 @@ impl Merge {
                         (_, Tri::True) => {}
                         (Tri::Unknown(reason), _) | (_, Tri::Unknown(reason)) => {
                             out.unverified.push(Unverified {
+                                unit: graph.unit.clone(),
                                 task: inst.task.clone(),
                                 rule: r.id.clone(),
                                 title: r.title.clone(),
