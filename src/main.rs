@@ -648,6 +648,12 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         );
     }
     let explain_unknown = check.as_ref().is_some_and(|c| c.explain_unknown);
+    if explain_unknown && !outputs.iter().any(|(f, _)| f == "text" || f == "json") {
+        eprintln!(
+            "pullpath: --explain-unknown is shown by the text and json formats only; add \
+             `--format text` or `--format json=FILE`"
+        );
+    }
     let (diagnostics, summary) = out.report(command == "check");
     let rules = check.as_ref().map_or(&[][..], |_| &config.rules.rules[..]);
     for (name, file) in &outputs {

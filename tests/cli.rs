@@ -359,6 +359,16 @@ fn rules_explain_and_user_rules() {
 #[test]
 fn explain_unknown_lists_what_could_not_be_verified() {
     let case = "testdata/rules/FGP003/pass-tf-image-from-unset-variable";
+    // Formats that cannot show it say so, rather than dropping the flag silently.
+    let warned = |format: &str| {
+        let out = pullpath()
+            .args(["check", case, "--explain-unknown", "--format", format])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).contains("--explain-unknown is shown by")
+    };
+    assert!(warned("compact") && warned("sarif"));
+    assert!(!warned("text") && !warned("json"));
     let out = pullpath().args(["check", case]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("not verified"), "{text}");

@@ -1106,3 +1106,24 @@ fn nested_stacks_that_fan_out_stop_at_the_steps_budget_and_stay_unread() {
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].contains("--max-eval-steps"), "{msgs:?}");
 }
+
+#[test]
+fn a_resource_without_a_string_type_is_skipped_with_what_its_type_is() {
+    let u = one(
+        "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Bare:\n    Properties: {}\n  Module:\n    Type:\n      Rain::Module: ./m.yaml\n",
+    );
+    let msgs: Vec<&str> = u
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "cfn-invalid")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            "resource `Bare` has no `Type`; it is skipped",
+            "the `Type` of resource `Module` is not a string (a preprocessor's directive?); the resource is skipped",
+        ]
+    );
+    assert!(u.resources.is_empty());
+}

@@ -176,13 +176,23 @@ impl Tpl {
                 continue;
             }
             let Some(rtype) = e.value.get("Type").and_then(Value::as_str) else {
-                cx.diag(
-                    Diagnostic::warning(
-                        "cfn-invalid",
+                // A `Type` that is an object is a preprocessor's (`{"Rain::Module": …}`), which
+                // CloudFormation itself rejects.
+                let (what, at) = match e.value.get("Type") {
+                    Some(t) => (
+                        format!(
+                            "the `Type` of resource `{}` is not a string (a preprocessor's \
+                             directive?); the resource is skipped",
+                            e.key
+                        ),
+                        t.span.unwrap_or(key_span),
+                    ),
+                    None => (
                         format!("resource `{}` has no `Type`; it is skipped", e.key),
-                    )
-                    .at(key_span),
-                );
+                        key_span,
+                    ),
+                };
+                cx.diag(Diagnostic::warning("cfn-invalid", what).at(at));
                 continue;
             };
             let own_exists = resource_condition(self, cx, &e.value);
