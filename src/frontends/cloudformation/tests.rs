@@ -1110,7 +1110,7 @@ fn nested_stacks_that_fan_out_stop_at_the_steps_budget_and_stay_unread() {
 #[test]
 fn a_resource_without_a_string_type_is_skipped_with_what_its_type_is() {
     let u = one(
-        "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Bare:\n    Properties: {}\n  Module:\n    Type:\n      Rain::Module: ./m.yaml\n",
+        "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Bare:\n    Properties: {}\n  Module:\n    Type:\n      Rain::Module: ./m.yaml\n  Computed:\n    Type: !Ref AWS::Region\n",
     );
     let msgs: Vec<&str> = u
         .diagnostics
@@ -1122,7 +1122,8 @@ fn a_resource_without_a_string_type_is_skipped_with_what_its_type_is() {
         msgs,
         [
             "resource `Bare` has no `Type`; it is skipped",
-            "the `Type` of resource `Module` is not a string (a preprocessor's directive?); the resource is skipped",
+            "the `Type` of resource `Module` is not a string (`Rain::Module` is a preprocessor's, not CloudFormation's); the resource is skipped",
+            "the `Type` of resource `Computed` is not a string (CloudFormation needs a literal type name, not `Ref`); the resource is skipped",
         ]
     );
     assert!(u.resources.is_empty());

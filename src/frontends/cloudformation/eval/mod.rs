@@ -179,14 +179,24 @@ impl Tpl {
                 // A `Type` that is an object is a preprocessor's (`{"Rain::Module": …}`), which
                 // CloudFormation itself rejects.
                 let (what, at) = match e.value.get("Type") {
-                    Some(t) => (
-                        format!(
-                            "the `Type` of resource `{}` is not a string (a preprocessor's \
-                             directive?); the resource is skipped",
-                            e.key
-                        ),
-                        t.span.unwrap_or(key_span),
-                    ),
+                    Some(t) => {
+                        let key = t.as_map().and_then(|m| m.entries.first()).map(|e| &e.key);
+                        let why = match key {
+                            Some(k) if k == "Ref" || k.starts_with("Fn::") => {
+                                format!("CloudFormation needs a literal type name, not `{k}`")
+                            }
+                            Some(k) => format!("`{k}` is a preprocessor's, not CloudFormation's"),
+                            None => "CloudFormation needs a literal type name".to_string(),
+                        };
+                        (
+                            format!(
+                                "the `Type` of resource `{}` is not a string ({why}); the \
+                                 resource is skipped",
+                                e.key
+                            ),
+                            t.span.unwrap_or(key_span),
+                        )
+                    }
                     None => (
                         format!("resource `{}` has no `Type`; it is skipped", e.key),
                         key_span,
