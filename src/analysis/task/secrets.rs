@@ -68,10 +68,29 @@ pub(super) fn secret(
     name: Option<String>,
 ) -> SecretRef {
     let at = v.span;
-    let node = graph
-        .targets(td, path)
-        .into_iter()
-        .find(|&t| matches!(graph.node(t).kind, Kind::Secret | Kind::SsmParameter));
+    let attr = match &v.kind {
+        Val::Ref(r) => r.attr.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let node = graph.targets(td, path).into_iter().find_map(|t| {
+        let n = graph.node(t);
+        match n.kind {
+            Kind::Secret | Kind::SsmParameter => Some(t),
+            // `aws_secretsmanager_secret_version.x.arn` (newer providers: `secret_arn`, `arn`
+            // deprecated) is the ARN of its secret (terraform-provider-aws#5488); `.id` is
+            // `arn|version`, which ECS does not take.
+            Kind::SecretVersion
+                if (attr == "arn" || attr == "secret_arn") && !n.rtype.contains("::") =>
+            {
+                graph
+                    .edges_from(t)
+                    .filter(|e| e.field == "secret_id")
+                    .map(|e| e.to)
+                    .find(|&s| graph.node(s).kind == Kind::Secret)
+            }
+            _ => None,
+        }
+    });
     let creds = usage == SecretUse::RegistryCredentials;
     let mut store = Fact::unknown(image::hole_reason(v.deref(), "the secret reference"), at);
     let mut resource = None;
@@ -119,10 +138,6 @@ pub(super) fn secret(
             }
             _ => {
                 store = Fact::known(SecretStore::Ssm, at);
-                let attr = match &v.kind {
-                    Val::Ref(r) => r.attr.to_ascii_lowercase(),
-                    _ => String::new(),
-                };
                 resource = Some(if attr == "arn" {
                     v.clone()
                 } else {
