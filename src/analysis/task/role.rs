@@ -367,6 +367,26 @@ pub fn attached(graph: &Graph, role: NodeId) -> (Vec<AttachedPolicy>, Option<Att
             _ => {}
         }
     }
+    // A policy attached to a role that is not known (`role = var.name`, a name cut from an ARN
+    // known only after apply, CloudFormation `Roles: [!Ref Param]`) may be attached to this
+    // one: it is not visible, so a refusal is not proven.
+    for (id, why) in maybe_attached(graph) {
+        if seen.contains(&id) {
+            continue;
+        }
+        let from = graph.node(id);
+        out.push(AttachedPolicy {
+            label: from.address.clone(),
+            origin: from.field("roles").and_then(|v| v.span).or(Some(from.span)),
+            via: Some(id),
+            document: PolicyDoc::Unresolved {
+                reason: format!(
+                    "`{}` attaches a policy to a role that is not known ({why}): it may be this one",
+                    from.address
+                ),
+            },
+        });
+    }
     // A role read by a data source: what is attached to it lives outside this configuration.
     if role_node.mode == Mode::Data {
         out.push(AttachedPolicy {
@@ -416,6 +436,33 @@ pub fn attached(graph: &Graph, role: NodeId) -> (Vec<AttachedPolicy>, Option<Att
         }
     });
     (out, boundary)
+}
+
+/// The inline policies and policy attachments whose role is not known, each with why: a
+/// `roles` that is not a known list, or an item of it that is neither a reference to a role of
+/// the graph nor a known name (a known name is joined to its role by name, or is another role's).
+fn maybe_attached(graph: &Graph) -> Vec<(NodeId, String)> {
+    let kinds = [Kind::RolePolicy, Kind::PolicyAttachment];
+    let mut out = Vec::new();
+    for n in graph.nodes.iter().filter(|n| kinds.contains(&n.kind)) {
+        let Some(roles) = n.field("roles") else {
+            continue;
+        };
+        let unknown = match roles.as_list() {
+            None => Some(roles),
+            Some(items) => items.iter().enumerate().find_map(|(i, item)| {
+                let path = format!("roles[{i}]");
+                let to_role = graph
+                    .edges_from(n.id)
+                    .any(|e| path_under(&e.field, &path) && graph.node(e.to).kind == Kind::IamRole);
+                (!to_role && item.as_str().is_none()).then_some(item)
+            }),
+        };
+        if let Some(v) = unknown {
+            out.push((n.id, hole_reason(v.deref(), "its role")));
+        }
+    }
+    out
 }
 
 /// The trust of a role of the graph.

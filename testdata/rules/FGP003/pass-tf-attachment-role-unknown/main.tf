@@ -1,0 +1,49 @@
+# The managed execution policy is attached to the role a variable names: it may be the execution
+# role, so neither the ECR pull nor the log permissions are proven missing.
+locals {
+  execution_role_arn  = aws_iam_role.exec.arn
+  execution_role_name = var.exec_role_name
+}
+
+resource "aws_iam_role" "exec" {
+  name = "app-exec"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "exec" {
+  role       = local.execution_role_name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name = "/ecs/app"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 256
+  memory                   = 512
+  execution_role_arn       = local.execution_role_arn
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = "eu-west-1"
+        awslogs-stream-prefix = "app"
+      }
+    }
+  }])
+}
+variable "exec_role_name" {}
