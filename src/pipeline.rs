@@ -426,12 +426,16 @@ fn run_here(config: &Config) -> Output {
             f.span.map(|s| sources.path(s.file)),
             f.span.map(|s| s.start),
             f.code.clone(),
-            f.message.clone(),
+            own_message(f),
+            f.message.len(),
         )
     });
     // A plan read with its `.tf` files beside it points into them, as the Terraform unit of the
-    // same files does: the same finding twice, once.
-    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    // same files does; a template importing another's export holds the exporter's resources
+    // (named `a.yaml/Task`) beside the exporter's own unit: the same finding twice, once (the
+    // exporter's own wording, the shorter, is kept).
+    findings
+        .dedup_by(|a, b| a.code == b.code && a.span == b.span && own_message(a) == own_message(b));
     // Inline suppressions, read before the text is let go (see `syntax::suppress`).
     let mut suppressed = Vec::new();
     if !config.rules.rules.is_empty() {
@@ -463,9 +467,19 @@ fn run_here(config: &Config) -> Output {
     }
     unverified.sort();
     unverified.dedup();
-    // A plan read with its `.tf` files beside it has the same task definitions at the same places.
-    tasks.sort_by_cached_key(|t| (sources.path(t.span.file), t.span.start, t.task.clone()));
-    tasks.dedup();
+    // A plan read with its `.tf` files beside it has the same task definitions at the same
+    // places, and an importing template holds its exporter's: one task definition per place,
+    // named as its own unit names it.
+    tasks.sort_by_cached_key(|t| {
+        let own = !t.task.contains('/');
+        (
+            sources.path(t.span.file),
+            t.span.start,
+            !own,
+            t.task.clone(),
+        )
+    });
+    tasks.dedup_by(|a, b| a.span == b.span);
     let key = |d: &Diagnostic| {
         let path = d
             .span
@@ -526,6 +540,18 @@ impl Output {
             ..summary
         };
         (diagnostics, summary)
+    }
+}
+
+/// A finding's message as the unit that owns its task definition words it: a template importing
+/// another's export names the exporter's resources with a prefix (`a.yaml/Role`), which is taken
+/// out (nested stacks' prefixes too, harmlessly: their resources are in one unit only).
+fn own_message(f: &Diagnostic) -> String {
+    let prefix =
+        (f.finding.as_ref()).and_then(|x| x.task.rfind('/').map(|i| x.task[..=i].to_string()));
+    match prefix {
+        Some(p) => f.message.replace(&p, ""),
+        None => f.message.clone(),
     }
 }
 
