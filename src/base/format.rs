@@ -1,7 +1,7 @@
 //! The input format of a unit: which frontend read it. Every stage after the frontends reads it
 //! (the graph keeps it, rules pick the fix's language by it, reports name it).
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Terraform,

@@ -5,10 +5,12 @@ use std::path::Path;
 
 use super::snippet::{escape_controls, wrap};
 use crate::base::source::display_path;
+use crate::base::Format;
 use crate::rules::Unverified;
 
-/// What would make an unknown known, from the cause `--explain-unknown` shows.
-fn to_know(cause: &str, var_files: &[&str]) -> Option<String> {
+/// What would make an unknown known, from the cause `--explain-unknown` shows and the format of
+/// the unit (a plan is advice for Terraform HCL only).
+fn to_know(cause: &str, var_files: &[&str], format: Option<Format>) -> Option<String> {
     let quoted = |after: &str| -> Option<String> {
         let rest = cause.split(after).nth(1)?;
         let rest = rest.strip_prefix('`').unwrap_or(rest);
@@ -38,7 +40,9 @@ fn to_know(cause: &str, var_files: &[&str]) -> Option<String> {
     if cause.contains("outside the scanned directories") {
         return Some("check the directory that holds the file too".into());
     }
-    if cause.contains("data source") || cause.contains("whose value is not known") {
+    if format == Some(Format::Terraform)
+        && (cause.contains("data source") || cause.contains("whose value is not known"))
+    {
         return Some("a plan (`terraform show -json plan.out`) read with its `.tf` files".into());
     }
     None
@@ -96,6 +100,9 @@ pub fn unverified_text(
             .collect();
         // cause → rules, in order of first appearance.
         let mut causes: Vec<(String, Vec<&str>)> = Vec::new();
+        let format = (unverified.iter())
+            .find(|u| u.unit == unit)
+            .and_then(|u| u.format);
         for u in (unverified.iter()).filter(|u| u.unit == unit && u.task == task) {
             let cause = u
                 .reason
@@ -119,7 +126,7 @@ pub fn unverified_text(
                 "      ",
                 "      ",
             ));
-            if let Some(hint) = to_know(&cause, &own_var_files) {
+            if let Some(hint) = to_know(&cause, &own_var_files, format) {
                 out.push_str(&indent(&format!("to know it: {hint}"), "      ", "      "));
             }
         }
@@ -136,6 +143,7 @@ mod tests {
     fn unverified_causes_are_listed_once_with_what_would_make_them_known() {
         let u = |rule: &str, reason: &str| crate::rules::Unverified {
             unit: "/w/infra".into(),
+            format: Some(Format::Terraform),
             task: "aws_ecs_task_definition.app".into(),
             rule: rule.into(),
             title: "t".into(),
@@ -172,6 +180,7 @@ mod tests {
     fn tasks_of_the_same_name_in_several_units_are_apart_and_hints_stay_in_their_unit() {
         let u = |unit: &str| crate::rules::Unverified {
             unit: unit.into(),
+            format: Some(Format::Terraform),
             task: "TaskDefinition".into(),
             rule: "FGP021".into(),
             title: "t".into(),
@@ -184,5 +193,22 @@ mod tests {
         let (a, b) = text.split_once("TaskDefinition (b)").unwrap();
         assert!(!a.contains("prod.tfvars"), "{text}");
         assert!(b.contains("`--var-file b/prod.tfvars`"), "{text}");
+    }
+
+    #[test]
+    fn a_plan_is_advice_for_terraform_only() {
+        let u = |format| crate::rules::Unverified {
+            unit: "/w/x".into(),
+            format: Some(format),
+            task: "Task".into(),
+            rule: "FGP021".into(),
+            title: "t".into(),
+            reason: "site.private_only: `Service` subnets[0] is `Vpc.Outputs.A`, whose value is \
+                     not known"
+                .into(),
+        };
+        let text = |f| unverified_text(&[u(f)], &[], Path::new("/w"), 100);
+        assert!(text(Format::Terraform).contains("to know it: a plan"));
+        assert!(!text(Format::CloudFormation).contains("to know it"));
     }
 }

@@ -149,6 +149,8 @@ pub struct Unverified {
     /// The unit the task definition is in (its module directory, template or plan, as the run
     /// names it): two templates may each have a `TaskDefinition`.
     pub unit: String,
+    /// The unit's input format (what would make a fact known depends on it).
+    pub format: Option<Format>,
     pub task: String,
     pub rule: String,
     pub title: String,
@@ -299,6 +301,7 @@ impl Merge {
                         (Tri::True, Tri::False) if inst.stand_in.is_some() => {
                             out.unverified.push(Unverified {
                                 unit: graph.unit.clone(),
+                                format,
                                 task: inst.task.clone(),
                                 rule: r.id.clone(),
                                 title: r.title.clone(),
@@ -335,6 +338,7 @@ impl Merge {
                         (Tri::Unknown(reason), _) | (_, Tri::Unknown(reason)) => {
                             out.unverified.push(Unverified {
                                 unit: graph.unit.clone(),
+                                format,
                                 task: inst.task.clone(),
                                 rule: r.id.clone(),
                                 title: r.title.clone(),

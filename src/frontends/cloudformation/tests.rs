@@ -1128,3 +1128,24 @@ fn a_resource_without_a_string_type_is_skipped_with_what_its_type_is() {
     );
     assert!(u.resources.is_empty());
 }
+
+#[test]
+fn a_nested_stack_whose_condition_is_false_is_not_loaded_nor_noted() {
+    let text = |default: &str| {
+        format!(
+            "AWSTemplateFormatVersion: 2010-09-09\nParameters:\n  Url:\n    Type: String\n    Default: \"{default}\"\nConditions:\n  Has: !Not [!Equals [!Ref Url, \"\"]]\nResources:\n  Addons:\n    Type: AWS::CloudFormation::Stack\n    Condition: Has\n    Properties:\n      TemplateURL: !Ref Url\n"
+        )
+    };
+    let off = one(&text(""));
+    let notes: Vec<&str> = (off.diagnostics.iter())
+        .filter(|d| d.code == "nested-stack")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(notes.is_empty(), "{notes:?}");
+    let on = one(&text("https://example.com/addons.yaml"));
+    assert!(
+        on.diagnostics.iter().any(|d| d.code == "nested-stack"),
+        "{:?}",
+        on.diagnostics
+    );
+}

@@ -36,6 +36,12 @@ impl Tpl {
             ("TemplateURL", props.and_then(|p| p.get("TemplateURL")))
         };
         let here = entry.key_span;
+        // A stack whose condition (or its parent's) is false is not created: nothing to load,
+        // nothing to say about its template.
+        let exists = combine_exists(self.exists.clone(), resource_condition(self, cx, res));
+        if exists.as_ref().and_then(|v| v.as_bool()) == Some(false) {
+            return None;
+        }
         let note = |cx: &mut Ctx, at: Option<Span>, msg: String| {
             let mut d = Diagnostic::info("nested-stack", msg);
             if let Some(h) = at {
@@ -114,7 +120,6 @@ impl Tpl {
                 }
             }
         }
-        let exists = resource_condition(self, cx, res);
         let mut ancestors = self.ancestors.clone();
         ancestors.push(file);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -126,7 +131,7 @@ impl Tpl {
             &inputs,
             ancestors,
         );
-        child.exists = combine_exists(self.exists.clone(), exists);
+        child.exists = exists;
         cx.children.push(file);
         let resources = child.run(cx);
         Some(Child::Loaded(Box::new(child), resources))
