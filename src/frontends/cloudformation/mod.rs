@@ -63,7 +63,20 @@ pub fn load(files: &[FileId], sources: &SourceMap, opts: &Options) -> Vec<Unit> 
                 if looks_like_template(&src.text) {
                     let mut unit = new_unit(&src.path);
                     unit.diagnostics = param_diags.clone();
-                    unit.diagnostics.push(d);
+                    unit.diagnostics.push(match templating_marker(&src.text) {
+                        // What a templating engine renders into a template is not one: what it
+                        // will say is not known here, so it is a note, not a parse error.
+                        Some(at) => Diagnostic::info(
+                            "templated-file",
+                            "holds `{{ … }}` or `{% … %}` markers of a templating engine (Go, \
+                             Jinja, Handlebars): it is what a template is rendered from, not one; \
+                             not read",
+                        )
+                        .at(Span::new(file, at..at + 2))
+                        .in_file(src.path.clone())
+                        .with_help("check the rendered template instead"),
+                        None => d,
+                    });
                     built.push((file, unit, Vec::new()));
                 }
                 continue;
@@ -151,6 +164,17 @@ pub fn is_template(doc: &Value) -> bool {
 }
 
 /// For a file that does not parse: whether it was meant to be a template.
+/// Where the first marker of a templating engine is: `{{` (not CloudFormation's own dynamic
+/// reference `{{resolve:…}}`) or `{%`.
+fn templating_marker(text: &str) -> Option<usize> {
+    text.match_indices("{{")
+        .find(|(i, _)| !text[i + 2..].trim_start().starts_with("resolve:"))
+        .map(|(i, _)| i)
+        .into_iter()
+        .chain(text.find("{%"))
+        .min()
+}
+
 fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")
         || (text.contains("Resources") && (text.contains("AWS::") || text.contains("Custom::")))

@@ -1149,3 +1149,20 @@ fn a_nested_stack_whose_condition_is_false_is_not_loaded_nor_noted() {
         on.diagnostics
     );
 }
+
+#[test]
+fn a_file_with_templating_markers_is_a_note_not_a_parse_error() {
+    let go = one(
+        "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  {{logicalIDSafe .Name}}Queue:\n    Type: AWS::SQS::Queue\n    Properties: {a: [}\n",
+    );
+    let codes: Vec<&str> = go.diagnostics.iter().map(|d| d.code.as_ref()).collect();
+    assert_eq!(codes, ["templated-file"]);
+    assert_eq!(go.diagnostics[0].severity, crate::base::Severity::Info);
+    // CloudFormation's own `{{resolve:…}}` is no templating engine: a broken template with one
+    // is still a parse error.
+    let broken = one(
+        "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties: {MasterUserPassword: '{{resolve:secretsmanager:db}}', a: [}\n",
+    );
+    let codes: Vec<&str> = broken.diagnostics.iter().map(|d| d.code.as_ref()).collect();
+    assert_eq!(codes, ["parse-error"]);
+}
