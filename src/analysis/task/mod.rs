@@ -298,10 +298,10 @@ pub struct CrossAccount {
 pub fn analyse(graph: &Graph) -> TaskFacts {
     let ptc = image::ptc_prefixes(graph);
     let deployment_account = deployment_account(graph);
-    // A task definition read by a data source that designates one of the configuration's is that
-    // one (its run sites join it); any other is read at apply time.
     // A task definition that is not created (its CloudFormation `Condition` is false) is not
-    // registered: nothing runs it, nothing is checked.
+    // registered: nothing runs it, nothing is checked. A task definition read by a data source
+    // that designates one of the configuration's is that one (its run sites join it); any other
+    // is read at apply time.
     let tasks: Vec<TaskFact> = graph
         .of_kind(Kind::TaskDefinition)
         .filter(|n| n.created() != Some(false))

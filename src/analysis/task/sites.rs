@@ -227,8 +227,8 @@ pub(super) fn fargate(graph: &Graph, td: NodeId, sites: &[RunSite]) -> Fact<bool
         return match (&s.fargate, created(s)) {
             (Fact::Known { .. }, false) => Fact::unknown(
                 format!(
-                    "`{}` runs it on Fargate, but whether `{}` is created is not known",
-                    n.address, n.address
+                    "`{}` would run it on Fargate, but whether it is created is not known",
+                    n.address
                 ),
                 n.exists.as_ref().and_then(|v| v.span).or(Some(n.span)),
             ),
