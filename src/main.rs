@@ -628,7 +628,7 @@ fn run(command: &str, args: CommonArgs, check: Option<CheckOptions>) -> Result<E
         if let Some(pipeline::BaselineUse::Apply(b) | pipeline::BaselineUse::Record(b)) =
             &config.baseline
         {
-            config.exclude.own_file(&b.path);
+            config.exclude.own_file(b.canonical_path());
         }
     }
     let mut out = pipeline::run(&config);

@@ -51,6 +51,14 @@ pub fn boundary(scanned: &[PathBuf], extra: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// The directory a path names its file in: its parent, or `.` for a bare name (`main.tf`).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Whether the canonical path `canon` is inside one of `roots` (canonical). No roots: no limit.
 pub fn inside(canon: &Path, roots: &[PathBuf]) -> bool {
     roots.is_empty() || roots.iter().any(|r| canon.starts_with(r))

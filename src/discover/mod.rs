@@ -310,10 +310,7 @@ fn vars_module(file: &Path, boundary: &[PathBuf]) -> Option<PathBuf> {
                 .any(|e| is_tf_name(&e.path()) && e.file_type().is_ok_and(|t| !t.is_dir()))
         })
     };
-    let dir = match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = crate::base::fs::parent_dir(file).to_path_buf();
     if has_tf(&dir) {
         return Some(dir);
     }
@@ -494,15 +491,9 @@ impl Exclude {
         })
     }
 
-    /// Leaves pullpath's own file `path` (which may not exist yet) out of walks, without a hint.
-    pub fn own_file(&mut self, path: &Path) {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        if let (Ok(dir), Some(name)) = (std::fs::canonicalize(dir), path.file_name()) {
-            self.own.push(dir.join(name));
-        }
+    /// Leaves pullpath's own file (its canonical path) out of walks, without a hint.
+    pub fn own_file(&mut self, canonical: PathBuf) {
+        self.own.push(canonical);
     }
 
     /// Whether the canonical `path`, or one of its parents, is excluded (the globs are relative

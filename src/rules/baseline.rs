@@ -90,6 +90,12 @@ impl Baseline {
         })
     }
 
+    /// The file's canonical path: its directory made canonical, its name kept (the file may not
+    /// exist yet).
+    pub fn canonical_path(&self) -> PathBuf {
+        self.dir.join(self.path.file_name().unwrap_or_default())
+    }
+
     /// Reads a baseline (a regular file; its format checked, entry by entry).
     pub fn read(path: &Path) -> Result<Baseline, String> {
         let shown = path.display();
@@ -392,11 +398,8 @@ impl<'a> Paths<'a> {
 
 /// The canonical directory of the file at `path` (which need not exist yet).
 fn dir_of(path: &Path) -> Result<PathBuf, String> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::canonicalize(parent).map_err(|e| format!("{}: {e}", parent.display()))
+    let dir = crate::base::fs::parent_dir(path);
+    std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// The absolute `path` relative to the absolute `dir`, `/`-separated (`../x/main.tf` outside

@@ -6,7 +6,7 @@ use crate::base::{Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
 use super::index::Index;
-use super::lookup::{describe, edge_targets, exists_fact, node_exists, node_list, single_target};
+use super::lookup::{describe, edge_targets, exists_fact, node_list, single_target};
 use super::service::{self, ServiceName};
 use super::sg::{sg_of, SgRef};
 use super::sites::default_sg;
@@ -73,7 +73,7 @@ pub(super) fn endpoint(ix: &Index, id: NodeId) -> Endpoint {
             continue;
         }
         let a = g.node(e.from);
-        if node_exists(a) == Some(false) {
+        if a.created() == Some(false) {
             continue;
         }
         match a.kind {

@@ -7,7 +7,7 @@ use crate::analysis::Fact;
 use crate::base::Span;
 use crate::graph::{Graph, Kind, Mode, NodeId};
 
-use super::lookup::{describe, edge_targets, is_main_table_attr, node_exists, single_target};
+use super::lookup::{describe, edge_targets, is_main_table_attr, single_target};
 
 /// Indexes built once per graph, in one pass over the few kinds they need: standalone
 /// security-group rules by group, the managed default group and the main route table by VPC.
@@ -41,7 +41,7 @@ impl<'g> Index<'g> {
         }
         let mut main_tables = HashMap::new();
         for a in of(Kind::MainRouteTableAssociation) {
-            if node_exists(g.node(a)) == Some(false) {
+            if g.node(a).created() == Some(false) {
                 continue;
             }
             for v in edge_targets(g, a, "vpc_id") {
@@ -51,7 +51,7 @@ impl<'g> Index<'g> {
             }
         }
         for d in of(Kind::DefaultRouteTable) {
-            if node_exists(g.node(d)) == Some(false) {
+            if g.node(d).created() == Some(false) {
                 continue;
             }
             for v in edge_targets(g, d, "default_route_table_id") {
@@ -68,7 +68,7 @@ impl<'g> Index<'g> {
             }
         }
         for a in of(Kind::InternetGatewayAttachment) {
-            if node_exists(g.node(a)) == Some(false) {
+            if g.node(a).created() == Some(false) {
                 continue;
             }
             for i in edge_targets(g, a, "internet_gateway_id") {
@@ -200,7 +200,7 @@ fn main_unseen(g: &Graph) -> Option<(String, Option<Span>)> {
             .into_iter()
             .flatten()
             .copied()
-            .filter(|&id| node_exists(g.node(id)) != Some(false))
+            .filter(|&id| g.node(id).created() != Some(false))
     };
     let kind_is = |e: &crate::graph::Edge, k: Kind| g.node(e.to).kind == k;
     let managed = |e: &crate::graph::Edge| g.node(e.to).mode != Mode::Data;

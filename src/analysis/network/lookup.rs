@@ -1,4 +1,4 @@
-//! Graph helpers of the network analysis: whether a node is created, the targets of a field's
+//! Graph helpers of the network analysis: whether a node is created (as a fact), the targets of a field's
 //! edges, the one node or the list of nodes a field names (or why not), security-group
 //! references and identities.
 
@@ -8,22 +8,15 @@ use crate::analysis::Fact;
 use crate::base::{Val, Value};
 use crate::graph::{Graph, Kind, Mode, Node, NodeId};
 
-/// Whether a node is created: `Some(true)` / `Some(false)` when known, `None` when not.
-pub(super) fn node_exists(n: &Node) -> Option<bool> {
-    n.created()
-}
-
 /// Whether a node is created, as a fact.
 pub(super) fn exists_fact(n: &Node) -> Fact<bool> {
-    match &n.exists {
-        None => Fact::known(true, None),
-        Some(v) => match v.as_bool() {
-            Some(b) => Fact::known(b, v.span),
-            None => Fact::unknown(
-                format!("whether `{}` is created is not known", n.address),
-                v.span.or(Some(n.span)),
-            ),
-        },
+    let at = n.exists.as_ref().and_then(|v| v.span);
+    match n.created() {
+        Some(b) => Fact::known(b, at),
+        None => Fact::unknown(
+            format!("whether `{}` is created is not known", n.address),
+            at.or(Some(n.span)),
+        ),
     }
 }
 

@@ -52,7 +52,6 @@ use crate::analysis::Fact;
 use crate::graph::{Graph, Kind, NodeId};
 
 use endpoints::endpoint;
-use lookup::node_exists;
 use site_endpoints::endpoint_peer;
 use sites::{fargate_capable, site};
 
@@ -249,7 +248,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
         .get(&Kind::VpcEndpoint)
         .into_iter()
         .flatten()
-        .filter(|&&id| node_exists(graph.node(id)) != Some(false))
+        .filter(|&&id| graph.node(id).created() != Some(false))
         .map(|&id| endpoint(&ix, id))
         .collect();
     // Endpoints by VPC; those whose VPC is not known may be in any.
@@ -285,7 +284,7 @@ pub fn analyse(graph: &Graph) -> NetworkFacts {
     ] {
         for &id in graph.by_kind.get(&kind).into_iter().flatten() {
             let n = graph.node(id);
-            if !fargate_capable(n, sk) || node_exists(n) == Some(false) {
+            if !fargate_capable(n, sk) || n.created() == Some(false) {
                 continue;
             }
             sites.push(site(&ix, &mut cx, &mut memo, &near, id, sk, path));

@@ -9,7 +9,7 @@ use crate::graph::Mode;
 use crate::graph::{Graph, Kind, NodeId};
 
 use super::index::Index;
-use super::lookup::{describe, edge_targets, is_main_table_attr, node_exists, single_target};
+use super::lookup::{describe, edge_targets, is_main_table_attr, single_target};
 
 /// Where a subnet's IPv4 default route (`0.0.0.0/0`) leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl<'g> Classifier<'g> {
             .filter(|e| e.field == "subnet_id")
             .map(|e| e.from)
             .filter(|&a| g.node(a).kind == Kind::RouteTableAssociation)
-            .filter(|&a| node_exists(g.node(a)) != Some(false))
+            .filter(|&a| g.node(a).created() != Some(false))
             .collect();
         if let Some(&a) = assocs.first() {
             if assocs.len() > 1 {
@@ -88,7 +88,7 @@ impl<'g> Classifier<'g> {
                     true,
                 );
             }
-            if node_exists(g.node(a)).is_none() {
+            if g.node(a).created().is_none() {
                 return (
                     Fact::unknown(
                         format!("whether `{}` is created is not known", g.node(a).address),
@@ -222,7 +222,7 @@ impl<'g> Classifier<'g> {
                 continue;
             }
             let r = g.node(e.from);
-            if r.kind != Kind::Route || node_exists(r) == Some(false) {
+            if r.kind != Kind::Route || r.created() == Some(false) {
                 continue;
             }
             if opaque.is_none() && r.field("destination_ipv6_cidr_block").is_none() {
@@ -231,7 +231,7 @@ impl<'g> Classifier<'g> {
             match r.field("destination_cidr_block") {
                 Some(d) => match d.as_str() {
                     Some(c) if c.trim() == "0.0.0.0/0" => {
-                        if node_exists(r).is_none() {
+                        if r.created().is_none() {
                             unknown.get_or_insert((
                                 format!("whether `{}` is created is not known", r.address),
                                 Some(r.span),
@@ -457,7 +457,7 @@ fn propagation(g: &Graph, rt: NodeId) -> Option<(String, Option<Span>)> {
     g.edges_to(rt)
         .filter(|e| crate::graph::path_under(&e.field, "route_table_ids"))
         .map(|e| g.node(e.from))
-        .find(|p| p.kind == Kind::VgwRoutePropagation && node_exists(p) != Some(false))
+        .find(|p| p.kind == Kind::VgwRoutePropagation && p.created() != Some(false))
         .map(|p| {
             (
                 format!(

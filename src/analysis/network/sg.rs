@@ -17,7 +17,7 @@ use crate::base::{Span, Val, Value};
 use crate::graph::{Graph, Kind, NodeId};
 
 use super::index::Index;
-use super::lookup::{describe, edge_matches, edge_targets, node_exists};
+use super::lookup::{describe, edge_matches, edge_targets};
 
 /// A security group as the analysis knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -332,7 +332,7 @@ fn group_has_rules(ix: &Index, members: &Members, sg: SgRef, dir: Direction) -> 
             ),
             _ => Fact::known(true, Some(r.span)),
         };
-        parts.push(match node_exists(r) {
+        parts.push(match r.created() {
             Some(false) => Fact::known(false, Some(r.span)),
             Some(true) => leaves,
             None => match leaves {
@@ -445,7 +445,7 @@ fn group_allows(ix: &Index, sg: SgRef, dir: Direction, peer: &Peer) -> Verdict {
         if rdir != dir {
             continue;
         }
-        let exists = node_exists(r);
+        let exists = r.created();
         if exists == Some(false) {
             continue;
         }

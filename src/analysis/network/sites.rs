@@ -6,7 +6,7 @@ use crate::analysis::Fact;
 use crate::graph::{Kind, Mode, Node, NodeId};
 
 use super::index::Index;
-use super::lookup::{describe, node_exists, node_list};
+use super::lookup::{describe, node_list};
 use super::routes::{self, Egress};
 use super::sg::{self, sg_of, Direction, Peer, SgRef};
 use super::site_endpoints::site_endpoint;
@@ -219,7 +219,7 @@ fn igw_unrouted(
     let mut igws: Vec<NodeId> = ix
         .igw_vpcs
         .iter()
-        .filter(|(i, vs)| node_exists(g.node(**i)) == Some(true) && vs.iter().any(|(x, _)| *x == v))
+        .filter(|(i, vs)| g.node(**i).created() == Some(true) && vs.iter().any(|(x, _)| *x == v))
         .map(|(i, _)| *i)
         .collect();
     igws.sort();

@@ -442,9 +442,9 @@ pub fn attached(graph: &Graph, role: NodeId) -> (Vec<AttachedPolicy>, Option<Att
 /// `roles` that is not a known list, or an item of it that is neither a reference to a role of
 /// the graph nor a known name (a known name is joined to its role by name, or is another role's).
 fn maybe_attached(graph: &Graph) -> Vec<(NodeId, String)> {
-    let kinds = [Kind::RolePolicy, Kind::PolicyAttachment];
     let mut out = Vec::new();
-    for n in graph.nodes.iter().filter(|n| kinds.contains(&n.kind)) {
+    let policies = graph.of_kind(Kind::RolePolicy);
+    for n in policies.chain(graph.of_kind(Kind::PolicyAttachment)) {
         let Some(roles) = n.field("roles") else {
             continue;
         };
@@ -462,6 +462,8 @@ fn maybe_attached(graph: &Graph) -> Vec<(NodeId, String)> {
             out.push((n.id, hole_reason(v.deref(), "its role")));
         }
     }
+    // In the order they are declared, whatever their kind.
+    out.sort_unstable_by_key(|(id, _)| *id);
     out
 }
 

@@ -163,7 +163,6 @@ pub fn is_template(doc: &Value) -> bool {
     })
 }
 
-/// For a file that does not parse: whether it was meant to be a template.
 /// Where the first marker of a templating engine is: `{{` (not CloudFormation's own dynamic
 /// reference `{{resolve:…}}`) or `{%`.
 fn templating_marker(text: &str) -> Option<usize> {
@@ -175,6 +174,7 @@ fn templating_marker(text: &str) -> Option<usize> {
         .min()
 }
 
+/// For a file that does not parse: whether it was meant to be a template.
 fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")
         || (text.contains("Resources") && (text.contains("AWS::") || text.contains("Custom::")))

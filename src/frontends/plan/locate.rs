@@ -83,10 +83,7 @@ impl<'p> Locator<'p> {
     ) -> Locator<'p> {
         let root = match &opts.tf_root {
             Some(r) => r.clone(),
-            None => match plan_path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            },
+            None => crate::base::fs::parent_dir(plan_path).to_path_buf(),
         };
         Locator {
             module_sources,

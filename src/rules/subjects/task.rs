@@ -219,14 +219,14 @@ pub(super) fn task_facts(g: &Graph, t: &TaskFact) -> Vec<(&'static str, Probe)> 
         ),
         (Fact::Absent, None) => (Probe::absent(), Probe::absent(), Probe::absent()),
         // A role whose ARN is not known is said as the other role facts say it (one cause in
-        // `--explain-unknown`, not two); one named but defined elsewhere is not defined here.
+        // `--explain-unknown`, not two).
+        (Fact::Unknown { .. }, None) => (
+            Probe::unknown(role.blind_spot().unwrap_or_default(), role_span),
+            Probe::absent(),
+            Probe::absent(),
+        ),
         (_, None) => (
-            Probe::unknown(
-                role.blind_spot()
-                    .filter(|_| matches!(role.target, Fact::Unknown { .. }))
-                    .unwrap_or_else(|| "the execution role is not defined here".into()),
-                role_span,
-            ),
+            Probe::unknown("the execution role is not defined here", role_span),
             Probe::absent(),
             Probe::absent(),
         ),
